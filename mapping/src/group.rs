@@ -1,0 +1,129 @@
+//! Groups and memberships: the entitlements an account gets through a group.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::SiteRole;
+
+/// The name of the group every user of a site is implicitly in.
+pub const ALL_USERS: &str = "All Users";
+
+/// When Tableau applies a group's minimum site role.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum GrantLicenseMode {
+    /// Raised when the user next signs in interactively.
+    OnLogin,
+    /// Raised when the group is next synchronised from Active Directory.
+    OnSync,
+    /// A mode this version does not know, verbatim.
+    Other(String),
+}
+
+impl GrantLicenseMode {
+    pub fn parse(s: &str) -> GrantLicenseMode {
+        match s {
+            "onLogin" => GrantLicenseMode::OnLogin,
+            "onSync" => GrantLicenseMode::OnSync,
+            other => GrantLicenseMode::Other(other.to_owned()),
+        }
+    }
+
+    /// Tableau's wire string.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GrantLicenseMode::OnLogin => "onLogin",
+            GrantLicenseMode::OnSync => "onSync",
+            GrantLicenseMode::Other(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for GrantLicenseMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A group of one site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub domain: Option<String>,
+    /// The role Tableau grants members (grant licence on sign-in or on sync).
+    pub minimum_site_role: Option<SiteRole>,
+    pub grant_license_mode: Option<GrantLicenseMode>,
+}
+
+impl Group {
+    /// True for the implicit group every user belongs to.
+    pub fn is_all_users(&self) -> bool {
+        self.name == ALL_USERS
+    }
+
+    /// The licensed role this group would give an Unlicensed member back,
+    /// which is what makes a suspension "not stick".
+    pub fn relicenses_to(&self) -> Option<&SiteRole> {
+        self.minimum_site_role
+            .as_ref()
+            .filter(|role| !role.is_unlicensed())
+            .filter(|_| self.grant_license_mode.is_some())
+    }
+}
+
+/// A user's membership in a group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Membership {
+    pub user_id: String,
+    pub group_id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(role: Option<SiteRole>, mode: Option<GrantLicenseMode>) -> Group {
+        Group {
+            id: "g".into(),
+            name: "Analysts".into(),
+            domain: Some("local".into()),
+            minimum_site_role: role,
+            grant_license_mode: mode,
+        }
+    }
+
+    #[test]
+    fn grant_license_groups_relicense_to_their_minimum_role() {
+        let cases = [
+            (
+                Some(SiteRole::Explorer),
+                Some(GrantLicenseMode::OnLogin),
+                Some(SiteRole::Explorer),
+            ),
+            (
+                Some(SiteRole::Viewer),
+                Some(GrantLicenseMode::OnSync),
+                Some(SiteRole::Viewer),
+            ),
+            (
+                Some(SiteRole::Unlicensed),
+                Some(GrantLicenseMode::OnLogin),
+                None,
+            ),
+            (Some(SiteRole::Creator), None, None),
+            (None, None, None),
+        ];
+        for (role, mode, expected) in cases {
+            let g = group(role, mode);
+            assert_eq!(g.relicenses_to(), expected.as_ref(), "{g:?}");
+        }
+    }
+
+    #[test]
+    fn grant_license_mode_round_trips() {
+        for s in ["onLogin", "onSync", "onSomethingElse"] {
+            assert_eq!(GrantLicenseMode::parse(s).as_str(), s);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! The tabgov domain: what Tableau site roles mean for licences and account
+//! status, and what changed between two complete syncs of a site.
+//!
+//! Pure by design (no I/O, no async), so every rule is tested by tables.
+
+mod account;
+mod change;
+mod content;
+mod diff;
+mod group;
+mod guard;
+mod license;
+mod site_role;
+mod snapshot;
+mod status;
+
+pub use account::Account;
+pub use change::{Change, ChangeKind};
+pub use content::{ContentKind, OwnedContent};
+pub use diff::{changed_accounts, diff};
+pub use group::{GrantLicenseMode, Group, Membership, ALL_USERS};
+pub use guard::{check_mass_removal, MassRemoval, DEFAULT_MAX_REMOVAL_PERCENT};
+pub use license::{License, UnknownLicense};
+pub use site_role::SiteRole;
+pub use snapshot::SiteSnapshot;
+pub use status::{AccountStatus, UnknownStatus};

@@ -1,0 +1,83 @@
+//! A complete picture of one site at one moment: what a sync compares.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Account, Group, Membership, OwnedContent};
+
+/// Everything a complete sync of one site returned.
+///
+/// Keyed by Tableau id in ordered maps so that iteration, and therefore the
+/// change feed, is deterministic.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteSnapshot {
+    pub accounts: BTreeMap<String, Account>,
+    pub groups: BTreeMap<String, Group>,
+    /// Explicit memberships; "All Users" is implicit and never listed.
+    pub memberships: BTreeSet<Membership>,
+    /// Owned content per account id; accounts owning nothing may be absent.
+    pub owned: BTreeMap<String, OwnedContent>,
+}
+
+impl SiteSnapshot {
+    /// Adds or replaces an account.
+    pub fn insert_account(&mut self, account: Account) {
+        self.accounts.insert(account.id.clone(), account);
+    }
+
+    /// Adds or replaces a group.
+    pub fn insert_group(&mut self, group: Group) {
+        self.groups.insert(group.id.clone(), group);
+    }
+
+    /// Records that `user_id` is a member of `group_id`.
+    pub fn add_membership(&mut self, user_id: &str, group_id: &str) {
+        self.memberships.insert(Membership {
+            user_id: user_id.to_owned(),
+            group_id: group_id.to_owned(),
+        });
+    }
+
+    /// Group ids of one account, in id order.
+    pub fn groups_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.memberships
+            .range(
+                Membership {
+                    user_id: user_id.to_owned(),
+                    group_id: String::new(),
+                }..,
+            )
+            .take_while(move |m| m.user_id == user_id)
+            .map(|m| m.group_id.as_str())
+    }
+
+    /// Owned content of one account (zero when it owns nothing).
+    pub fn owned_by(&self, user_id: &str) -> OwnedContent {
+        self.owned.get(user_id).copied().unwrap_or_default()
+    }
+
+    /// The name of a group, or its id when the group is not in the snapshot.
+    pub fn group_name<'a>(&'a self, group_id: &'a str) -> &'a str {
+        self.groups
+            .get(group_id)
+            .map(|g| g.name.as_str())
+            .unwrap_or(group_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_of_lists_only_that_users_groups() {
+        let mut snap = SiteSnapshot::default();
+        snap.add_membership("u1", "g2");
+        snap.add_membership("u1", "g1");
+        snap.add_membership("u10", "g3");
+        snap.add_membership("u0", "g4");
+        assert_eq!(snap.groups_of("u1").collect::<Vec<_>>(), ["g1", "g2"]);
+        assert_eq!(snap.groups_of("u2").count(), 0);
+    }
+}
