@@ -10,6 +10,7 @@ mod diff;
 mod group;
 mod guard;
 mod license;
+mod plan;
 mod site_role;
 mod snapshot;
 mod status;
@@ -21,6 +22,10 @@ pub use diff::{changed_accounts, diff};
 pub use group::{GrantLicenseMode, Group, Membership, ALL_USERS};
 pub use guard::{check_mass_removal, MassRemoval, DEFAULT_MAX_REMOVAL_PERCENT};
 pub use license::{License, UnknownLicense};
+pub use plan::{
+    batch_needs_confirmation, plan_deprovision, plan_suspend, OnContent, OwnedContentSummary, Plan,
+    Refusal, TargetFacts,
+};
 pub use site_role::SiteRole;
 pub use snapshot::SiteSnapshot;
 pub use status::{AccountStatus, UnknownStatus};
