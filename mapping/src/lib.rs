@@ -11,6 +11,9 @@ mod group;
 mod guard;
 mod license;
 mod plan;
+mod prices;
+mod reclaim;
+mod review;
 mod site_role;
 mod snapshot;
 mod status;
@@ -26,6 +29,12 @@ pub use plan::{
     batch_needs_confirmation, plan_deprovision, plan_suspend, OnContent, OwnedContentSummary, Plan,
     Refusal, TargetFacts,
 };
+pub use prices::{PriceError, PriceTable};
+pub use reclaim::{
+    reclaim, Candidate, Holder, LicenseUsage, ReclaimPolicy, ReclaimRules, Reclamation,
+    Recommendation,
+};
+pub use review::{entitlements_of, Decision, Entitlement, EntitlementKind, RevokeAction};
 pub use site_role::SiteRole;
 pub use snapshot::SiteSnapshot;
 pub use status::{AccountStatus, UnknownStatus};
