@@ -1,0 +1,296 @@
+//! Writing one complete sync: snapshot difference, change feed, counters.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+use tabgov_mapping::{changed_accounts, Account, Change, Group, Membership, SiteSnapshot};
+
+use crate::feed::insert_events;
+use crate::owned::write_owned;
+use crate::{time, OwnedItem, Result, SiteKey};
+
+/// What [`apply_sync`] saw and wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ApplySummary {
+    /// Accounts, groups and memberships on the site after the sync.
+    pub users: u64,
+    pub groups: u64,
+    pub memberships: u64,
+    pub joined: u64,
+    pub left: u64,
+    /// Accounts still on the site whose row changed.
+    pub changed: u64,
+    /// Rows actually written, to prove a quiet re-sync wrote nothing.
+    pub accounts_written: u64,
+    pub groups_written: u64,
+    pub memberships_added: u64,
+    pub memberships_removed: u64,
+    pub owned_written: u64,
+    pub owned_removed: u64,
+    pub events: u64,
+}
+
+/// Rows per multi-row statement; the widest (accounts, 13 values) stays far
+/// below SQLite's and PostgreSQL's bound-parameter limits.
+const ROWS: usize = 500;
+
+/// Writes the difference between `previous` (what [`load_snapshot`] returned
+/// for this site) and `next` (a complete listing), plus `changes` (the diff
+/// of the two) as the change feed of `run_id`. The caller commits `tx`
+/// together with [`finish_run`]; dropping it instead leaves the store as it was.
+///
+/// Only accounts in [`changed_accounts`] are written, with
+/// `updated_run_id = run_id`: joiners get `first_seen = now`, a re-joiner is
+/// un-deprovisioned, leavers keep their row as `Deprovisioned` with
+/// `deprovisioned_at = now` and `last_seen` = the site's previous successful
+/// sync. Groups are upserted when different and marked removed when gone;
+/// memberships and owned content get only their difference. A re-sync with
+/// nothing changed writes nothing.
+///
+/// `owned_items` must be the complete content listing: items not in it are
+/// deleted.
+///
+/// [`load_snapshot`]: crate::load_snapshot
+/// [`finish_run`]: crate::finish_run
+// The arguments are the sync's natural inputs; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply_sync(
+    tx: &mut Transaction<'_, Sqlite>,
+    site: SiteKey,
+    run_id: i64,
+    previous: &SiteSnapshot,
+    next: &SiteSnapshot,
+    changes: &[Change],
+    owned_items: &[OwnedItem],
+    now: DateTime<Utc>,
+) -> Result<ApplySummary> {
+    let now_text = time::to_text(now);
+    let mut summary = ApplySummary {
+        users: next.accounts.len() as u64,
+        groups: next.groups.len() as u64,
+        memberships: next.memberships.len() as u64,
+        ..ApplySummary::default()
+    };
+
+    let ids = changed_accounts(previous, next);
+    let mut upserts: Vec<&Account> = Vec::new();
+    let mut leavers: Vec<&str> = Vec::new();
+    for id in &ids {
+        match next.accounts.get(id) {
+            Some(account) => {
+                if previous.accounts.contains_key(id) {
+                    summary.changed += 1;
+                } else {
+                    summary.joined += 1;
+                }
+                upserts.push(account);
+            }
+            None => leavers.push(id),
+        }
+    }
+    summary.left = leavers.len() as u64;
+    summary.accounts_written = ids.len() as u64;
+    upsert_accounts(tx, site, run_id, &now_text, &upserts).await?;
+    deprovision_leavers(tx, site, run_id, &now_text, &leavers).await?;
+
+    let changed_groups: Vec<&Group> = next
+        .groups
+        .values()
+        .filter(|g| previous.groups.get(&g.id) != Some(*g))
+        .collect();
+    let gone_groups: Vec<&str> = previous
+        .groups
+        .keys()
+        .filter(|id| !next.groups.contains_key(*id))
+        .map(String::as_str)
+        .collect();
+    summary.groups_written = (changed_groups.len() + gone_groups.len()) as u64;
+    upsert_groups(tx, site, run_id, &changed_groups).await?;
+    remove_groups(tx, site, run_id, &now_text, &gone_groups).await?;
+
+    let added: Vec<&Membership> = next.memberships.difference(&previous.memberships).collect();
+    let removed: Vec<&Membership> = previous.memberships.difference(&next.memberships).collect();
+    summary.memberships_added = added.len() as u64;
+    summary.memberships_removed = removed.len() as u64;
+    add_memberships(tx, site, &added).await?;
+    delete_memberships(tx, site, &removed).await?;
+
+    (summary.owned_written, summary.owned_removed) = write_owned(tx, site, owned_items).await?;
+    summary.events = insert_events(tx, site, run_id, changes, &now_text).await?;
+    tracing::debug!(site, run_id, ?summary, "sync applied");
+    Ok(summary)
+}
+
+async fn upsert_accounts(
+    tx: &mut Transaction<'_, Sqlite>,
+    site: SiteKey,
+    run_id: i64,
+    now: &str,
+    accounts: &[&Account],
+) -> Result<()> {
+    for chunk in accounts.chunks(ROWS) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO accounts (site_id, id, name, email, full_name, site_role, license, \
+             status, last_login, auth_setting, domain, first_seen, updated_run_id) ",
+        );
+        qb.push_values(chunk, |mut b, a| {
+            b.push_bind(site)
+                .push_bind(a.id.as_str())
+                .push_bind(a.name.as_str())
+                .push_bind(a.email.as_deref())
+                .push_bind(a.full_name.as_deref())
+                .push_bind(a.site_role.as_str())
+                .push_bind(a.license().as_str())
+                .push_bind(a.status().as_str())
+                .push_bind(a.last_login.map(time::to_text))
+                .push_bind(a.auth_setting.as_deref())
+                .push_bind(a.domain.as_deref())
+                .push_bind(now)
+                .push_bind(run_id);
+        });
+        qb.push(
+            " ON CONFLICT (site_id, id) DO UPDATE SET name = excluded.name, \
+             email = excluded.email, full_name = excluded.full_name, \
+             site_role = excluded.site_role, license = excluded.license, \
+             status = excluded.status, last_login = excluded.last_login, \
+             auth_setting = excluded.auth_setting, domain = excluded.domain, \
+             last_seen = NULL, deprovisioned_at = NULL, \
+             updated_run_id = excluded.updated_run_id",
+        );
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn deprovision_leavers(
+    tx: &mut Transaction<'_, Sqlite>,
+    site: SiteKey,
+    run_id: i64,
+    now: &str,
+    ids: &[&str],
+) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // Leavers were last seen by the previous successful sync.
+    let last_success: Option<String> =
+        sqlx::query_scalar("SELECT last_success_at FROM sites WHERE id = ?")
+            .bind(site)
+            .fetch_one(&mut **tx)
+            .await?;
+    for chunk in ids.chunks(ROWS) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "UPDATE accounts SET status = 'Deprovisioned', license = 'Unlicensed', \
+             deprovisioned_at = ",
+        );
+        qb.push_bind(now)
+            .push(", last_seen = COALESCE(")
+            .push_bind(last_success.as_deref())
+            .push(", first_seen), updated_run_id = ")
+            .push_bind(run_id)
+            .push(" WHERE site_id = ")
+            .push_bind(site)
+            .push(" AND id IN (");
+        let mut list = qb.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn upsert_groups(
+    tx: &mut Transaction<'_, Sqlite>,
+    site: SiteKey,
+    run_id: i64,
+    groups: &[&Group],
+) -> Result<()> {
+    for chunk in groups.chunks(ROWS) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO groups (site_id, id, name, domain, minimum_site_role, \
+             grant_license_mode, updated_run_id) ",
+        );
+        qb.push_values(chunk, |mut b, g| {
+            b.push_bind(site)
+                .push_bind(g.id.as_str())
+                .push_bind(g.name.as_str())
+                .push_bind(g.domain.as_deref())
+                .push_bind(g.minimum_site_role.as_ref().map(|r| r.as_str()))
+                .push_bind(g.grant_license_mode.as_ref().map(|m| m.as_str()))
+                .push_bind(run_id);
+        });
+        qb.push(
+            " ON CONFLICT (site_id, id) DO UPDATE SET name = excluded.name, \
+             domain = excluded.domain, minimum_site_role = excluded.minimum_site_role, \
+             grant_license_mode = excluded.grant_license_mode, \
+             updated_run_id = excluded.updated_run_id, removed_at = NULL",
+        );
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn remove_groups(
+    tx: &mut Transaction<'_, Sqlite>,
+    site: SiteKey,
+    run_id: i64,
+    now: &str,
+    ids: &[&str],
+) -> Result<()> {
+    for chunk in ids.chunks(ROWS) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE groups SET removed_at = ");
+        qb.push_bind(now)
+            .push(", updated_run_id = ")
+            .push_bind(run_id)
+            .push(" WHERE site_id = ")
+            .push_bind(site)
+            .push(" AND id IN (");
+        let mut list = qb.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn add_memberships(
+    tx: &mut Transaction<'_, Sqlite>,
+    site: SiteKey,
+    added: &[&Membership],
+) -> Result<()> {
+    for chunk in added.chunks(ROWS * 4) {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO memberships (site_id, group_id, user_id) ");
+        qb.push_values(chunk, |mut b, m| {
+            b.push_bind(site)
+                .push_bind(m.group_id.as_str())
+                .push_bind(m.user_id.as_str());
+        });
+        qb.push(" ON CONFLICT DO NOTHING");
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn delete_memberships(
+    tx: &mut Transaction<'_, Sqlite>,
+    site: SiteKey,
+    removed: &[&Membership],
+) -> Result<()> {
+    for chunk in removed.chunks(ROWS * 4) {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("DELETE FROM memberships WHERE site_id = ");
+        qb.push_bind(site).push(" AND (group_id, user_id) IN (");
+        qb.push_values(chunk, |mut b, m| {
+            b.push_bind(m.group_id.as_str())
+                .push_bind(m.user_id.as_str());
+        });
+        qb.push(")");
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! The one error type of the store.
+
+use std::path::PathBuf;
+
+use crate::{JournalState, RunStatus, SiteKey};
+
+/// Everything the store can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The database refused or failed a statement.
+    #[error("store error: {0}")]
+    Database(#[from] sqlx::Error),
+
+    /// The embedded migrations could not be applied (e.g. a newer tabgov
+    /// already migrated this database).
+    #[error("store migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+
+    /// Another sync of the same site holds the lock; two syncs at once would
+    /// race on the same rows.
+    #[error(
+        "another sync of site {site} is already running{}; wait for it to finish",
+        holder.as_deref().map(|h| format!(" (process {h})")).unwrap_or_default()
+    )]
+    SyncInProgress {
+        site: SiteKey,
+        /// The holder's process id, when it could be read from the lock file.
+        holder: Option<String>,
+    },
+
+    /// The lock file next to the database could not be opened or locked.
+    #[error("cannot use the sync lock file {path}: {source}")]
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    /// A run can only be finished or failed once, while it is `running`.
+    #[error("sync run {run_id} is not running (it is {status:?})")]
+    RunNotRunning {
+        run_id: i64,
+        status: Option<RunStatus>,
+    },
+
+    /// `fail_run` takes `failed` or `refused`; `finish_run` records success.
+    #[error("a run cannot end as {0:?} this way: use failed or refused")]
+    InvalidRunEnd(RunStatus),
+
+    /// Only an open intent can be completed, and only with a final state.
+    #[error("journal entry {id} cannot move to {state:?}: it is not an open intent")]
+    JournalNotOpen { id: i64, state: JournalState },
+
+    /// More than one site has this content URL; name the server too.
+    #[error("site {content_url:?} exists on several servers; name the server")]
+    AmbiguousSite { content_url: String },
+
+    /// A change or journal detail could not be written or read as JSON.
+    #[error("store JSON error: {0}")]
+    Json(#[from] serde_json::Error),
+
+    /// A stored value could not be read back (hand-edited or corrupted store).
+    #[error("stored {what} is unreadable: {value:?}")]
+    Corrupt { what: &'static str, value: String },
+}
+
+/// The store's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,33 @@
+//! The tabgov store: sites, sync runs, accounts, groups, memberships, owned
+//! content, the change feed and the action journal, on SQLite through sqlx.
+//!
+//! Queries are checked at run time (no database at build time) and the
+//! migrations are embedded. Write helpers take a transaction and never
+//! commit: the caller decides what commits together, so one sync writes its
+//! snapshot, change feed and run record atomically.
+
+mod apply;
+mod error;
+mod feed;
+mod journal;
+mod lock;
+mod owned;
+mod run;
+mod site;
+mod snapshot;
+mod store;
+mod time;
+
+pub use apply::{apply_sync, ApplySummary};
+pub use error::{Error, Result};
+pub use feed::{list_changes, ChangeFilter, ChangeRecord};
+pub use journal::{
+    journal_complete, journal_intent, journal_last_suspend, journal_list, journal_open_intent,
+    JournalAction, JournalEntry, JournalFilter, JournalState, NewJournalEntry,
+};
+pub use lock::SyncLock;
+pub use owned::OwnedItem;
+pub use run::{begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRecord, RunStatus};
+pub use site::{find_site, list_sites, site, upsert_site, SiteKey, SiteRecord};
+pub use snapshot::load_snapshot;
+pub use store::{Store, DEFAULT_URL};

@@ -1,0 +1,106 @@
+//! One sync per site at a time, even across processes.
+
+use std::collections::BTreeSet;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use crate::store::Location;
+use crate::{Error, Result, SiteKey, Store};
+
+/// In-memory stores held by this process: (database name, site).
+static HELD: Mutex<BTreeSet<(String, SiteKey)>> = Mutex::new(BTreeSet::new());
+
+/// Proof that this process is the only one syncing a site; released on drop.
+///
+/// For a database file the lock is an OS file lock on
+/// `<db>.sync-<site>.lock` next to it. The operating system drops the lock
+/// when the holder exits for any reason, SIGKILL included, so a killed sync
+/// never blocks the next one. The file itself stays (deleting a lock file
+/// races with a new holder) and holds the last holder's process id.
+#[derive(Debug)]
+pub struct SyncLock {
+    site: SiteKey,
+    held: Held,
+}
+
+#[derive(Debug)]
+enum Held {
+    File(#[allow(dead_code)] File),
+    Memory(String),
+}
+
+impl SyncLock {
+    /// Takes the lock for `site` or fails at once with
+    /// [`Error::SyncInProgress`]; it never waits.
+    pub fn acquire(store: &Store, site: SiteKey) -> Result<SyncLock> {
+        let held = match store.location() {
+            Location::File(db) => Held::File(lock_file(db, site)?),
+            Location::Memory(name) => {
+                let key = (name.clone(), site);
+                let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
+                if !held.insert(key) {
+                    return Err(Error::SyncInProgress { site, holder: None });
+                }
+                Held::Memory(name.clone())
+            }
+        };
+        Ok(SyncLock { site, held })
+    }
+
+    /// The site this lock is for.
+    pub fn site(&self) -> SiteKey {
+        self.site
+    }
+}
+
+impl Drop for SyncLock {
+    fn drop(&mut self) {
+        // A file lock is released when the File closes.
+        if let Held::Memory(name) = &self.held {
+            let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
+            held.remove(&(name.clone(), self.site));
+        }
+    }
+}
+
+fn lock_path(db: &std::path::Path, site: SiteKey) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(format!(".sync-{site}.lock"));
+    PathBuf::from(name)
+}
+
+fn lock_file(db: &std::path::Path, site: SiteKey) -> Result<File> {
+    let path = lock_path(db, site);
+    let io = |source| Error::Lock {
+        path: path.clone(),
+        source,
+    };
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => {
+            file.set_len(0).map_err(io)?;
+            file.seek(SeekFrom::Start(0)).map_err(io)?;
+            write!(file, "{}", std::process::id()).map_err(io)?;
+            file.flush().map_err(io)?;
+            Ok(file)
+        }
+        Err(TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let holder = file
+                .read_to_string(&mut holder)
+                .ok()
+                .map(|_| holder.trim().to_owned())
+                .filter(|h| !h.is_empty());
+            Err(Error::SyncInProgress { site, holder })
+        }
+        Err(TryLockError::Error(e)) => Err(io(e)),
+    }
+}

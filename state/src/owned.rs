@@ -1,0 +1,117 @@
+//! Owned content: the items whose ownership blocks removing a user.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+use tabgov_mapping::{ContentKind, OwnedContent};
+
+use crate::{Error, Result, SiteKey};
+
+/// One content item and its owner, as a complete content listing returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedItem {
+    /// Tableau's LUID of the item.
+    pub id: String,
+    pub kind: ContentKind,
+    pub name: Option<String>,
+    /// The owner's user LUID.
+    pub owner_id: String,
+}
+
+impl OwnedItem {
+    /// Counts per owner and kind: what `SiteSnapshot::owned` must hold for
+    /// these items, and what `load_snapshot` reads back.
+    pub fn count_by_owner(items: &[OwnedItem]) -> BTreeMap<String, OwnedContent> {
+        let mut owned: BTreeMap<String, OwnedContent> = BTreeMap::new();
+        for item in dedup(items).into_values() {
+            owned
+                .entry(item.owner_id.clone())
+                .or_default()
+                .add(item.kind);
+        }
+        owned
+    }
+}
+
+/// Sets the count of one kind (the mapping type only counts up by one).
+pub(crate) fn set_count(owned: &mut OwnedContent, kind: ContentKind, count: i64) {
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    match kind {
+        ContentKind::Project => owned.projects = count,
+        ContentKind::Workbook => owned.workbooks = count,
+        ContentKind::View => owned.views = count,
+        ContentKind::Datasource => owned.datasources = count,
+        ContentKind::Flow => owned.flows = count,
+    }
+}
+
+/// Items by (kind, id); a later duplicate wins.
+fn dedup(items: &[OwnedItem]) -> HashMap<(ContentKind, &str), &OwnedItem> {
+    items.iter().map(|i| ((i.kind, i.id.as_str()), i)).collect()
+}
+
+/// Rows per multi-row statement (4 values each).
+const ROWS: usize = 1000;
+
+/// Makes the stored items of `site` equal `items`, writing only the
+/// difference. Returns (items written, items deleted).
+pub(crate) async fn write_owned(
+    tx: &mut Transaction<'_, Sqlite>,
+    site: SiteKey,
+    items: &[OwnedItem],
+) -> Result<(u64, u64)> {
+    let stored: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT kind, content_id, name, owner_id FROM owned_content WHERE site_id = ?",
+    )
+    .bind(site)
+    .fetch_all(&mut **tx)
+    .await?;
+    let wanted = dedup(items);
+    let mut held = HashMap::with_capacity(stored.len());
+    for (kind, id, name, owner) in &stored {
+        let kind = ContentKind::parse(kind).ok_or_else(|| Error::Corrupt {
+            what: "owned_content.kind",
+            value: kind.clone(),
+        })?;
+        held.insert((kind, id.as_str()), (name, owner.as_str()));
+    }
+    let gone: Vec<(ContentKind, &str)> = held
+        .keys()
+        .filter(|key| !wanted.contains_key(*key))
+        .copied()
+        .collect();
+    let write: Vec<&OwnedItem> = wanted
+        .values()
+        .filter(|i| held.get(&(i.kind, i.id.as_str())) != Some(&(&i.name, i.owner_id.as_str())))
+        .copied()
+        .collect();
+
+    for chunk in write.chunks(ROWS) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO owned_content (site_id, kind, content_id, name, owner_id) ",
+        );
+        qb.push_values(chunk, |mut b, i| {
+            b.push_bind(site)
+                .push_bind(i.kind.as_str())
+                .push_bind(i.id.as_str())
+                .push_bind(i.name.as_deref())
+                .push_bind(i.owner_id.as_str());
+        });
+        qb.push(
+            " ON CONFLICT (site_id, kind, content_id) \
+             DO UPDATE SET name = excluded.name, owner_id = excluded.owner_id",
+        );
+        qb.build().execute(&mut **tx).await?;
+    }
+    for chunk in gone.chunks(ROWS) {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("DELETE FROM owned_content WHERE site_id = ");
+        qb.push_bind(site).push(" AND (kind, content_id) IN (");
+        qb.push_values(chunk, |mut b, (kind, id)| {
+            b.push_bind(kind.as_str()).push_bind(*id);
+        });
+        qb.push(")");
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok((write.len() as u64, gone.len() as u64))
+}

@@ -1,0 +1,313 @@
+//! Sync runs: one row per attempt, with its outcome and counters.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
+
+use crate::{time, ApplySummary, Error, Result, SiteKey};
+
+/// Where a sync run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Started and not yet finished.
+    Running,
+    /// Wrote its snapshot, change feed and counters.
+    Succeeded,
+    /// Stopped by an error; the store kept the previous snapshot.
+    Failed,
+    /// Stopped by a safety rule (mass-removal guard); nothing written.
+    Refused,
+    /// Its process died while running; the next run of the site said so.
+    Interrupted,
+}
+
+impl RunStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Failed => "failed",
+            RunStatus::Refused => "refused",
+            RunStatus::Interrupted => "interrupted",
+        }
+    }
+
+    fn parse(s: &str) -> Result<RunStatus> {
+        [
+            RunStatus::Running,
+            RunStatus::Succeeded,
+            RunStatus::Failed,
+            RunStatus::Refused,
+            RunStatus::Interrupted,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+        .ok_or_else(|| Error::Corrupt {
+            what: "sync_runs.status",
+            value: s.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a successful run reports, recorded by [`finish_run`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutcome {
+    pub finished_at: DateTime<Utc>,
+    pub users: u64,
+    pub groups: u64,
+    pub memberships: u64,
+    pub joined: u64,
+    pub left: u64,
+    /// Accounts still on the site whose row changed.
+    pub changed: u64,
+    /// Tableau pages fetched, requests sent and retries, from the client.
+    pub pages: u64,
+    pub requests: u64,
+    pub retries: u64,
+}
+
+impl RunOutcome {
+    /// The outcome of a run that wrote `summary`; the caller fills in the
+    /// client counters (pages, requests, retries).
+    pub fn new(summary: &ApplySummary, finished_at: DateTime<Utc>) -> RunOutcome {
+        RunOutcome {
+            finished_at,
+            users: summary.users,
+            groups: summary.groups,
+            memberships: summary.memberships,
+            joined: summary.joined,
+            left: summary.left,
+            changed: summary.changed,
+            pages: 0,
+            requests: 0,
+            retries: 0,
+        }
+    }
+}
+
+/// A sync run as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunRecord {
+    pub id: i64,
+    pub site_key: SiteKey,
+    /// The site's content URL.
+    pub site: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub status: RunStatus,
+    pub error: Option<String>,
+    pub users: i64,
+    pub groups: i64,
+    pub memberships: i64,
+    pub joined: i64,
+    pub left: i64,
+    pub changed: i64,
+    pub pages: i64,
+    pub requests: i64,
+    pub retries: i64,
+    pub duration_ms: Option<i64>,
+}
+
+#[derive(FromRow)]
+struct RunRow {
+    id: i64,
+    site_id: i64,
+    content_url: String,
+    started_at: String,
+    finished_at: Option<String>,
+    status: String,
+    error: Option<String>,
+    users: i64,
+    groups_count: i64,
+    memberships: i64,
+    joined: i64,
+    left_count: i64,
+    changed: i64,
+    pages: i64,
+    requests: i64,
+    retries: i64,
+    duration_ms: Option<i64>,
+}
+
+impl TryFrom<RunRow> for RunRecord {
+    type Error = Error;
+
+    fn try_from(r: RunRow) -> Result<RunRecord> {
+        Ok(RunRecord {
+            id: r.id,
+            site_key: r.site_id,
+            site: r.content_url,
+            started_at: time::from_text("sync_runs.started_at", &r.started_at)?,
+            finished_at: time::from_opt("sync_runs.finished_at", r.finished_at.as_deref())?,
+            status: RunStatus::parse(&r.status)?,
+            error: r.error,
+            users: r.users,
+            groups: r.groups_count,
+            memberships: r.memberships,
+            joined: r.joined,
+            left: r.left_count,
+            changed: r.changed,
+            pages: r.pages,
+            requests: r.requests,
+            retries: r.retries,
+            duration_ms: r.duration_ms,
+        })
+    }
+}
+
+/// Records a new `running` run for `site` in its own small transaction and
+/// returns its id.
+///
+/// Call it holding the site's [`SyncLock`](crate::SyncLock): any run of the
+/// site still `running` then belongs to a process that died, and is marked
+/// `interrupted` here.
+pub async fn begin_run(pool: &SqlitePool, site: SiteKey) -> Result<i64> {
+    let now = time::to_text(Utc::now());
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "UPDATE sync_runs SET status = 'interrupted', finished_at = ?, \
+         error = 'the process stopped before the run finished' \
+         WHERE site_id = ? AND status = 'running'",
+    )
+    .bind(&now)
+    .bind(site)
+    .execute(&mut *tx)
+    .await?;
+    let id = sqlx::query_scalar(
+        "INSERT INTO sync_runs (site_id, started_at, status) VALUES (?, ?, 'running') RETURNING id",
+    )
+    .bind(site)
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Marks the run `succeeded` with its counters and makes its finish time the
+/// site's last successful sync, inside the sync transaction, so that the
+/// snapshot, the change feed and the run record commit together.
+pub async fn finish_run(
+    tx: &mut Transaction<'_, Sqlite>,
+    run_id: i64,
+    outcome: &RunOutcome,
+) -> Result<()> {
+    let (site, started_at) = running(tx, run_id).await?;
+    let finished = time::to_text(outcome.finished_at);
+    let duration = (outcome.finished_at - started_at).num_milliseconds().max(0);
+    sqlx::query(
+        "UPDATE sync_runs SET status = 'succeeded', finished_at = ?, users = ?, \
+         groups_count = ?, memberships = ?, joined = ?, left_count = ?, changed = ?, \
+         pages = ?, requests = ?, retries = ?, duration_ms = ? WHERE id = ?",
+    )
+    .bind(&finished)
+    .bind(outcome.users as i64)
+    .bind(outcome.groups as i64)
+    .bind(outcome.memberships as i64)
+    .bind(outcome.joined as i64)
+    .bind(outcome.left as i64)
+    .bind(outcome.changed as i64)
+    .bind(outcome.pages as i64)
+    .bind(outcome.requests as i64)
+    .bind(outcome.retries as i64)
+    .bind(duration)
+    .bind(run_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE sites SET last_success_at = ?, last_success_run_id = ? WHERE id = ?")
+        .bind(&finished)
+        .bind(run_id)
+        .bind(site)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Ends a run as `failed` or `refused` with its reason, in its own
+/// transaction. Nothing else changes: the previous snapshot stays current.
+pub async fn fail_run(
+    pool: &SqlitePool,
+    run_id: i64,
+    status: RunStatus,
+    error: &str,
+) -> Result<()> {
+    if !matches!(status, RunStatus::Failed | RunStatus::Refused) {
+        return Err(Error::InvalidRunEnd(status));
+    }
+    let now = Utc::now();
+    let mut tx = pool.begin().await?;
+    let (_, started_at) = running(&mut tx, run_id).await?;
+    sqlx::query(
+        "UPDATE sync_runs SET status = ?, error = ?, finished_at = ?, duration_ms = ? WHERE id = ?",
+    )
+    .bind(status.as_str())
+    .bind(error)
+    .bind(time::to_text(now))
+    .bind((now - started_at).num_milliseconds().max(0))
+    .bind(run_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The site and start of a run that is still `running`.
+async fn running(
+    tx: &mut Transaction<'_, Sqlite>,
+    run_id: i64,
+) -> Result<(SiteKey, DateTime<Utc>)> {
+    let row: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT site_id, started_at, status FROM sync_runs WHERE id = ?")
+            .bind(run_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    match row {
+        Some((site, started, status)) if status == "running" => {
+            Ok((site, time::from_text("sync_runs.started_at", &started)?))
+        }
+        Some((_, _, status)) => Err(Error::RunNotRunning {
+            run_id,
+            status: Some(RunStatus::parse(&status)?),
+        }),
+        None => Err(Error::RunNotRunning {
+            run_id,
+            status: None,
+        }),
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.site_id, s.content_url, r.started_at, r.finished_at, \
+     r.status, r.error, r.users, r.groups_count, r.memberships, r.joined, r.left_count, \
+     r.changed, r.pages, r.requests, r.retries, r.duration_ms \
+     FROM sync_runs r JOIN sites s ON s.id = r.site_id";
+
+/// Runs, newest first, of one site or of all.
+pub async fn list_runs(pool: &SqlitePool, site: Option<SiteKey>) -> Result<Vec<RunRecord>> {
+    let rows: Vec<RunRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE (? IS NULL OR r.site_id = ?) ORDER BY r.id DESC"
+    ))
+    .bind(site)
+    .bind(site)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(RunRecord::try_from).collect()
+}
+
+/// One run by id.
+pub async fn run(pool: &SqlitePool, run_id: i64) -> Result<Option<RunRecord>> {
+    let row: Option<RunRow> = sqlx::query_as(&format!("{SELECT} WHERE r.id = ?"))
+        .bind(run_id)
+        .fetch_optional(pool)
+        .await?;
+    row.map(RunRecord::try_from).transpose()
+}

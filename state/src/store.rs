@@ -1,0 +1,86 @@
+//! Opening the store: connection options, migrations, the pool.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+use crate::Result;
+
+/// The store used when no `--db` is given: a file in the working directory.
+pub const DEFAULT_URL: &str = "sqlite://tabgov.db";
+
+/// How long a statement waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open, migrated store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    location: Location,
+}
+
+/// Where the database lives; decides how the sync lock is taken.
+#[derive(Debug, Clone)]
+pub(crate) enum Location {
+    /// A database file; locks are files next to it.
+    File(PathBuf),
+    /// An in-memory database, named uniquely per open; locks are in-process.
+    Memory(String),
+}
+
+impl Store {
+    /// Opens (creating if missing) and migrates the store at `url`:
+    /// `sqlite://path` for a file, `sqlite::memory:` for a throw-away store.
+    ///
+    /// Files use WAL (readers never block the one writer), foreign keys on,
+    /// and a 5 s busy timeout so a short concurrent write waits instead of
+    /// failing. Opening twice is harmless: applied migrations are skipped.
+    pub async fn open(url: &str) -> Result<Store> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let (pool, location) = if in_memory {
+            let name = options.get_filename().display().to_string();
+            // One connection that never expires: the database lives as long as it.
+            let pool = SqlitePoolOptions::new()
+                .min_connections(1)
+                .max_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(options)
+                .await?;
+            (pool, Location::Memory(name))
+        } else {
+            let path = options.get_filename().to_path_buf();
+            let options = options
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await?;
+            (pool, Location::File(path))
+        };
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Store { pool, location })
+    }
+
+    /// The connection pool, for the read functions and for `begin()`.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub(crate) fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// Closes every connection (flushing the WAL into the database file).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
