@@ -6,11 +6,14 @@
 //! commit: the caller decides what commits together, so one sync writes its
 //! snapshot, change feed and run record atomically.
 
+mod accounts;
 mod apply;
 mod error;
 mod feed;
+mod groups;
 mod journal;
 mod lock;
+mod mutate;
 mod owned;
 mod run;
 mod site;
@@ -18,14 +21,20 @@ mod snapshot;
 mod store;
 mod time;
 
+pub use accounts::{account, find_accounts, list_accounts, AccountFilter, AccountRecord};
 pub use apply::{apply_sync, ApplySummary};
 pub use error::{Error, Result};
 pub use feed::{list_changes, ChangeFilter, ChangeRecord};
+pub use groups::{list_groups, GroupRecord};
 pub use journal::{
     journal_complete, journal_intent, journal_last_suspend, journal_list, journal_open_intent,
     JournalAction, JournalEntry, JournalFilter, JournalState, NewJournalEntry,
 };
 pub use lock::SyncLock;
+pub use mutate::{
+    add_membership, mark_deprovisioned, remove_membership, transfer_owned_content,
+    update_account_role,
+};
 pub use owned::OwnedItem;
 pub use run::{begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRecord, RunStatus};
 pub use site::{find_site, list_sites, site, upsert_site, SiteKey, SiteRecord};

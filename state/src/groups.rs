@@ -1,0 +1,82 @@
+//! Reading groups and their members.
+
+use std::collections::HashMap;
+
+use futures::TryStreamExt;
+use serde::Serialize;
+use sqlx::{FromRow, SqlitePool};
+
+use crate::{Result, SiteKey};
+
+/// One live group of a site, as `tabgov groups` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupRecord {
+    /// The site's content URL.
+    pub site: String,
+    pub id: String,
+    pub name: String,
+    pub domain: Option<String>,
+    /// The role granted on sign-in or on sync, verbatim.
+    pub minimum_site_role: Option<String>,
+    /// `onLogin`, `onSync`, or what Tableau sent.
+    pub grant_license_mode: Option<String>,
+    pub member_count: u64,
+    /// Members' sign-in names, sorted.
+    pub members: Vec<String>,
+}
+
+#[derive(FromRow)]
+struct Row {
+    content_url: String,
+    id: String,
+    name: String,
+    domain: Option<String>,
+    minimum_site_role: Option<String>,
+    grant_license_mode: Option<String>,
+}
+
+/// The site's groups (not removed), by name, with their members (one query
+/// for the groups, one for every membership).
+pub async fn list_groups(pool: &SqlitePool, site: SiteKey) -> Result<Vec<GroupRecord>> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT s.content_url, g.id, g.name, g.domain, g.minimum_site_role, \
+         g.grant_license_mode FROM groups g JOIN sites s ON s.id = g.site_id \
+         WHERE g.site_id = ? AND g.removed_at IS NULL ORDER BY g.name, g.id",
+    )
+    .bind(site)
+    .fetch_all(pool)
+    .await?;
+    let mut groups: Vec<GroupRecord> = rows
+        .into_iter()
+        .map(|r| GroupRecord {
+            site: r.content_url,
+            id: r.id,
+            name: r.name,
+            domain: r.domain,
+            minimum_site_role: r.minimum_site_role,
+            grant_license_mode: r.grant_license_mode,
+            member_count: 0,
+            members: Vec::new(),
+        })
+        .collect();
+    let index: HashMap<String, usize> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.clone(), i))
+        .collect();
+    let mut rows = sqlx::query_as::<_, (String, String)>(
+        "SELECT m.group_id, a.name FROM memberships m JOIN accounts a \
+         ON a.site_id = m.site_id AND a.id = m.user_id WHERE m.site_id = ? ORDER BY a.name",
+    )
+    .bind(site)
+    .fetch(pool);
+    while let Some((group, member)) = rows.try_next().await? {
+        if let Some(&i) = index.get(&group) {
+            groups[i].members.push(member);
+        }
+    }
+    for g in &mut groups {
+        g.member_count = g.members.len() as u64;
+    }
+    Ok(groups)
+}
