@@ -1,0 +1,136 @@
+use chrono::Utc;
+use tabgov_mapping::SiteRole;
+use tabgov_state::{
+    journal_complete, journal_intent, journal_last_suspend, journal_list, journal_open_intent,
+    Error, JournalAction, JournalFilter, JournalState, NewJournalEntry, SiteKey, Store,
+};
+
+use crate::common::{file_store, site};
+
+fn suspend(site: SiteKey, user: &str, previous: SiteRole) -> NewJournalEntry {
+    NewJournalEntry {
+        target_user_name: Some("alice".into()),
+        actor: Some("hr-feed".into()),
+        reason: Some("leaver".into()),
+        ticket: Some("HR-42".into()),
+        previous_site_role: Some(previous),
+        new_site_role: Some(SiteRole::Unlicensed),
+        groups_removed: vec!["g-ops".into()],
+        ..NewJournalEntry::new(site, JournalAction::Suspend, user, Utc::now())
+    }
+}
+
+async fn intent(store: &Store, entry: &NewJournalEntry) -> i64 {
+    let mut tx = store.pool().begin().await.unwrap();
+    let id = journal_intent(&mut tx, entry).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+async fn complete(store: &Store, id: i64, state: JournalState) -> Result<(), Error> {
+    let mut tx = store.pool().begin().await.unwrap();
+    journal_complete(&mut tx, id, state, Some("done"), None).await?;
+    tx.commit().await.unwrap();
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_intent_is_found_open_until_completed_once() {
+    let (_dir, store) = file_store().await;
+    let s = site(&store).await;
+    let id = intent(&store, &suspend(s, "u-alice", SiteRole::Creator)).await;
+
+    let open = journal_open_intent(store.pool(), s, "u-alice", &JournalAction::Suspend)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(open.id, id);
+    assert_eq!(open.state, JournalState::Intent);
+    assert_eq!(open.groups_removed, ["g-ops"]);
+    assert_eq!(open.previous_site_role, Some(SiteRole::Creator));
+    assert_eq!(open.ticket.as_deref(), Some("HR-42"));
+    let other_action = journal_open_intent(store.pool(), s, "u-alice", &JournalAction::Deprovision)
+        .await
+        .unwrap();
+    assert!(other_action.is_none());
+
+    complete(&store, id, JournalState::Completed).await.unwrap();
+    let open = journal_open_intent(store.pool(), s, "u-alice", &JournalAction::Suspend)
+        .await
+        .unwrap();
+    assert!(open.is_none());
+    let again = complete(&store, id, JournalState::Failed).await;
+    assert!(matches!(again, Err(Error::JournalNotOpen { .. })));
+    let id2 = intent(&store, &suspend(s, "u-bob", SiteRole::Viewer)).await;
+    let to_intent = complete(&store, id2, JournalState::Intent).await;
+    assert!(matches!(to_intent, Err(Error::JournalNotOpen { .. })));
+
+    let entries = journal_list(store.pool(), &JournalFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0].state, JournalState::Completed);
+    assert_eq!(entries[0].outcome.as_deref(), Some("done"));
+    assert!(entries[0].completed_at.is_some());
+    let json = serde_json::to_value(&entries[0]).unwrap();
+    assert_eq!(json["action"], "suspend");
+    assert_eq!(json["state"], "completed");
+}
+
+#[tokio::test]
+async fn a_restore_finds_the_last_completed_suspend_only() {
+    let (_dir, store) = file_store().await;
+    let s = site(&store).await;
+    let first = intent(&store, &suspend(s, "u-alice", SiteRole::Creator)).await;
+    complete(&store, first, JournalState::Completed)
+        .await
+        .unwrap();
+    // A repeated suspend of a suspended user is a no-op, and a failed one
+    // did nothing: neither may replace the role to restore.
+    let noop = intent(&store, &suspend(s, "u-alice", SiteRole::Unlicensed)).await;
+    complete(&store, noop, JournalState::Noop).await.unwrap();
+    let failed = intent(&store, &suspend(s, "u-alice", SiteRole::Viewer)).await;
+    complete(&store, failed, JournalState::Failed)
+        .await
+        .unwrap();
+    let dry = NewJournalEntry {
+        dry_run: true,
+        ..suspend(s, "u-alice", SiteRole::Explorer)
+    };
+    let dry = intent(&store, &dry).await;
+    complete(&store, dry, JournalState::Completed)
+        .await
+        .unwrap();
+    let open_dry = NewJournalEntry {
+        dry_run: true,
+        ..suspend(s, "u-alice", SiteRole::Explorer)
+    };
+    intent(&store, &open_dry).await;
+
+    let last = journal_last_suspend(store.pool(), s, "u-alice")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(last.id, first);
+    assert_eq!(last.previous_site_role, Some(SiteRole::Creator));
+    let open = journal_open_intent(store.pool(), s, "u-alice", &JournalAction::Suspend)
+        .await
+        .unwrap();
+    assert!(open.is_none(), "dry runs are never open intents");
+    assert!(journal_last_suspend(store.pool(), s, "u-bob")
+        .await
+        .unwrap()
+        .is_none());
+
+    let suspends = journal_list(
+        store.pool(),
+        &JournalFilter {
+            user_id: Some("u-alice".into()),
+            state: Some(JournalState::Completed),
+            ..JournalFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(suspends.len(), 2);
+}

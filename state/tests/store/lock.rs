@@ -1,0 +1,85 @@
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use tabgov_state::{Error, Store, SyncLock};
+
+use crate::common::file_store;
+
+const CHILD_DB: &str = "TABGOV_TEST_LOCK_CHILD_DB";
+
+#[tokio::test]
+async fn a_second_sync_of_a_site_fails_fast_until_the_first_lets_go() {
+    let (_dir, store) = file_store().await;
+    let first = SyncLock::acquire(&store, 1).unwrap();
+    match SyncLock::acquire(&store, 1) {
+        Err(Error::SyncInProgress { site, holder }) => {
+            assert_eq!(site, 1);
+            assert_eq!(holder, Some(std::process::id().to_string()));
+        }
+        other => panic!("expected SyncInProgress, got {other:?}"),
+    }
+    let other_site = SyncLock::acquire(&store, 2).unwrap();
+    drop(first);
+    let again = SyncLock::acquire(&store, 1).unwrap();
+    assert_eq!((again.site(), other_site.site()), (1, 2));
+}
+
+#[tokio::test]
+async fn in_memory_stores_lock_within_the_process() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let other = Store::open("sqlite::memory:").await.unwrap();
+    let first = SyncLock::acquire(&store, 7).unwrap();
+    assert!(matches!(
+        SyncLock::acquire(&store, 7),
+        Err(Error::SyncInProgress { site: 7, .. })
+    ));
+    let _separate_db = SyncLock::acquire(&other, 7).unwrap();
+    drop(first);
+    SyncLock::acquire(&store, 7).unwrap();
+}
+
+/// Not a test of its own: the holder process of the SIGKILL test below.
+#[tokio::test]
+#[ignore = "child process of a_killed_holder_does_not_block_the_next_sync"]
+async fn child_holds_lock() {
+    let Ok(url) = std::env::var(CHILD_DB) else {
+        return;
+    };
+    let store = Store::open(&url).await.unwrap();
+    let _lock = SyncLock::acquire(&store, 1).unwrap();
+    println!("locked");
+    tokio::time::sleep(std::time::Duration::from_secs(120)).await;
+}
+
+#[tokio::test]
+async fn a_killed_holder_does_not_block_the_next_sync() {
+    let (dir, store) = file_store().await;
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "lock::child_holds_lock",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env(CHILD_DB, crate::common::url(&dir))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let locked = stdout
+        .lines()
+        .map_while(Result::ok)
+        .any(|line| line.trim() == "locked");
+    assert!(locked, "the child never took the lock");
+
+    match SyncLock::acquire(&store, 1) {
+        Err(Error::SyncInProgress { holder, .. }) => {
+            assert_eq!(holder, Some(child.id().to_string()));
+        }
+        other => panic!("expected SyncInProgress, got {other:?}"),
+    }
+    child.kill().unwrap(); // SIGKILL: no destructor runs in the child
+    child.wait().unwrap();
+    SyncLock::acquire(&store, 1).unwrap();
+}

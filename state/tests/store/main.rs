@@ -1,0 +1,9 @@
+//! Store tests against real SQLite files in temporary directories.
+
+mod accounts;
+mod common;
+mod journal;
+mod lock;
+mod open;
+mod scale;
+mod sync;
