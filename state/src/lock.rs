@@ -27,7 +27,10 @@ pub struct SyncLock {
 
 #[derive(Debug)]
 enum Held {
-    File(#[allow(dead_code)] File),
+    /// Kept open only for its lock: closing the file releases it.
+    File {
+        _file: File,
+    },
     Memory(String),
 }
 
@@ -36,7 +39,9 @@ impl SyncLock {
     /// [`Error::SyncInProgress`]; it never waits.
     pub fn acquire(store: &Store, site: SiteKey) -> Result<SyncLock> {
         let held = match store.location() {
-            Location::File(db) => Held::File(lock_file(db, site)?),
+            Location::File(db) => Held::File {
+                _file: lock_file(db, site)?,
+            },
             Location::Memory(name) => {
                 let key = (name.clone(), site);
                 let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());

@@ -235,6 +235,7 @@ pub async fn finish_run(
 
 /// Ends a run as `failed` or `refused` with its reason, in its own
 /// transaction. Nothing else changes: the previous snapshot stays current.
+/// Drop (roll back) the sync transaction first: it holds the write lock.
 pub async fn fail_run(
     pool: &SqlitePool,
     run_id: i64,
