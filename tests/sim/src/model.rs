@@ -1,0 +1,76 @@
+//! Public snapshots of simulator state handed to tests, and site-role facts.
+
+use chrono::{DateTime, Utc};
+
+/// A user as the simulator holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimUser {
+    /// LUID.
+    pub id: String,
+    /// User name (unique on the site).
+    pub name: String,
+    /// Email address.
+    pub email: Option<String>,
+    /// Display name.
+    pub full_name: Option<String>,
+    /// Site role, verbatim.
+    pub site_role: String,
+    /// Last interactive sign-in; `None` if never.
+    pub last_login: Option<DateTime<Utc>>,
+    /// Authentication setting (`ServerDefault`, `SAML`, ...).
+    pub auth_setting: String,
+    /// Domain name (`local` for local users).
+    pub domain: String,
+}
+
+/// A group as the simulator holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimGroup {
+    /// LUID.
+    pub id: String,
+    /// Group name.
+    pub name: String,
+    /// Domain name (`local`).
+    pub domain: String,
+    /// Minimum site role (grant licence).
+    pub minimum_site_role: Option<String>,
+    /// `onLogin` or `onSync` when the group grants a licence.
+    pub grant_license_mode: Option<String>,
+}
+
+/// A content item (workbook, datasource, flow, project or view).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimContent {
+    /// LUID.
+    pub id: String,
+    /// `workbook`, `datasource`, `flow`, `project` or `view`.
+    pub kind: String,
+    /// Item name.
+    pub name: String,
+    /// Owner's user LUID.
+    pub owner_id: String,
+}
+
+/// Site roles an update may set (legacy roles are kept on read but not assignable).
+pub const ASSIGNABLE_ROLES: &[&str] = &[
+    "Creator",
+    "Explorer",
+    "ExplorerCanPublish",
+    "SiteAdministratorCreator",
+    "SiteAdministratorExplorer",
+    "Viewer",
+    "Unlicensed",
+    "ServerAdministrator",
+    "Guest",
+    "ReadOnly",
+];
+
+/// Licence rank of a role, to pick the highest grant-licence role.
+pub fn role_rank(role: &str) -> u8 {
+    match role {
+        "Creator" | "SiteAdministratorCreator" | "ServerAdministrator" => 3,
+        "Explorer" | "ExplorerCanPublish" | "SiteAdministratorExplorer" => 2,
+        "Viewer" => 1,
+        _ => 0,
+    }
+}

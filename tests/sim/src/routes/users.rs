@@ -1,0 +1,288 @@
+//! Users of a site: list, query, add, update, remove (with `mapAssetsTo` and
+//! the 409003 rule that leaves an owner Unlicensed).
+
+use super::{authorize, render, wants_field};
+use crate::error::ApiError;
+use crate::filter::{self, FieldSpec, Ty, Val, CMP_OPS, EQ, EQ_IN, NAME_OPS};
+use crate::model::ASSIGNABLE_ROLES;
+use crate::node::Node;
+use crate::paging;
+use crate::reqbody;
+use crate::seed::plain_user;
+use crate::server::{Ctx, Reply};
+use crate::state::{Site, User};
+
+/// Filterable user fields (not `email`, as on Tableau).
+pub const USER_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "name",
+        ty: Ty::Str,
+        ops: NAME_OPS,
+    },
+    FieldSpec {
+        name: "siteRole",
+        ty: Ty::Str,
+        ops: EQ_IN,
+    },
+    FieldSpec {
+        name: "lastLogin",
+        ty: Ty::Date,
+        ops: CMP_OPS,
+    },
+    FieldSpec {
+        name: "luid",
+        ty: Ty::Str,
+        ops: EQ_IN,
+    },
+    FieldSpec {
+        name: "friendlyName",
+        ty: Ty::Str,
+        ops: NAME_OPS,
+    },
+    FieldSpec {
+        name: "domainName",
+        ty: Ty::Str,
+        ops: EQ_IN,
+    },
+    FieldSpec {
+        name: "isLocal",
+        ty: Ty::Bool,
+        ops: EQ,
+    },
+];
+const USER_SORTS: &[&str] = &[
+    "name",
+    "siteRole",
+    "lastLogin",
+    "friendlyName",
+    "domainName",
+    "email",
+];
+
+fn val<'a>(u: &'a User, field: &str) -> Val<'a> {
+    match field {
+        "name" => Val::Str(&u.name),
+        "siteRole" => Val::Str(&u.site_role),
+        "lastLogin" => Val::Date(u.last_login),
+        "luid" => Val::Str(&u.id),
+        "friendlyName" => Val::Str(u.full_name.as_deref().unwrap_or("")),
+        "domainName" => Val::Str(&u.domain),
+        "isLocal" => Val::Bool(u.domain == "local"),
+        "email" => Val::Str(u.email.as_deref().unwrap_or("")),
+        _ => Val::Str(""),
+    }
+}
+
+/// `[pagination, users]` for users given by id in name order, applying
+/// filter, sort and fields. Unfiltered, unsorted pages cost O(page).
+pub fn page_users<'a, I>(
+    ctx: &Ctx<'_>,
+    site: &'a Site,
+    ids: I,
+    total: usize,
+) -> Result<Vec<Node>, ApiError>
+where
+    I: Iterator<Item = &'a String>,
+{
+    let page = paging::parse(&ctx.query)?;
+    let conds = match ctx.query.get("filter") {
+        Some(f) => filter::parse_filter(f, USER_FIELDS)?,
+        None => Vec::new(),
+    };
+    let sort = match ctx.query.get("sort") {
+        Some(s) => filter::parse_sort(s, USER_SORTS)?,
+        None => Vec::new(),
+    };
+    let (full, email) = (wants_field(ctx, "fullName"), wants_field(ctx, "email"));
+    let (total, chosen): (usize, Vec<&User>) = if conds.is_empty() && sort.is_empty() {
+        let w = page.window(total)?;
+        let users = ids
+            .skip(w.start)
+            .take(w.len())
+            .filter_map(|id| site.users.get(id))
+            .collect();
+        (total, users)
+    } else {
+        let mut all: Vec<&User> = ids
+            .filter_map(|id| site.users.get(id))
+            .filter(|u| filter::matches_all(&conds, |f| val(u, f)))
+            .collect();
+        for (field, desc) in sort.iter().rev() {
+            all.sort_by(|a, b| {
+                let o = filter::cmp_vals(val(a, field), val(b, field));
+                if *desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+        }
+        let w = page.window(all.len())?;
+        (all.len(), all[w].to_vec())
+    };
+    let nodes = chosen
+        .into_iter()
+        .map(|u| render::user_list(u, full, email))
+        .collect();
+    Ok(vec![page.node(total), Node::list("users", nodes)])
+}
+
+/// `GET sites/{s}/users`.
+pub fn list(ctx: &Ctx<'_>, site: &str) -> Result<Reply, ApiError> {
+    let (_, idx) = authorize(ctx, site, "tableau:users:read")?;
+    let sites = ctx.inner.sites.read().expect("sites lock");
+    let s = &sites[idx];
+    Ok(Reply::ok(page_users(
+        ctx,
+        s,
+        s.order.iter(),
+        s.order.len(),
+    )?))
+}
+
+/// `GET sites/{s}/users/{u}`.
+pub fn get(ctx: &Ctx<'_>, site: &str, user: &str) -> Result<Reply, ApiError> {
+    let (_, idx) = authorize(ctx, site, "tableau:users:read")?;
+    let sites = ctx.inner.sites.read().expect("sites lock");
+    let u = sites[idx]
+        .users
+        .get(user)
+        .ok_or_else(|| ApiError::user_not_found(user))?;
+    Ok(Reply::ok(vec![render::user_one(
+        u,
+        wants_field(ctx, "email"),
+    )]))
+}
+
+/// `POST sites/{s}/users`: adds a user (`409000` if the name exists).
+pub fn add(ctx: &Ctx<'_>, site: &str) -> Result<Reply, ApiError> {
+    let (_, idx) = authorize(ctx, site, "tableau:users:create")?;
+    let req = reqbody::parse(ctx.body)?;
+    let el = req
+        .find("user")
+        .ok_or_else(|| ApiError::bad_request("The request has no <user> element."))?;
+    let name = el
+        .attr("name")
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| ApiError::bad_request("A user name is required."))?;
+    let role = el.attr("siteRole").unwrap_or("Unlicensed");
+    check_role(role)?;
+    let mut sites = ctx.inner.sites.write().expect("sites lock");
+    let s = &mut sites[idx];
+    if s.by_name.contains_key(name) {
+        return Err(ApiError::new(
+            409000,
+            "Conflict",
+            format!("A user with the name '{name}' already exists on the site."),
+        ));
+    }
+    let mut u = plain_user(&mut ctx.inner.rng.lock().expect("rng lock"), name, role);
+    if let Some(a) = el.attr("authSetting") {
+        u.auth_setting = a.to_string();
+    }
+    let node = Node::new("user")
+        .attr("id", &u.id)
+        .attr("name", &u.name)
+        .attr("siteRole", &u.site_role)
+        .attr("authSetting", &u.auth_setting);
+    s.insert_user(u);
+    Ok(Reply {
+        status: 201,
+        body: vec![node],
+    })
+}
+
+fn check_role(role: &str) -> Result<(), ApiError> {
+    if ASSIGNABLE_ROLES.contains(&role) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            400013,
+            "Invalid site role",
+            format!("'{role}' is not a valid site role."),
+        ))
+    }
+}
+
+/// `PUT sites/{s}/users/{u}`: site role, full name, email, auth setting.
+pub fn update(ctx: &Ctx<'_>, site: &str, user: &str) -> Result<Reply, ApiError> {
+    let (session, idx) = authorize(ctx, site, "tableau:users:update")?;
+    let req = reqbody::parse(ctx.body)?;
+    let el = req
+        .find("user")
+        .ok_or_else(|| ApiError::bad_request("The request has no <user> element."))?;
+    let mut sites = ctx.inner.sites.write().expect("sites lock");
+    let u = sites[idx]
+        .users
+        .get_mut(user)
+        .ok_or_else(|| ApiError::user_not_found(user))?;
+    if let Some(role) = el.attr("siteRole") {
+        check_role(role)?;
+        if user == session.user_id && role != u.site_role {
+            return Err(ApiError::new(
+                403009,
+                "Forbidden",
+                "You cannot change your own site role.",
+            ));
+        }
+        u.site_role = role.to_string();
+    }
+    if let Some(v) = el.attr("fullName") {
+        u.full_name = Some(v.to_string());
+    }
+    if let Some(v) = el.attr("email") {
+        u.email = Some(v.to_string());
+    }
+    if let Some(v) = el.attr("authSetting") {
+        u.auth_setting = v.to_string();
+    }
+    Ok(Reply::ok(vec![render::user_updated(u)]))
+}
+
+/// `DELETE sites/{s}/users/{u}[?mapAssetsTo=]`: 204, or 409003 (and the
+/// user left Unlicensed) when they still own content and no heir is named.
+pub fn remove(ctx: &Ctx<'_>, site: &str, user: &str) -> Result<Reply, ApiError> {
+    let (_, idx) = authorize(ctx, site, "tableau:users:delete")?;
+    let heir = ctx.query.get("mapAssetsTo").cloned();
+    if heir.is_some() && !ctx.at_least((3, 9)) {
+        return Err(ApiError::bad_request(
+            "The mapAssetsTo parameter needs API 3.9 or later.",
+        ));
+    }
+    let mut sites = ctx.inner.sites.write().expect("sites lock");
+    let s = &mut sites[idx];
+    if !s.users.contains_key(user) {
+        return Err(ApiError::user_not_found(user));
+    }
+    let heir = match heir {
+        Some(h) if h == user => {
+            return Err(ApiError::bad_request(
+                "mapAssetsTo cannot name the user being removed.",
+            ))
+        }
+        Some(h) if !s.users.contains_key(&h) => return Err(ApiError::user_not_found(&h)),
+        Some(h) => h,
+        None => {
+            if s.owns_any(user) {
+                let u = s.users.get_mut(user).expect("checked above");
+                u.site_role = "Unlicensed".into();
+                return Err(ApiError::new(
+                    409003,
+                    "User Asset Conflict",
+                    format!(
+                        "The user '{user}' still owns content and cannot be deleted; their site role was set to Unlicensed. Transfer the content first or pass mapAssetsTo."
+                    ),
+                ));
+            }
+            String::new()
+        }
+    };
+    s.remove_user(user, &heir);
+    drop(sites);
+    ctx.inner
+        .sessions
+        .lock()
+        .expect("sessions lock")
+        .close_user(idx, user);
+    Ok(Reply::no_content())
+}
