@@ -216,7 +216,7 @@ impl Simulator {
                 project_id: if kind == Kind::Project { None } else { default },
                 workbook_id,
                 tags: Vec::new(),
-                created_at: chrono::Utc::now(),
+                created_at: crate::seed::now_secs(),
             };
             let snap = c.snapshot();
             s.add_content(c);
@@ -237,7 +237,7 @@ impl Simulator {
     /// Unlicensed member of a grant-licence-on-sign-in group to its role.
     pub fn interactive_sign_in(&self, site: &str, user_id: &str) {
         self.inner.write(site, |s| {
-            s.interactive_sign_in(user_id, chrono::Utc::now());
+            s.interactive_sign_in(user_id, crate::seed::now_secs());
         })
     }
 

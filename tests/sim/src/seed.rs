@@ -37,8 +37,13 @@ const DEPTS: &[&str] = &[
 /// The instant seeded dates are relative to: the start of the current UTC day,
 /// so a seed gives the same data all day long.
 pub fn anchor() -> DateTime<Utc> {
-    let now = Utc::now();
-    now - Duration::seconds(i64::from(now.timestamp().rem_euclid(86_400) as i32))
+    let t = Utc::now().timestamp();
+    DateTime::from_timestamp(t - t.rem_euclid(86_400), 0).unwrap_or_default()
+}
+
+/// Now, to the second (Tableau timestamps have no fractions).
+pub fn now_secs() -> DateTime<Utc> {
+    DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default()
 }
 
 fn pick_role(rng: &mut ChaCha8Rng) -> &'static str {

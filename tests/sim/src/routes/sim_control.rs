@@ -72,7 +72,7 @@ pub fn handle(
                 Some(id) => id.clone(),
                 None => user.clone(),
             };
-            if !s.interactive_sign_in(&id, chrono::Utc::now()) {
+            if !s.interactive_sign_in(&id, crate::seed::now_secs()) {
                 return Err(ApiError::user_not_found(user));
             }
             let u = &s.users[&id];
