@@ -70,7 +70,7 @@ fn build(cfg: SimConfig) -> std::io::Result<Inner> {
         )
     })?;
     let mut sites = Vec::with_capacity(cfg.sites.len());
-    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x5EED_0F_1D);
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x5EED_0F1D);
     for (i, url) in cfg.sites.iter().enumerate() {
         let (mut site, _) = seed::seed_site(&cfg, i, url);
         for p in &cfg.pats {

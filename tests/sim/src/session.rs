@@ -36,7 +36,7 @@ impl Sessions {
         Sessions {
             by_token: HashMap::new(),
             by_pat: HashMap::new(),
-            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x70C3_11),
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0070_C311),
         }
     }
 

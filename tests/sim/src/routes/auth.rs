@@ -78,9 +78,8 @@ pub fn sign_in(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let cfg = &ctx.inner.cfg;
 
     let (user_name, pat, scopes) = if let Some(name) = cred.attr("personalAccessTokenName") {
-        if !ctx.at_least((3, 6)) {
-            return Err(failed("personal access tokens need API 3.6 or later"));
-        }
+        // No version gate: tableauserverclient signs in at its default 2.4
+        // before switching to the server's version, and real servers accept it.
         let secret = cred.attr("personalAccessTokenSecret").unwrap_or("");
         let p = cfg
             .pats
