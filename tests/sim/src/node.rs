@@ -82,6 +82,18 @@ pub fn escape_into(out: &mut String, s: &str) {
     }
 }
 
+/// Escapes element text (quotes stay literal, as Tableau writes them).
+fn escape_text_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+}
+
 fn write_xml(out: &mut String, n: &Node) {
     out.push('<');
     out.push_str(n.name);
@@ -98,7 +110,7 @@ fn write_xml(out: &mut String, n: &Node) {
     }
     out.push('>');
     if let Some(t) = &n.text {
-        escape_into(out, t);
+        escape_text_into(out, t);
     }
     for c in &n.children {
         write_xml(out, c);

@@ -156,6 +156,7 @@ mod tests {
             assert_eq!(c.attr("personalAccessTokenSecret"), Some("b&c"));
             assert_eq!(r.find("site").unwrap().attr("contentUrl"), Some(""));
         }
-        assert!(parse(b"<tsRequest><user").is_err() || parse(b"<tsRequest><user").is_ok());
+        assert_eq!(parse(b"").unwrap_err().code, 400000);
+        assert_eq!(parse(b"{not json").unwrap_err().code, 400000);
     }
 }
