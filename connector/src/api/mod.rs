@@ -1,0 +1,15 @@
+//! The Tableau REST API, one file per resource: pure request builders and
+//! decoders from Tableau's XML into the domain types of `tabgov-mapping`.
+//! Nothing here sends; `transport` does.
+
+pub mod auth;
+pub mod content;
+pub mod error_body;
+pub mod groups;
+pub mod page;
+pub mod request;
+pub mod users;
+pub mod xml;
+
+pub use page::{Page, PageRequest};
+pub use request::{ApiRequest, Method};

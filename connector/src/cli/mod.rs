@@ -1,0 +1,126 @@
+//! The `tabgov` command line: one file per subcommand, this one parses and
+//! dispatches, and turns failures into one sentence and an exit code.
+
+mod accounts;
+mod args;
+mod changes;
+mod check;
+pub mod config_file;
+mod connect;
+mod failure;
+mod groups;
+mod output;
+mod progress;
+mod session;
+mod site_filter;
+mod sync;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use args::StoreArgs;
+use failure::Failure;
+
+/// Identity governance for Tableau Server and Tableau Cloud: sync users,
+/// groups and site roles into a local store, and report on them.
+#[derive(Debug, Parser)]
+#[command(name = "tabgov", version, about, long_about = None, after_help = EXAMPLES)]
+struct Cli {
+    #[command(flatten)]
+    store: StoreArgs,
+
+    /// More log output (-v info, -vv debug); RUST_LOG wins when set.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+
+    /// Only errors; no progress bar.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXAMPLES: &str = "Examples:
+  TABGOV_PAT_SECRET=... tabgov check --server https://tableau.example.com --site finance --pat-name tabgov
+  TABGOV_PAT_SECRET=... tabgov sync --server https://tableau.example.com --site finance --pat-name tabgov
+  tabgov accounts --license Creator --inactive-days 90 --format csv
+  tabgov changes --since 2026-11-01";
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Test the connection: sign in, report server, API version and site.
+    Check(check::CheckArgs),
+    /// Pull users, groups, memberships and content ownership into the store.
+    Sync(sync::SyncArgs),
+    /// List accounts from the store.
+    Accounts(accounts::AccountsArgs),
+    /// List groups and their members from the store.
+    Groups(groups::GroupsArgs),
+    /// The change feed: joiners, leavers, role, licence and group changes.
+    Changes(changes::ChangesArgs),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose, cli.quiet);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Check(a) => check::run(&cli.store, a).await,
+        Command::Sync(a) => sync::run(&cli.store, a, quiet).await,
+        Command::Accounts(a) => accounts::run(&cli.store, a).await,
+        Command::Groups(a) => groups::run(&cli.store, a).await,
+        Command::Changes(a) => changes::run(&cli.store, a).await,
+    }
+}
+
+fn init_tracing(verbose: u8, quiet: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(format!("{default},hyper=warn,reqwest=warn,sqlx=warn")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        Failure::runtime(format!("{e:#}"))
+    }
+}
+
+impl From<tabgov_state::Error> for Failure {
+    fn from(e: tabgov_state::Error) -> Failure {
+        Failure::runtime(e.to_string())
+    }
+}

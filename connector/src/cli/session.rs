@@ -1,0 +1,37 @@
+//! Connecting to one target, running a piece of work, and always signing
+//! out, on success, failure and Ctrl-C alike.
+
+use std::future::Future;
+
+use tabgov::credentials::Scope;
+use tabgov::transport::Transport;
+
+use super::connect::Target;
+use super::failure::Failure;
+
+/// Signs in to `target` with `scopes`.
+pub async fn open(target: Target, scopes: &[Scope]) -> Result<Transport, Failure> {
+    let server = target.options.server.clone();
+    let site = target.options.site.clone();
+    Transport::connect(target.options, target.credential, scopes)
+        .await
+        .map_err(|e| Failure::from_error(e, &server, &site))
+}
+
+/// Runs `work` on `transport`, stopping at Ctrl-C, then signs out.
+pub async fn run_then_sign_out<T>(
+    transport: &Transport,
+    work: impl Future<Output = Result<T, Failure>>,
+) -> Result<T, Failure> {
+    let result = tokio::select! {
+        r = work => r,
+        _ = tokio::signal::ctrl_c() => Err(Failure {
+            code: 130,
+            message: "interrupted; signed out, and the store keeps its previous state".into(),
+        }),
+    };
+    if let Err(e) = transport.sign_out().await {
+        tracing::warn!("sign-out failed: {e}");
+    }
+    result
+}

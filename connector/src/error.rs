@@ -1,0 +1,168 @@
+//! The one error type of the connector library. Tableau's own error code is
+//! kept typed, so the command line can turn the common ones into a sentence
+//! that names the fix.
+
+use std::fmt;
+
+/// Tableau's six-digit error code (`401002`, `409003`, ...); the first three
+/// digits are the HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ErrorCode(pub String);
+
+impl ErrorCode {
+    /// Failed sign-in (wrong PAT, password or JWT).
+    pub const SIGN_IN_FAILED: &'static str = "401001";
+    /// Stale or invalid session token, or a JWT scope that does not cover the call.
+    pub const SESSION_INVALID: &'static str = "401002";
+    /// The account may not do this (not a site administrator).
+    pub const FORBIDDEN: &'static str = "403000";
+    /// The site does not exist.
+    pub const SITE_NOT_FOUND: &'static str = "404000";
+    /// The user does not exist.
+    pub const USER_NOT_FOUND: &'static str = "404002";
+    /// The group does not exist.
+    pub const GROUP_NOT_FOUND: &'static str = "404012";
+    /// The user owns content and was set Unlicensed instead of removed.
+    pub const USER_OWNS_CONTENT: &'static str = "409003";
+    /// The user is already in the group.
+    pub const ALREADY_MEMBER: &'static str = "409011";
+    /// Too many requests.
+    pub const RATE_LIMITED: &'static str = "429000";
+
+    /// Whether this is `code`.
+    pub fn is(&self, code: &str) -> bool {
+        self.0 == code
+    }
+
+    /// The code as Tableau wrote it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An error answer from Tableau, as its body described it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableauError {
+    /// HTTP status.
+    pub status: u16,
+    /// Tableau's code; when the body carried none, the HTTP status followed
+    /// by `000` (Tableau's own convention).
+    pub code: ErrorCode,
+    pub summary: String,
+    pub detail: String,
+}
+
+impl TableauError {
+    /// Whether Tableau's code is `code`.
+    pub fn is(&self, code: &str) -> bool {
+        self.code.is(code)
+    }
+}
+
+impl fmt::Display for TableauError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Tableau error {} (HTTP {})", self.code, self.status)?;
+        if !self.summary.is_empty() {
+            write!(f, ": {}", self.summary)?;
+        }
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything the connector library can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Tableau answered with an error body.
+    #[error("{0}")]
+    Tableau(TableauError),
+
+    /// A response body that is not what Tableau sends (truncated, malformed,
+    /// or missing a required attribute at `path`).
+    #[error("cannot read Tableau's response at {path}: {message}")]
+    Decode { path: String, message: String },
+
+    /// No TCP connection (refused, DNS, unreachable network).
+    #[error("cannot reach the Tableau server at {url}: {message}")]
+    Unreachable { url: String, message: String },
+
+    /// The TLS handshake failed (certificate not trusted, name mismatch).
+    #[error("TLS with {url} failed: {message}")]
+    Tls { url: String, message: String },
+
+    /// A request took longer than the configured timeout, on every attempt.
+    #[error("{method} {path} timed out after {attempts} attempt(s)")]
+    Timeout {
+        method: String,
+        path: String,
+        attempts: u32,
+    },
+
+    /// Other HTTP-level failures (connection reset mid-body, protocol errors).
+    #[error("{method} {path} failed after {attempts} attempt(s): {message}")]
+    Http {
+        method: String,
+        path: String,
+        attempts: u32,
+        message: String,
+    },
+
+    /// A listing whose pages did not add up to what Tableau announced.
+    #[error("the listing of {what} is incomplete: Tableau announced {expected} items, {received} arrived")]
+    IncompleteListing {
+        what: String,
+        expected: u64,
+        received: u64,
+    },
+
+    /// The session was ended by someone else (another sign-in with the same
+    /// PAT) right after a fresh sign-in.
+    #[error("the session was ended again right after signing in: another client is using the same personal access token ({name}); give each client its own token")]
+    SessionStolen { name: String },
+
+    /// The configuration or a flag is unusable.
+    #[error("{0}")]
+    Config(String),
+
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] tabgov_state::Error),
+
+    /// A sync refused by the mass-removal guard.
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl Error {
+    /// Tableau's error, if this is one.
+    pub fn tableau(&self) -> Option<&TableauError> {
+        match self {
+            Error::Tableau(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether Tableau answered with `code`.
+    pub fn is_tableau(&self, code: &str) -> bool {
+        self.tableau().is_some_and(|e| e.is(code))
+    }
+
+    /// A decoding error at `path`.
+    pub fn decode(path: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Decode {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The connector's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

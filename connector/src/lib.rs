@@ -1,0 +1,17 @@
+//! tabgov: the Tableau REST client, the sync engine and the command line of
+//! an identity-governance connector for Tableau Server and Tableau Cloud.
+//!
+//! Layers point one way: `cli` -> `sync` -> `api` -> `transport`. Requests
+//! are built purely in `api`, sent only by `transport`, and decoded back
+//! into the domain types of `tabgov-mapping` at the `api` boundary.
+
+pub mod api;
+pub mod credentials;
+pub mod error;
+pub mod listing;
+pub mod secret;
+pub mod sync;
+pub mod transport;
+
+pub use error::{Error, ErrorCode, Result, TableauError};
+pub use secret::Secret;

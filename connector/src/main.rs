@@ -1,0 +1,7 @@
+//! The `tabgov` command line; everything it does lives in `cli`.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -1,0 +1,461 @@
+//! The one place that sends: base URL, API version, session token, rate
+//! limit, concurrency limit, retries and re-sign-in all live here, once.
+
+mod http;
+pub mod options;
+pub mod retry;
+mod session;
+mod stats;
+pub mod version;
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use tokio::sync::Semaphore;
+use tracing::Instrument;
+
+use crate::api::auth::{self, ServerInfo, SessionCredentials};
+use crate::api::error_body::decode_error;
+use crate::api::{ApiRequest, Method};
+use crate::credentials::{Credential, Scope};
+use crate::{Error, ErrorCode, Result, TableauError};
+
+pub use options::{TransportOptions, DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, DEFAULT_PAGE_SIZE};
+pub use retry::RetryPolicy;
+pub use stats::TransportStats;
+
+use http::Failure;
+use session::{Active, SessionSlot};
+use stats::Counters;
+
+/// A signed-in connection to one Tableau site.
+#[derive(Debug)]
+pub struct Transport {
+    http: reqwest::Client,
+    opts: TransportOptions,
+    /// `{server}/api/{version}/`.
+    base: String,
+    version: String,
+    server_info: Option<ServerInfo>,
+    credential: Credential,
+    scopes: Vec<Scope>,
+    session: SessionSlot,
+    limiter: Option<DefaultDirectRateLimiter>,
+    permits: Semaphore,
+    counters: Counters,
+}
+
+/// One answer, before decoding.
+struct Answer {
+    status: u16,
+    retry_after: Option<Duration>,
+    body: Bytes,
+}
+
+impl Transport {
+    /// Detects the API version (unless forced), then signs in with the least
+    /// `scopes` the command needs (they matter for connected apps only).
+    pub async fn connect(
+        opts: TransportOptions,
+        credential: Credential,
+        scopes: &[Scope],
+    ) -> Result<Transport> {
+        let server = opts.server.trim_end_matches('/').to_owned();
+        let url = url::Url::parse(&server).map_err(|_| {
+            Error::Config(format!(
+                "'{server}' is not a server URL; give --server like https://tableau.example.com"
+            ))
+        })?;
+        match url.scheme() {
+            "https" => {}
+            "http" if url.host_str().is_some_and(http::is_loopback) => {}
+            "http" => tracing::warn!(
+                server = %server,
+                "plain http to a remote server: tokens cross the network unencrypted; use https"
+            ),
+            other => {
+                return Err(Error::Config(format!(
+                    "'{server}' uses {other}:; give --server an https:// (or http://) URL"
+                )))
+            }
+        }
+        let limiter =
+            NonZeroU32::new(opts.max_rps).map(|rps| RateLimiter::direct(Quota::per_second(rps)));
+        let mut transport = Transport {
+            http: http::client(&opts)?,
+            base: String::new(),
+            version: String::new(),
+            server_info: None,
+            credential,
+            scopes: scopes.to_vec(),
+            session: SessionSlot::default(),
+            limiter,
+            permits: Semaphore::new(opts.concurrency.max(1)),
+            counters: Counters::default(),
+            opts: TransportOptions { server, ..opts },
+        };
+        transport.detect_version().await?;
+        let _guard = transport.session.signing_in.lock().await;
+        transport.sign_in().await?;
+        drop(_guard);
+        Ok(transport)
+    }
+
+    async fn detect_version(&mut self) -> Result<()> {
+        let probe = format!("{}/api/{}/", self.opts.server, version::PROBE);
+        let info = match self.exchange(&probe, &auth::server_info(), None).await {
+            Ok(answer) if answer.status < 300 => Some(auth::decode_server_info(&answer.body)?),
+            Ok(answer) if self.opts.api_version.is_some() => {
+                tracing::debug!(
+                    status = answer.status,
+                    "serverinfo unavailable; using the forced version"
+                );
+                None
+            }
+            Ok(answer) => {
+                let e = decode_error(answer.status, &answer.body);
+                return Err(Error::Config(format!(
+                    "{} did not answer serverinfo ({e}); check --server, or set --api-version",
+                    self.opts.server
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        let version = match (&self.opts.api_version, &info) {
+            (Some(forced), _) => {
+                version::parse(forced).ok_or_else(|| {
+                    Error::Config(format!("--api-version '{forced}' is not of the form 3.21"))
+                })?;
+                forced.clone()
+            }
+            (None, Some(info)) => {
+                version::negotiate(&info.rest_api_version).map_err(Error::Config)?
+            }
+            (None, None) => {
+                return Err(Error::Config(
+                    "the server's API version is unknown; set --api-version".into(),
+                ))
+            }
+        };
+        self.base = format!("{}/api/{}/", self.opts.server, version);
+        self.version = version;
+        self.server_info = info;
+        Ok(())
+    }
+
+    /// Signs in (the caller holds `signing_in`) and installs the session.
+    async fn sign_in(&self) -> Result<Arc<Active>> {
+        let request = self
+            .credential
+            .with_sign_in(&self.scopes, chrono::Utc::now(), |c| {
+                auth::sign_in(c, &self.opts.site)
+            })?
+            .retry_safe();
+        let body = self.send_with_retries(&request, None).await?;
+        let credentials: SessionCredentials = auth::decode_sign_in(&body)?;
+        self.counters.sign_in();
+        tracing::info!(site = %credentials.site_content_url, "signed in as {}", self.credential.identity());
+        Ok(self.session.install(credentials))
+    }
+
+    /// Sends `request` with the session token; renews the session once on
+    /// `401002`; retries what is safe to retry. Returns the body of a 2xx.
+    pub async fn send(&self, request: &ApiRequest) -> Result<Bytes> {
+        let mut renewed = false;
+        loop {
+            let active = self.active().await?;
+            match self.send_with_retries(request, Some(&active)).await {
+                Ok(body) => {
+                    active.note_success();
+                    return Ok(body);
+                }
+                Err(Error::Tableau(t)) if t.is(ErrorCode::SESSION_INVALID) => {
+                    if renewed {
+                        return Err(self.refused_after_renewal(request, t));
+                    }
+                    self.renew(&active).await?;
+                    renewed = true;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn active(&self) -> Result<Arc<Active>> {
+        if let Some(active) = self.session.current() {
+            return Ok(active);
+        }
+        let _guard = self.session.signing_in.lock().await;
+        match self.session.current() {
+            Some(active) => Ok(active),
+            None => self.sign_in().await,
+        }
+    }
+
+    /// Single-flight renewal: only the first request to see `stale` end
+    /// signs in; the others find the new session when the lock frees.
+    async fn renew(&self, stale: &Arc<Active>) -> Result<()> {
+        let _guard = self.session.signing_in.lock().await;
+        if let Some(current) = self.session.current() {
+            if current.generation != stale.generation {
+                return Ok(());
+            }
+        }
+        if self.credential.is_single_session() && stale.ended_by_another_client() {
+            return Err(self.stolen());
+        }
+        tracing::info!(
+            generation = stale.generation,
+            "session ended (401002); signing in again"
+        );
+        self.sign_in().await.map(|_| ())
+    }
+
+    fn stolen(&self) -> Error {
+        Error::SessionStolen {
+            name: self.credential.identity(),
+        }
+    }
+
+    /// A `401002` on a session just renewed: a missing JWT scope, or another
+    /// client with the same PAT.
+    fn refused_after_renewal(&self, request: &ApiRequest, t: TableauError) -> Error {
+        if self.credential.is_scoped() {
+            let asked: Vec<&str> = self.scopes.iter().map(|s| s.as_str()).collect();
+            return Error::Tableau(TableauError {
+                detail: format!(
+                    "{} {} is outside the connected app's scopes for this command ({}); allow them on the connected app",
+                    request.method,
+                    request.path,
+                    asked.join(", ")
+                ),
+                ..t
+            });
+        }
+        self.stolen()
+    }
+
+    /// Sends one request with retries (no session renewal) and returns the
+    /// body of a 2xx or the decoded error.
+    async fn send_with_retries(
+        &self,
+        request: &ApiRequest,
+        active: Option<&Active>,
+    ) -> Result<Bytes> {
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let (retry, wait, error) = match self.attempt(request, active, attempt).await {
+                Ok(answer) if answer.status < 300 => return Ok(answer.body),
+                Ok(answer) => {
+                    let retry = retry::retryable_status(answer.status, request.retry_safe);
+                    let e = decode_error(answer.status, &answer.body);
+                    (retry, answer.retry_after, Error::Tableau(e))
+                }
+                Err((failure, e)) => {
+                    let retry = match failure {
+                        Failure::Tls => false,
+                        Failure::Connect => true,
+                        Failure::Timeout | Failure::Other => request.retry_safe,
+                    };
+                    (retry, None, e)
+                }
+            };
+            let wait = self.opts.retry.delay(attempt, wait, rand::random::<f64>());
+            if !retry || !self.opts.retry.allows(attempt, started.elapsed(), wait) {
+                return Err(with_attempts(error, attempt));
+            }
+            self.counters.retry();
+            tracing::debug!(method = %request.method, path = %request.path, attempt, wait_ms = wait.as_millis() as u64, "retrying: {error}");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt: waits for the rate limiter and a concurrency permit.
+    async fn attempt(
+        &self,
+        request: &ApiRequest,
+        active: Option<&Active>,
+        attempt: u32,
+    ) -> Result<Answer, (Failure, Error)> {
+        if let Some(limiter) = &self.limiter {
+            limiter.until_ready().await;
+        }
+        let _permit = self.permits.acquire().await.map_err(|_| {
+            (
+                Failure::Other,
+                Error::Config("the transport is shut down".into()),
+            )
+        })?;
+        let span = tracing::debug_span!("request", method = %request.method, path = %request.path, attempt);
+        async {
+            let started = Instant::now();
+            let result = self
+                .exchange(&self.base, request, active.map(|a| a.token()))
+                .await;
+            self.counters.request();
+            match &result {
+                Ok(a) => tracing::debug!(
+                    status = a.status,
+                    ms = started.elapsed().as_millis() as u64,
+                    "answered"
+                ),
+                Err(e) => tracing::debug!(ms = started.elapsed().as_millis() as u64, "failed: {e}"),
+            }
+            result
+        }
+        .instrument(span)
+        .await
+        .map_err(|e| (failure_of(&e), e))
+    }
+
+    /// The raw HTTP exchange against `base`.
+    async fn exchange(
+        &self,
+        base: &str,
+        request: &ApiRequest,
+        token: Option<&crate::Secret>,
+    ) -> Result<Answer> {
+        let url = format!("{base}{}", request.path);
+        let method = match request.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self
+            .http
+            .request(method, &url)
+            .header(reqwest::header::ACCEPT, "application/xml")
+            .query(&request.query);
+        if let Some(token) = token {
+            builder = builder.header("X-Tableau-Auth", token.expose());
+        }
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, "application/xml")
+                .body(body.clone());
+        }
+        let net = |e: reqwest::Error| self.network_error(request, &e);
+        let response = builder.send().await.map_err(net)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+        let body = response.bytes().await.map_err(net)?;
+        Ok(Answer {
+            status,
+            retry_after,
+            body,
+        })
+    }
+
+    fn network_error(&self, request: &ApiRequest, e: &reqwest::Error) -> Error {
+        let url = self.opts.server.clone();
+        match http::classify(e) {
+            Failure::Tls => Error::Tls {
+                url,
+                message: http::root_message(e),
+            },
+            Failure::Connect => Error::Unreachable {
+                url,
+                message: http::root_message(e),
+            },
+            Failure::Timeout => Error::Timeout {
+                method: request.method.to_string(),
+                path: request.path.clone(),
+                attempts: 1,
+            },
+            Failure::Other => Error::Http {
+                method: request.method.to_string(),
+                path: request.path.clone(),
+                attempts: 1,
+                message: http::root_message(e),
+            },
+        }
+    }
+
+    /// Ends the session; harmless when already ended.
+    pub async fn sign_out(&self) -> Result<()> {
+        let Some(active) = self.session.clear() else {
+            return Ok(());
+        };
+        match self.attempt(&auth::sign_out(), Some(&active), 1).await {
+            Ok(_) => Ok(()),
+            Err((_, e)) => Err(e),
+        }
+    }
+
+    /// The site's LUID, for request paths.
+    pub fn site_id(&self) -> String {
+        self.session
+            .current()
+            .map(|a| a.credentials.site_id.clone())
+            .unwrap_or_default()
+    }
+
+    /// The signed-in user's LUID (the connector's own account).
+    pub fn user_id(&self) -> String {
+        self.session
+            .current()
+            .map(|a| a.credentials.user_id.clone())
+            .unwrap_or_default()
+    }
+
+    /// The REST API version in use.
+    pub fn api_version(&self) -> &str {
+        &self.version
+    }
+
+    /// What serverinfo said, when it was asked.
+    pub fn server_info(&self) -> Option<&ServerInfo> {
+        self.server_info.as_ref()
+    }
+
+    /// The options this transport runs with.
+    pub fn options(&self) -> &TransportOptions {
+        &self.opts
+    }
+
+    /// Requests, retries and sign-ins so far.
+    pub fn stats(&self) -> TransportStats {
+        self.counters.snapshot()
+    }
+}
+
+fn failure_of(e: &Error) -> Failure {
+    match e {
+        Error::Tls { .. } => Failure::Tls,
+        Error::Unreachable { .. } => Failure::Connect,
+        Error::Timeout { .. } => Failure::Timeout,
+        _ => Failure::Other,
+    }
+}
+
+fn with_attempts(e: Error, n: u32) -> Error {
+    match e {
+        Error::Timeout { method, path, .. } => Error::Timeout {
+            method,
+            path,
+            attempts: n,
+        },
+        Error::Http {
+            method,
+            path,
+            message,
+            ..
+        } => Error::Http {
+            method,
+            path,
+            attempts: n,
+            message,
+        },
+        other => other,
+    }
+}

@@ -1,0 +1,45 @@
+//! Counters of what the transport did, for the end-of-run summary.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::Serialize;
+
+/// What a transport sent so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TransportStats {
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+    /// Attempts repeated after a 429, 5xx or network failure.
+    pub retries: u64,
+    /// Sign-ins, the first included.
+    pub sign_ins: u64,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Counters {
+    requests: AtomicU64,
+    retries: AtomicU64,
+    sign_ins: AtomicU64,
+}
+
+impl Counters {
+    pub fn request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn retry(&self) {
+        self.retries.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn sign_in(&self) {
+        self.sign_ins.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn snapshot(&self) -> TransportStats {
+        TransportStats {
+            requests: self.requests.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
+            sign_ins: self.sign_ins.load(Ordering::Relaxed),
+        }
+    }
+}
