@@ -2,7 +2,7 @@
 
 use clap::Args;
 use tabgov::credentials::Scope;
-use tabgov::sync::{sync_site, SyncOptions, SyncReport};
+use tabgov::sync::{sync_site, SiteLock, SyncOptions, SyncReport};
 use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
 
 use super::args::{ConnectionArgs, Format, StoreArgs};
@@ -57,17 +57,19 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
         let label = target.label.clone();
         let server = target.options.server.clone();
         let site = target.options.site.clone();
-        let result = match open(target, Scope::SYNC).await {
-            Ok(t) => {
-                let work = async {
-                    track(quiet, &label, &t, sync_site(&t, &store, &opts))
-                        .await
-                        .map_err(|e| Failure::from_error(e, &server, &site))
-                };
-                run_then_sign_out(&t, work).await
-            }
-            Err(f) => Err(f),
-        };
+        let result = async {
+            let lock = SiteLock::acquire(&store, &server, &site)
+                .await
+                .map_err(|e| Failure::from_error(e, &server, &site))?;
+            let t = open(target, Scope::SYNC).await?;
+            let work = async {
+                track(quiet, &label, &t, sync_site(&t, &store, &lock, &opts))
+                    .await
+                    .map_err(|e| Failure::from_error(e, &server, &site))
+            };
+            run_then_sign_out(&t, work).await
+        }
+        .await;
         match result {
             Ok(report) => {
                 if args.format == Format::Table {

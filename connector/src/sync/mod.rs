@@ -12,7 +12,7 @@ use serde::Serialize;
 use tabgov_mapping::{check_mass_removal, diff, AccountStatus, DEFAULT_MAX_REMOVAL_PERCENT};
 use tabgov_state::{
     apply_sync, begin_run, fail_run, finish_run, load_snapshot, upsert_site, ApplySummary,
-    RunOutcome, RunStatus, Store, SyncLock,
+    RunOutcome, RunStatus, SiteKey, Store, SyncLock,
 };
 
 use crate::transport::{Transport, TransportStats};
@@ -51,14 +51,45 @@ pub struct SyncReport {
     pub seconds: f64,
 }
 
-/// Syncs the site `transport` is signed in to into `store`.
+/// The right to sync one site: held from before sign-in (a second sync
+/// must not sign in with the same PAT and end the first one's session)
+/// until the run is recorded.
+#[derive(Debug)]
+pub struct SiteLock {
+    site: SiteKey,
+    _lock: SyncLock,
+}
+
+impl SiteLock {
+    /// Registers the site if new and takes its sync lock; a second sync of
+    /// the same site fails at once with [`tabgov_state::Error::SyncInProgress`].
+    pub async fn acquire(store: &Store, server: &str, content_url: &str) -> Result<SiteLock> {
+        let site = upsert_site(
+            store.pool(),
+            server.trim_end_matches('/'),
+            content_url,
+            None,
+        )
+        .await?;
+        let lock = SyncLock::acquire(store, site)?;
+        Ok(SiteLock { site, _lock: lock })
+    }
+
+    /// The store's key of the locked site.
+    pub fn site(&self) -> SiteKey {
+        self.site
+    }
+}
+
+/// Syncs the site `transport` is signed in to into `store`; `lock` must be
+/// that site's (taken with [`SiteLock::acquire`] before signing in).
 ///
-/// One sync per site at a time (a file lock next to the database). The run
-/// is recorded `running` first, then `succeeded` together with the
+/// The run is recorded `running` first, then `succeeded` together with the
 /// snapshot, or `failed`/`refused` with nothing else changed.
 pub async fn sync_site(
     transport: &Transport,
     store: &Store,
+    lock: &SiteLock,
     opts: &SyncOptions,
 ) -> Result<SyncReport> {
     let started = Instant::now();
@@ -66,7 +97,11 @@ pub async fn sync_site(
     let content_url = transport.options().site.clone();
     let site_luid = transport.site_id();
     let site = upsert_site(store.pool(), &server, &content_url, Some(&site_luid)).await?;
-    let _lock = SyncLock::acquire(store, site)?;
+    if site != lock.site {
+        return Err(Error::Config(format!(
+            "the sync lock is for another site than {server} {content_url:?}"
+        )));
+    }
     let run_id = begin_run(store.pool(), site).await?;
 
     let listing = match fetch_site(transport).await {
