@@ -1,0 +1,170 @@
+//! Content listings and ownership changes: who owns what decides whether
+//! Tableau lets a user be removed.
+
+use tabgov_mapping::ContentKind;
+use tabgov_state::OwnedItem;
+
+use super::page::{Page, PageRequest};
+use super::request::ApiRequest;
+use super::xml::{decode_list, escape_attr, Element};
+use crate::Result;
+
+/// One item of a content listing and its owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentItem {
+    pub kind: ContentKind,
+    pub id: String,
+    pub name: Option<String>,
+    /// The owner's user LUID, from the child `<owner id>`.
+    pub owner_id: Option<String>,
+}
+
+impl ContentItem {
+    /// The item as the store keeps it; `None` when Tableau named no owner,
+    /// since an item without an owner cannot block a removal.
+    pub fn into_owned_item(self) -> Option<OwnedItem> {
+        let owner_id = self.owner_id?;
+        Some(OwnedItem {
+            id: self.id,
+            kind: self.kind,
+            name: self.name,
+            owner_id,
+        })
+    }
+}
+
+/// The plural path segment and list element of `kind`.
+fn plural(kind: ContentKind) -> &'static str {
+    match kind {
+        ContentKind::Project => "projects",
+        ContentKind::Workbook => "workbooks",
+        ContentKind::View => "views",
+        ContentKind::Datasource => "datasources",
+        ContentKind::Flow => "flows",
+    }
+}
+
+/// `GET sites/{site}/{workbooks|datasources|flows|projects|views}`, one page.
+pub fn list_content(site_id: &str, kind: ContentKind, page: PageRequest) -> ApiRequest {
+    ApiRequest::get(format!("sites/{site_id}/{}", plural(kind)))
+        .query("pageSize", page.size.to_string())
+        .query("pageNumber", page.number.to_string())
+}
+
+/// `PUT sites/{site}/{plural}/{id}` giving the item to `owner_id`.
+pub fn change_owner(site_id: &str, kind: ContentKind, item_id: &str, owner_id: &str) -> ApiRequest {
+    let element = kind.as_str();
+    ApiRequest::put(format!("sites/{site_id}/{}/{item_id}", plural(kind))).body(format!(
+        "<tsRequest><{element}><owner id=\"{}\"/></{element}></tsRequest>",
+        escape_attr(owner_id)
+    ))
+}
+
+fn item(kind: ContentKind, el: &Element, path: &str) -> Result<ContentItem> {
+    let owner_id = match el.child("owner") {
+        Some(owner) => Some(owner.required(&format!("{path}/owner"), "id")?.to_owned()),
+        None => None,
+    };
+    Ok(ContentItem {
+        kind,
+        id: el.required(path, "id")?.to_owned(),
+        name: el.opt_attr("name"),
+        owner_id,
+    })
+}
+
+/// Decodes a page of content of `kind` (also the answers of
+/// `users::owned_workbooks` and `users::owned_flows`). Only direct
+/// children of the list element count: a `<view>` holds a `<workbook id>`
+/// and a workbook may hold `<views>`, and neither is an item.
+pub fn decode_content(kind: ContentKind, body: &[u8]) -> Result<Page<ContentItem>> {
+    decode_list(body, plural(kind), kind.as_str(), |el, path| {
+        item(kind, el, path)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::request::Method;
+
+    #[test]
+    fn builds_requests_for_every_kind() {
+        let page = PageRequest::new(1, 100);
+        for (kind, plural) in [
+            (ContentKind::Project, "projects"),
+            (ContentKind::Workbook, "workbooks"),
+            (ContentKind::View, "views"),
+            (ContentKind::Datasource, "datasources"),
+            (ContentKind::Flow, "flows"),
+        ] {
+            let r = list_content("s", kind, page);
+            assert_eq!(
+                (r.method, r.path.clone()),
+                (Method::Get, format!("sites/s/{plural}"))
+            );
+            assert_eq!(
+                r.query,
+                vec![
+                    ("pageSize".to_owned(), "100".to_owned()),
+                    ("pageNumber".to_owned(), "1".to_owned())
+                ]
+            );
+            let r = change_owner("s", kind, "i", "o&");
+            assert_eq!(
+                (r.method, r.path.clone()),
+                (Method::Put, format!("sites/s/{plural}/i"))
+            );
+            let element = kind.as_str();
+            assert_eq!(
+                r.body,
+                Some(format!(
+                    "<tsRequest><{element}><owner id=\"o&amp;\"/></{element}></tsRequest>"
+                ))
+            );
+            assert!(r.retry_safe);
+        }
+    }
+
+    #[test]
+    fn counts_only_direct_children_and_reads_owners() {
+        let body = br#"<tsResponse><pagination pageNumber="1" pageSize="100" totalAvailable="2"/><workbooks>
+            <workbook id="w1" name="One"><owner id="o1"/><views><view id="v1"/></views><workbook id="nested"/></workbook>
+            <workbook id="w2"/>
+            <view id="stray"/>
+        </workbooks></tsResponse>"#;
+        let page = decode_content(ContentKind::Workbook, body).unwrap();
+        let ids: Vec<_> = page.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["w1", "w2"]);
+        assert_eq!(page.items[0].owner_id.as_deref(), Some("o1"));
+        assert_eq!(page.items[1].owner_id, None);
+        assert_eq!(page.items[1].name, None);
+        let owned = page.items[0].clone().into_owned_item().unwrap();
+        assert_eq!(
+            owned,
+            OwnedItem {
+                id: "w1".into(),
+                kind: ContentKind::Workbook,
+                name: Some("One".into()),
+                owner_id: "o1".into()
+            }
+        );
+        assert_eq!(page.items[1].clone().into_owned_item(), None);
+        let e = decode_content(ContentKind::View, body)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing element views"), "{e}");
+    }
+
+    #[test]
+    fn an_owner_without_id_is_an_error() {
+        let body = br#"<tsResponse><pagination pageNumber="1" pageSize="100" totalAvailable="1"/><flows><flow id="f"><owner/></flow></flows></tsResponse>"#;
+        let e = decode_content(ContentKind::Flow, body)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("tsResponse/flows/flow/owner: missing attribute id"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! Groups of a site and their members.
+
+use tabgov_mapping::{GrantLicenseMode, Group, SiteRole};
+
+use super::page::{Page, PageRequest};
+use super::request::ApiRequest;
+use super::xml::{decode_list, decode_single, escape_attr, Element};
+use crate::Result;
+
+/// `GET sites/{site}/groups`, one page, with `fields=_all_` (adds
+/// `userCount`; the grant-licence `<import>` comes either way).
+pub fn list_groups(site_id: &str, page: PageRequest) -> ApiRequest {
+    ApiRequest::get(format!("sites/{site_id}/groups"))
+        .query("pageSize", page.size.to_string())
+        .query("pageNumber", page.number.to_string())
+        .query("fields", "_all_")
+}
+
+/// `GET sites/{site}/groups/{gid}/users`, one page (`404012` when there is
+/// no such group); decode with [`decode_member_ids`] or
+/// `users::decode_users`.
+pub fn group_members(site_id: &str, group_id: &str, page: PageRequest) -> ApiRequest {
+    ApiRequest::get(format!("sites/{site_id}/groups/{group_id}/users"))
+        .query("pageSize", page.size.to_string())
+        .query("pageNumber", page.number.to_string())
+}
+
+/// `POST sites/{site}/groups/{gid}/users` adding one user. Retry-safe: a
+/// repeat answers `409011` (already a member), which the caller treats as
+/// done.
+pub fn add_member(site_id: &str, group_id: &str, user_id: &str) -> ApiRequest {
+    ApiRequest::post(format!("sites/{site_id}/groups/{group_id}/users"))
+        .body(format!(
+            "<tsRequest><user id=\"{}\"/></tsRequest>",
+            escape_attr(user_id)
+        ))
+        .retry_safe()
+}
+
+/// `DELETE sites/{site}/groups/{gid}/users/{uid}` (answers 204).
+pub fn remove_member(site_id: &str, group_id: &str, user_id: &str) -> ApiRequest {
+    ApiRequest::delete(format!("sites/{site_id}/groups/{group_id}/users/{user_id}"))
+}
+
+/// Decodes one `<group>`: the minimum site role comes from the
+/// `minimumSiteRole` attribute or else from `<import siteRole>`.
+fn group(el: &Element, path: &str) -> Result<Group> {
+    let import = el.child("import");
+    let minimum_site_role = el
+        .opt_attr("minimumSiteRole")
+        .or_else(|| import.and_then(|i| i.opt_attr("siteRole")))
+        .map(|role| SiteRole::parse(&role));
+    Ok(Group {
+        id: el.required(path, "id")?.to_owned(),
+        name: el.required(path, "name")?.to_owned(),
+        domain: el.child("domain").and_then(|d| d.opt_attr("name")),
+        minimum_site_role,
+        grant_license_mode: import
+            .and_then(|i| i.opt_attr("grantLicenseMode"))
+            .map(|mode| GrantLicenseMode::parse(&mode)),
+    })
+}
+
+/// Decodes a page of groups (of a site, or of a user).
+pub fn decode_groups(body: &[u8]) -> Result<Page<Group>> {
+    decode_list(body, "groups", "group", group)
+}
+
+/// Decodes a response holding one `<group>` (Update Group, Create Group).
+pub fn decode_group(body: &[u8]) -> Result<Group> {
+    decode_single(body, "group", group)
+}
+
+/// Decodes the user ids of a page of group members.
+pub fn decode_member_ids(body: &[u8]) -> Result<Page<String>> {
+    decode_list(body, "users", "user", |el, path| {
+        el.required(path, "id").map(str::to_owned)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::request::Method;
+
+    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn builds_requests() {
+        let page = PageRequest::new(2, 1000);
+        let r = list_groups("s", page);
+        assert_eq!((r.method, r.path.as_str()), (Method::Get, "sites/s/groups"));
+        assert_eq!(
+            r.query,
+            q(&[
+                ("pageSize", "1000"),
+                ("pageNumber", "2"),
+                ("fields", "_all_")
+            ])
+        );
+        let r = group_members("s", "g", page);
+        assert_eq!(
+            (r.method, r.path.as_str()),
+            (Method::Get, "sites/s/groups/g/users")
+        );
+        assert_eq!(r.query, q(&[("pageSize", "1000"), ("pageNumber", "2")]));
+        let r = add_member("s", "g", "u");
+        assert_eq!(
+            (r.method, r.path.as_str()),
+            (Method::Post, "sites/s/groups/g/users")
+        );
+        assert_eq!(
+            r.body.as_deref(),
+            Some("<tsRequest><user id=\"u\"/></tsRequest>")
+        );
+        assert!(r.retry_safe);
+        let r = remove_member("s", "g", "u");
+        assert_eq!(
+            (r.method, r.path.as_str(), r.body),
+            (Method::Delete, "sites/s/groups/g/users/u", None)
+        );
+    }
+
+    fn list(groups: &str) -> Result<Page<Group>> {
+        decode_groups(
+            format!(r#"<tsResponse><pagination pageNumber="1" pageSize="100" totalAvailable="1"/><groups>{groups}</groups></tsResponse>"#)
+                .as_bytes(),
+        )
+    }
+
+    #[test]
+    fn reads_minimum_role_from_attribute_or_import() {
+        let g = list(
+            r#"<group id="g" name="G" minimumSiteRole="Viewer"><domain name="local"/></group>"#,
+        )
+        .unwrap();
+        assert_eq!(g.items[0].minimum_site_role, Some(SiteRole::Viewer));
+        assert_eq!(g.items[0].grant_license_mode, None);
+        assert_eq!(g.items[0].domain.as_deref(), Some("local"));
+        let g = list(r#"<group id="g" name="G"><import domainName="ad" siteRole="Explorer" grantLicenseMode="onSync"/></group>"#).unwrap();
+        assert_eq!(g.items[0].minimum_site_role, Some(SiteRole::Explorer));
+        assert_eq!(
+            g.items[0].grant_license_mode,
+            Some(GrantLicenseMode::OnSync)
+        );
+        let g = list(r#"<group id="g" name="G" minimumSiteRole="Creator"><import siteRole="Viewer" grantLicenseMode="later"/></group>"#).unwrap();
+        assert_eq!(g.items[0].minimum_site_role, Some(SiteRole::Creator));
+        assert_eq!(
+            g.items[0].grant_license_mode,
+            Some(GrantLicenseMode::Other("later".into()))
+        );
+    }
+
+    #[test]
+    fn names_missing_attributes() {
+        let e = list(r#"<group name="G"/>"#).unwrap_err().to_string();
+        assert!(
+            e.contains("tsResponse/groups/group: missing attribute id"),
+            "{e}"
+        );
+        let e = decode_member_ids(
+            br#"<tsResponse><pagination pageNumber="1" pageSize="1" totalAvailable="1"/><users><user name="x"/></users></tsResponse>"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("tsResponse/users/user: missing attribute id"),
+            "{e}"
+        );
+    }
+}
