@@ -59,7 +59,9 @@ where
     D: Fn(&[u8]) -> Result<Page<T>>,
 {
     let body = transport.send(&build(page)).await?;
-    decode(&body)
+    let page = decode(&body)?;
+    transport.count_page();
+    Ok(page)
 }
 
 /// Checks the pages against what page 1 announced and merges them.

@@ -105,8 +105,9 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
 fn summary_line(label: &str, r: &SyncReport) -> String {
     let s = &r.summary;
     format!(
-        "site {label}: {} users, {} groups, {} memberships; {} joined, {} left, {} changed; {} requests, {} retries, {} sign-ins, {:.1} s (run {})",
+        "site {label}: {} users, {} groups, {} memberships; {} joined, {} left, {} changed; {} pages, {} requests, {} retries, {} sign-ins, {:.1} s (run {})",
         s.users, s.groups, s.memberships, s.joined, s.left, s.changed,
+        r.transport.pages,
         r.transport.requests, r.transport.retries, r.transport.sign_ins, r.seconds, r.run_id
     )
 }

@@ -158,7 +158,7 @@ pub async fn sync_site(
         let outcome = RunOutcome {
             requests: stats.requests,
             retries: stats.retries,
-            pages: stats.requests - stats.retries,
+            pages: stats.pages,
             ..RunOutcome::new(&summary, now)
         };
         finish_run(&mut tx, run_id, &outcome).await?;

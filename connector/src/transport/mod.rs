@@ -423,7 +423,12 @@ impl Transport {
         &self.opts
     }
 
-    /// Requests, retries and sign-ins so far.
+    /// Counts one listing page received, for the run's summary.
+    pub fn count_page(&self) {
+        self.counters.page();
+    }
+
+    /// Requests, retries, sign-ins and pages so far.
     pub fn stats(&self) -> TransportStats {
         self.counters.snapshot()
     }

@@ -13,6 +13,8 @@ pub struct TransportStats {
     pub retries: u64,
     /// Sign-ins, the first included.
     pub sign_ins: u64,
+    /// Listing pages received whole (a page retried counts once).
+    pub pages: u64,
 }
 
 #[derive(Debug, Default)]
@@ -20,6 +22,7 @@ pub(super) struct Counters {
     requests: AtomicU64,
     retries: AtomicU64,
     sign_ins: AtomicU64,
+    pages: AtomicU64,
 }
 
 impl Counters {
@@ -35,11 +38,16 @@ impl Counters {
         self.sign_ins.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub fn page(&self) {
+        self.pages.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn snapshot(&self) -> TransportStats {
         TransportStats {
             requests: self.requests.load(Ordering::Relaxed),
             retries: self.retries.load(Ordering::Relaxed),
             sign_ins: self.sign_ins.load(Ordering::Relaxed),
+            pages: self.pages.load(Ordering::Relaxed),
         }
     }
 }
