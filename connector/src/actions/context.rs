@@ -1,0 +1,86 @@
+//! What every action needs: the signed-in site, the store, and who asked.
+
+use std::collections::HashMap;
+
+use tabgov_state::{find_site, list_groups, upsert_site, SiteKey, Store};
+
+use super::ActionOptions;
+use crate::transport::Transport;
+use crate::Result;
+
+/// A signed-in site, its store and the batch's options.
+#[derive(Debug)]
+pub struct ActionContext<'a> {
+    pub(crate) transport: &'a Transport,
+    pub(crate) store: &'a Store,
+    /// The store's key of the site; `None` only in a dry run on a site this
+    /// store has never seen (a dry run adds no site row).
+    pub(crate) site: Option<SiteKey>,
+    pub(crate) opts: ActionOptions,
+    /// The site's LUID, for API paths.
+    pub(crate) site_luid: String,
+    /// The account tabgov signs in with: never acted on.
+    pub(crate) own_user_id: String,
+    /// The access-review campaign and reviewer behind the actions, if any
+    /// (journalled with every entry; see [`ActionContext::for_review`]).
+    pub(crate) campaign: Option<String>,
+    pub(crate) reviewer: Option<String>,
+}
+
+impl<'a> ActionContext<'a> {
+    /// Prepares actions on the site `transport` is signed in to. A real run
+    /// adds the site to the store when it was never synced, so its journal
+    /// has a home; a dry run only looks it up.
+    pub async fn new(
+        transport: &'a Transport,
+        store: &'a Store,
+        opts: ActionOptions,
+    ) -> Result<ActionContext<'a>> {
+        let server = transport.options().server.clone();
+        let content_url = transport.options().site.clone();
+        let site_luid = transport.site_id();
+        let site = if opts.dry_run {
+            find_site(store.pool(), Some(&server), &content_url)
+                .await?
+                .map(|s| s.key)
+        } else {
+            Some(upsert_site(store.pool(), &server, &content_url, Some(&site_luid)).await?)
+        };
+        Ok(ActionContext {
+            transport,
+            store,
+            site,
+            opts,
+            site_luid,
+            own_user_id: transport.user_id(),
+            campaign: None,
+            reviewer: None,
+        })
+    }
+
+    /// Marks every action of this context as carrying out an access
+    /// review's decisions: the journal names the campaign and the reviewer.
+    pub fn for_review(mut self, campaign: Option<String>, reviewer: Option<String>) -> Self {
+        self.campaign = campaign;
+        self.reviewer = reviewer;
+        self
+    }
+
+    /// The batch's options.
+    pub fn options(&self) -> &ActionOptions {
+        &self.opts
+    }
+
+    /// Group names the store knows, by id: the journal keeps group ids, and
+    /// a group the user already left is no longer in their Tableau listing.
+    pub(crate) async fn stored_group_names(&self) -> Result<HashMap<String, String>> {
+        let Some(site) = self.site else {
+            return Ok(HashMap::new());
+        };
+        Ok(list_groups(self.store.pool(), site)
+            .await?
+            .into_iter()
+            .map(|g| (g.id, g.name))
+            .collect())
+    }
+}

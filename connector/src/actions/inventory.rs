@@ -1,0 +1,239 @@
+//! What a user owns, read from Tableau before a removal: workbooks and
+//! flows from the user's own listings, data sources, projects and views
+//! from the site's listings filtered by owner (Tableau has no per-user
+//! listing for those). The site listings are fetched once per batch.
+
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
+
+use tabgov_mapping::{ContentKind, OwnedContent};
+
+use crate::api::content::{self, ContentItem};
+use crate::api::users;
+use crate::listing::fetch_all;
+use crate::transport::Transport;
+use crate::Result;
+
+/// Kinds read from the site's listings rather than from the user's own.
+const SITE_LISTED: [ContentKind; 3] = [
+    ContentKind::Datasource,
+    ContentKind::Project,
+    ContentKind::View,
+];
+
+/// Names shown per kind before "and N more".
+const NAMES_SHOWN: usize = 5;
+
+/// The content one user owns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inventory {
+    pub items: Vec<ContentItem>,
+}
+
+impl Inventory {
+    /// Items per kind.
+    pub fn counts(&self) -> OwnedContent {
+        let mut owned = OwnedContent::default();
+        for item in &self.items {
+            owned.add(item.kind);
+        }
+        owned
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Each item as `kind:name` (the id when it has no name), sorted.
+    pub fn labels(&self) -> Vec<String> {
+        let mut labels: Vec<String> = self
+            .items
+            .iter()
+            .map(|i| format!("{}:{}", i.kind, i.name.as_deref().unwrap_or(&i.id)))
+            .collect();
+        labels.sort();
+        labels
+    }
+
+    /// One line for people: `2 workbooks (Sales, Ops), 1 datasource (Orders)`.
+    pub fn describe(&self) -> String {
+        if self.items.is_empty() {
+            return "no content".to_owned();
+        }
+        let mut by_kind: BTreeMap<ContentKind, Vec<&str>> = BTreeMap::new();
+        for item in &self.items {
+            by_kind
+                .entry(item.kind)
+                .or_default()
+                .push(item.name.as_deref().unwrap_or(&item.id));
+        }
+        by_kind
+            .into_iter()
+            .map(|(kind, mut names)| {
+                names.sort_unstable();
+                let count = names.len();
+                let plural = if count == 1 { "" } else { "s" };
+                let mut shown = names
+                    .iter()
+                    .take(NAMES_SHOWN)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if count > NAMES_SHOWN {
+                    shown.push_str(&format!(" and {} more", count - NAMES_SHOWN));
+                }
+                format!("{count} {kind}{plural} ({shown})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Items of this inventory that `heir` does not own: after a transfer,
+    /// what did not arrive.
+    pub fn missing_from(&self, heir: &Inventory) -> Vec<&ContentItem> {
+        let held: BTreeSet<(ContentKind, &str)> =
+            heir.items.iter().map(|i| (i.kind, i.id.as_str())).collect();
+        self.items
+            .iter()
+            .filter(|i| !held.contains(&(i.kind, i.id.as_str())))
+            .collect()
+    }
+}
+
+/// The site-wide listings an inventory needs, fetched once per batch and
+/// dropped after a transfer changes owners.
+#[derive(Debug, Default)]
+pub struct ContentIndex {
+    listings: BTreeMap<ContentKind, Vec<ContentItem>>,
+}
+
+impl ContentIndex {
+    pub fn new() -> ContentIndex {
+        ContentIndex::default()
+    }
+
+    /// Forgets the site listings (owners changed); the next inventory reads
+    /// them again.
+    pub fn invalidate(&mut self) {
+        self.listings.clear();
+    }
+
+    /// Everything `user_id` owns on the site `transport` is signed in to.
+    pub async fn inventory(&mut self, transport: &Transport, user_id: &str) -> Result<Inventory> {
+        let site = transport.site_id();
+        let mut items = fetch_all(
+            transport,
+            "workbooks owned by the user",
+            |p| users::owned_workbooks(&site, user_id, p),
+            |body| content::decode_content(ContentKind::Workbook, body),
+            |i| i.id.as_str(),
+        )
+        .await?;
+        items.extend(
+            fetch_all(
+                transport,
+                "flows owned by the user",
+                |p| users::owned_flows(&site, user_id, p),
+                |body| content::decode_content(ContentKind::Flow, body),
+                |i| i.id.as_str(),
+            )
+            .await?,
+        );
+        for kind in SITE_LISTED {
+            let listing = self.listing(transport, &site, kind).await?;
+            items.extend(
+                listing
+                    .iter()
+                    .filter(|i| i.owner_id.as_deref() == Some(user_id))
+                    .cloned(),
+            );
+        }
+        Ok(Inventory { items })
+    }
+
+    async fn listing(
+        &mut self,
+        transport: &Transport,
+        site: &str,
+        kind: ContentKind,
+    ) -> Result<&[ContentItem]> {
+        Ok(match self.listings.entry(kind) {
+            Entry::Occupied(held) => held.into_mut(),
+            Entry::Vacant(slot) => {
+                let all = fetch_all(
+                    transport,
+                    &format!("{kind}s"),
+                    |p| content::list_content(site, kind, p),
+                    |body| content::decode_content(kind, body),
+                    |i| i.id.as_str(),
+                )
+                .await?;
+                slot.insert(all)
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(kind: ContentKind, id: &str, name: Option<&str>) -> ContentItem {
+        ContentItem {
+            kind,
+            id: id.into(),
+            name: name.map(Into::into),
+            owner_id: Some("u".into()),
+        }
+    }
+
+    #[test]
+    fn describes_counts_and_names_per_kind() {
+        let inv = Inventory {
+            items: vec![
+                item(ContentKind::Workbook, "w2", Some("Sales")),
+                item(ContentKind::Datasource, "d1", None),
+                item(ContentKind::Workbook, "w1", Some("Ops")),
+            ],
+        };
+        assert_eq!(inv.counts().workbooks, 2);
+        assert_eq!(inv.counts().total(), 3);
+        assert_eq!(
+            inv.describe(),
+            "2 workbooks (Ops, Sales), 1 datasource (d1)"
+        );
+        assert_eq!(
+            inv.labels(),
+            ["datasource:d1", "workbook:Ops", "workbook:Sales"]
+        );
+        assert_eq!(Inventory::default().describe(), "no content");
+    }
+
+    #[test]
+    fn long_lists_are_shortened() {
+        let items = (0..7)
+            .map(|n| item(ContentKind::Flow, &format!("f{n}"), Some(&format!("F{n}"))))
+            .collect();
+        let text = Inventory { items }.describe();
+        assert_eq!(text, "7 flows (F0, F1, F2, F3, F4 and 2 more)");
+    }
+
+    #[test]
+    fn finds_items_that_did_not_move() {
+        let before = Inventory {
+            items: vec![
+                item(ContentKind::Workbook, "w1", None),
+                item(ContentKind::View, "v1", None),
+            ],
+        };
+        let heir = Inventory {
+            items: vec![item(ContentKind::Workbook, "w1", None)],
+        };
+        let missing: Vec<_> = before
+            .missing_from(&heir)
+            .iter()
+            .map(|i| i.id.clone())
+            .collect();
+        assert_eq!(missing, ["v1"]);
+    }
+}

@@ -1,0 +1,179 @@
+//! The journal side of an action: the intent commits before the Tableau
+//! call; the outcome commits after it, in one transaction with the store's
+//! account update, so the store never shows a change the journal lacks.
+//!
+//! Accounts the store does not hold (a site never synced, a user added
+//! since the last sync) are skipped by the store update; the journal still
+//! records the action.
+
+use chrono::Utc;
+use sqlx::{Sqlite, Transaction};
+use tabgov_mapping::SiteRole;
+use tabgov_state::{
+    add_membership, journal_complete, journal_intent, mark_deprovisioned, remove_membership,
+    transfer_owned_content, update_account_role, JournalAction, JournalEntry, JournalState,
+    NewJournalEntry, SiteKey,
+};
+
+use super::{ActionContext, TargetRequest};
+use crate::Result;
+
+type Tx<'c> = Transaction<'c, Sqlite>;
+
+/// What the store should show after an action, applied with its outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct StoreChange {
+    /// The account's site role now.
+    pub role: Option<SiteRole>,
+    /// Group ids the user left.
+    pub left_groups: Vec<String>,
+    /// Group ids the user joined again.
+    pub joined_groups: Vec<String>,
+    /// The account is gone from the site.
+    pub removed: bool,
+    /// Who received the removed account's content.
+    pub transfer_to: Option<String>,
+}
+
+impl StoreChange {
+    /// Nothing to change.
+    pub fn none() -> StoreChange {
+        StoreChange::default()
+    }
+
+    /// Only the site role changed.
+    pub fn role(role: SiteRole) -> StoreChange {
+        StoreChange {
+            role: Some(role),
+            ..StoreChange::default()
+        }
+    }
+
+    /// The account was removed, its content given to `transfer_to`.
+    pub fn removed(transfer_to: Option<String>) -> StoreChange {
+        StoreChange {
+            removed: true,
+            transfer_to,
+            ..StoreChange::default()
+        }
+    }
+}
+
+/// A journal entry for `request` on `user`, carrying who asked and why.
+pub(crate) fn new_entry(
+    ctx: &ActionContext<'_>,
+    site: SiteKey,
+    action: JournalAction,
+    request: &TargetRequest,
+    user_id: &str,
+    user_name: Option<&str>,
+) -> NewJournalEntry {
+    let mut entry = NewJournalEntry::new(site, action, user_id, Utc::now());
+    entry.target_user_name = user_name.map(str::to_owned);
+    entry.actor = ctx.opts.actor.clone();
+    entry.reason = request.reason.clone();
+    entry.ticket = request.ticket.clone();
+    entry.campaign = ctx.campaign.clone();
+    entry.reviewer = ctx.reviewer.clone();
+    entry
+}
+
+/// Commits an intent and returns its id: the trace a crash leaves.
+pub(crate) async fn write_intent(ctx: &ActionContext<'_>, entry: &NewJournalEntry) -> Result<i64> {
+    let mut tx = begin(ctx).await?;
+    let id = journal_intent(&mut tx, entry).await?;
+    commit(tx).await?;
+    Ok(id)
+}
+
+/// Closes intent `id` as `state` and applies `change` to `user_id`'s
+/// account, in one transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn settle(
+    ctx: &ActionContext<'_>,
+    site: SiteKey,
+    id: i64,
+    state: JournalState,
+    outcome: &str,
+    tableau_code: Option<&str>,
+    user_id: &str,
+    change: &StoreChange,
+) -> Result<()> {
+    let mut tx = begin(ctx).await?;
+    apply(&mut tx, site, user_id, change).await?;
+    journal_complete(&mut tx, id, state, Some(outcome), tableau_code).await?;
+    commit(tx).await
+}
+
+/// Journals a no-op (intent and outcome at once) with its store change
+/// (e.g. an account Tableau no longer has marked deprovisioned).
+pub(crate) async fn record_noop(
+    ctx: &ActionContext<'_>,
+    entry: &NewJournalEntry,
+    outcome: &str,
+    change: &StoreChange,
+) -> Result<i64> {
+    let mut tx = begin(ctx).await?;
+    apply(&mut tx, entry.site, &entry.target_user_id, change).await?;
+    let id = journal_intent(&mut tx, entry).await?;
+    journal_complete(&mut tx, id, JournalState::Noop, Some(outcome), None).await?;
+    commit(tx).await?;
+    Ok(id)
+}
+
+/// Closes an interrupted attempt that will not be continued as failed,
+/// saying why, so a new attempt can start with its own intent.
+pub(crate) async fn abandon(ctx: &ActionContext<'_>, open: &JournalEntry, why: &str) -> Result<()> {
+    let outcome = format!("interrupted attempt not continued: {why}");
+    settle(
+        ctx,
+        open.site_key,
+        open.id,
+        JournalState::Failed,
+        &outcome,
+        None,
+        &open.target_user_id,
+        &StoreChange::none(),
+    )
+    .await
+}
+
+/// Makes the store show `change`. Role and removal updates match only
+/// accounts the store holds; memberships are touched only for those.
+async fn apply(tx: &mut Tx<'_>, site: SiteKey, user_id: &str, change: &StoreChange) -> Result<()> {
+    if change.removed {
+        mark_deprovisioned(tx, site, user_id, Utc::now()).await?;
+        if let Some(heir) = &change.transfer_to {
+            transfer_owned_content(tx, site, user_id, heir).await?;
+        }
+        return Ok(());
+    }
+    let Some(role) = &change.role else {
+        return Ok(());
+    };
+    if !update_account_role(tx, site, user_id, role, None).await? {
+        tracing::debug!(user_id, "account not in the store; journalled only");
+        return Ok(());
+    }
+    for group in &change.left_groups {
+        remove_membership(tx, site, group, user_id).await?;
+    }
+    for group in &change.joined_groups {
+        add_membership(tx, site, group, user_id).await?;
+    }
+    Ok(())
+}
+
+async fn begin<'c>(ctx: &'c ActionContext<'_>) -> Result<Tx<'c>> {
+    Ok(ctx
+        .store
+        .pool()
+        .begin()
+        .await
+        .map_err(tabgov_state::Error::from)?)
+}
+
+async fn commit(tx: Tx<'_>) -> Result<()> {
+    tx.commit().await.map_err(tabgov_state::Error::from)?;
+    Ok(())
+}

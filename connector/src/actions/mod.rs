@@ -1,0 +1,172 @@
+//! The governance actions: suspend, restore and deprovision, one user or a
+//! batch (an offboarding file) at a time.
+//!
+//! Every action follows the same path. Targets are resolved against Tableau
+//! (by LUID, sign-in name or email) and the whole batch is validated before
+//! anything changes. Each target is then planned with the domain's rules
+//! (`plan_suspend`, `plan_deprovision`: never the connector's own account,
+//! never the last site administrator, no removal of a content owner without
+//! a new owner), and carried out journal first: an `intent` row commits
+//! before the Tableau call, and the outcome is written after it in the same
+//! transaction as the store's account update. An intent left open by a
+//! crash is finished by the next attempt of the same action, so repeating
+//! an action always ends in the right state with one completed entry.
+//! `dry_run` stops after planning: nothing changes in Tableau or the store.
+
+mod batch;
+mod context;
+mod deprovision;
+mod fault;
+mod inventory;
+mod journal;
+pub mod offboard;
+pub mod remove_member;
+pub mod render;
+mod report;
+pub mod resolve;
+mod restore;
+mod safety;
+pub mod scopes;
+mod suspend;
+
+use serde::Serialize;
+use tabgov_mapping::OnContent;
+
+pub use batch::run_batch;
+pub use context::ActionContext;
+pub use inventory::{ContentIndex, Inventory};
+pub use report::{ActionResult, Outcome};
+pub use restore::{plan_restore, GroupRef, RestorePlan};
+pub use safety::{other_site_admins, site_admins_request};
+
+/// The action asked for one target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verb {
+    Suspend,
+    Restore,
+    Deprovision,
+}
+
+impl Verb {
+    /// The name used on the command line and in offboarding files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Suspend => "suspend",
+            Verb::Restore => "restore",
+            Verb::Deprovision => "deprovision",
+        }
+    }
+
+    /// Reads an action name (case-insensitive, surrounding blanks ignored).
+    pub fn parse(s: &str) -> Option<Verb> {
+        [Verb::Suspend, Verb::Restore, Verb::Deprovision]
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// True for the actions that take a licence or an account away, which
+    /// the last-site-administrator rule guards.
+    pub fn takes_access(self) -> bool {
+        matches!(self, Verb::Suspend | Verb::Deprovision)
+    }
+}
+
+impl std::fmt::Display for Verb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One target as the operator named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetRequest {
+    /// Line of the offboarding file, for messages; `None` on the command line.
+    pub line: Option<u64>,
+    /// The user as given: LUID, sign-in name or email.
+    pub user: String,
+    pub verb: Verb,
+    /// Who receives the content of a deprovisioned owner (as given).
+    pub transfer_to: Option<String>,
+    /// What a deprovision does when the user owns content and no
+    /// `transfer_to` is given.
+    pub on_content: OnContent,
+    /// Also leave the groups that would license the user again on sign-in.
+    pub sticky: bool,
+    pub reason: Option<String>,
+    pub ticket: Option<String>,
+}
+
+impl TargetRequest {
+    /// A request with defaults (no transfer, refuse on content, not sticky).
+    pub fn new(user: impl Into<String>, verb: Verb) -> TargetRequest {
+        TargetRequest {
+            line: None,
+            user: user.into(),
+            verb,
+            transfer_to: None,
+            on_content: OnContent::Refuse,
+            sticky: false,
+            reason: None,
+            ticket: None,
+        }
+    }
+
+    /// How messages name this target: its file line, else the user as given.
+    pub fn label(&self) -> String {
+        match self.line {
+            Some(line) => format!("line {line}"),
+            None => format!("'{}'", self.user),
+        }
+    }
+}
+
+/// How a batch may act.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionOptions {
+    /// Who asked (journalled): an operator, an HR feed, a ticket system.
+    pub actor: Option<String>,
+    /// Plan only: change nothing in Tableau or the store.
+    pub dry_run: bool,
+    /// Batches with more targets need `confirmed`.
+    pub max_actions: usize,
+    /// The operator confirmed a batch larger than `max_actions` (`--yes`).
+    pub confirmed: bool,
+}
+
+/// Targets a batch may hold without `--yes`.
+pub const DEFAULT_MAX_ACTIONS: usize = 50;
+
+impl Default for ActionOptions {
+    fn default() -> Self {
+        ActionOptions {
+            actor: None,
+            dry_run: false,
+            max_actions: DEFAULT_MAX_ACTIONS,
+            confirmed: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbs_parse_loosely_and_print_exactly() {
+        for verb in [Verb::Suspend, Verb::Restore, Verb::Deprovision] {
+            assert_eq!(Verb::parse(verb.as_str()), Some(verb));
+        }
+        assert_eq!(Verb::parse(" Deprovision "), Some(Verb::Deprovision));
+        assert_eq!(Verb::parse("delete"), None);
+        assert!(Verb::Suspend.takes_access() && !Verb::Restore.takes_access());
+    }
+
+    #[test]
+    fn labels_name_the_line_when_there_is_one() {
+        let mut r = TargetRequest::new("alice", Verb::Suspend);
+        assert_eq!(r.label(), "'alice'");
+        r.line = Some(4);
+        assert_eq!(r.label(), "line 4");
+    }
+}

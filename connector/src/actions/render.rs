@@ -1,0 +1,249 @@
+//! Plans and results as sentences: what `--dry-run` prints is exactly what
+//! a real run would do, worded from the same plan.
+
+use tabgov_mapping::{Group, Plan, SiteRole};
+
+use super::inventory::Inventory;
+use super::restore::RestorePlan;
+
+/// Joins names as `a, b and c`.
+pub fn names(list: &[String]) -> String {
+    match list {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The warning for a suspension that will not stick: these groups raise
+/// an Unlicensed member back on sign-in.
+pub fn relicensing_warning(groups: &[&Group]) -> Option<String> {
+    if groups.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = groups
+        .iter()
+        .map(|g| match g.relicenses_to() {
+            Some(role) => format!("{} (grants {role})", g.name),
+            None => g.name.clone(),
+        })
+        .collect();
+    Some(format!(
+        "member of {} that license(s) the user again on sign-in, so the suspension will not stick; pass --sticky to also remove the user from them",
+        names(&shown)
+    ))
+}
+
+/// A suspend plan, as `--dry-run` shows it. `leaving` names the groups of
+/// `leave_groups`.
+pub fn suspend_plan(user: &str, plan: &Plan, leaving: &[String]) -> String {
+    match plan {
+        Plan::Suspend { from, .. } => {
+            let mut s = format!("would set {user} from {from} to Unlicensed");
+            if !leaving.is_empty() {
+                s.push_str(&format!(" and remove them from {}", names(leaving)));
+            }
+            s
+        }
+        other => common(user, other),
+    }
+}
+
+/// A completed suspension: `Creator -> Unlicensed; left Analysts`.
+pub fn suspended(from: &SiteRole, left: &[String]) -> String {
+    let mut s = format!("{from} -> {}", SiteRole::Unlicensed);
+    if !left.is_empty() {
+        s.push_str(&format!("; left {}", names(left)));
+    }
+    s
+}
+
+/// A deprovision plan with the inventory it was made from.
+pub fn deprovision_plan(
+    user: &str,
+    plan: &Plan,
+    inventory: &Inventory,
+    heir: Option<&str>,
+) -> String {
+    match plan {
+        Plan::Remove {
+            transfer_to: Some(_),
+            ..
+        } => format!(
+            "would remove {user} from the site and give their {} item(s) to {} ({})",
+            inventory.items.len(),
+            heir.unwrap_or("the new owner"),
+            inventory.describe()
+        ),
+        Plan::Remove { .. } => format!("would remove {user} from the site (owns no content)"),
+        Plan::Refuse { refusal } => format!("{refusal}: {}", inventory.describe()),
+        Plan::Suspend { .. } | Plan::Noop { .. } => common(user, plan),
+    }
+}
+
+/// A deprovision that suspended instead (`--on-content suspend`), with
+/// what the suspend did or would do.
+pub fn suspended_instead(inventory: &Inventory, suspend_detail: &str) -> String {
+    format!(
+        "owns {}, so suspended instead of removed (--on-content suspend): {suspend_detail}",
+        inventory.describe()
+    )
+}
+
+/// A restore plan, as `--dry-run` shows it.
+pub fn restore_plan(user: &str, plan: &RestorePlan) -> String {
+    match plan {
+        RestorePlan::Restore { from, to, rejoin } => {
+            let mut s = if from == to {
+                format!("would keep {user} at {to}")
+            } else {
+                format!("would set {user} from {from} back to {to}")
+            };
+            if !rejoin.is_empty() {
+                let shown: Vec<String> = rejoin.iter().map(|g| g.name.clone()).collect();
+                s.push_str(&format!(" and add them back to {}", names(&shown)));
+            }
+            s
+        }
+        RestorePlan::Noop { reason } => format!("nothing to do: {reason}"),
+        RestorePlan::Refuse { reason } => format!("refused: {reason}"),
+    }
+}
+
+fn common(user: &str, plan: &Plan) -> String {
+    match plan {
+        Plan::Noop { reason } => format!("nothing to do: {user} is {reason}"),
+        Plan::Refuse { refusal } => refusal.to_string(),
+        Plan::Suspend { from, .. } => format!("would set {user} from {from} to Unlicensed"),
+        Plan::Remove { .. } => format!("would remove {user} from the site"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::restore::GroupRef;
+    use crate::api::content::ContentItem;
+    use tabgov_mapping::{ContentKind, GrantLicenseMode, OwnedContent, Refusal};
+
+    fn inventory() -> Inventory {
+        Inventory {
+            items: vec![
+                ContentItem {
+                    kind: ContentKind::Workbook,
+                    id: "w".into(),
+                    name: Some("Sales".into()),
+                    owner_id: Some("u".into()),
+                },
+                ContentItem {
+                    kind: ContentKind::Flow,
+                    id: "f".into(),
+                    name: Some("Nightly".into()),
+                    owner_id: Some("u".into()),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn joins_names_for_people() {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(names(&v(&[])), "");
+        assert_eq!(names(&v(&["a"])), "a");
+        assert_eq!(names(&v(&["a", "b", "c"])), "a, b and c");
+    }
+
+    #[test]
+    fn suspend_plans_say_what_changes() {
+        let plan = Plan::Suspend {
+            from: SiteRole::Creator,
+            leave_groups: vec!["g1".into()],
+            relicensing_groups: vec!["Analysts".into()],
+        };
+        assert_eq!(
+            suspend_plan("alice", &plan, &["Analysts".into()]),
+            "would set alice from Creator to Unlicensed and remove them from Analysts"
+        );
+        let noop = Plan::Noop {
+            reason: "already Unlicensed".into(),
+        };
+        assert_eq!(
+            suspend_plan("alice", &noop, &[]),
+            "nothing to do: alice is already Unlicensed"
+        );
+        let refused = Plan::Refuse {
+            refusal: Refusal::OwnAccount,
+        };
+        assert!(suspend_plan("admin", &refused, &[]).starts_with("refused: this is the account"));
+        assert_eq!(
+            suspended(&SiteRole::Explorer, &["A".into(), "B".into()]),
+            "Explorer -> Unlicensed; left A and B"
+        );
+    }
+
+    #[test]
+    fn deprovision_plans_show_the_inventory() {
+        let inv = inventory();
+        let transfer = Plan::Remove {
+            transfer_to: Some("b-id".into()),
+            owned: 2,
+        };
+        assert_eq!(
+            deprovision_plan("alice", &transfer, &inv, Some("bob")),
+            "would remove alice from the site and give their 2 item(s) to bob (1 workbook (Sales), 1 flow (Nightly))"
+        );
+        let mut owned = OwnedContent::default();
+        owned.add(ContentKind::Workbook);
+        owned.add(ContentKind::Flow);
+        let refuse = Plan::Refuse {
+            refusal: Refusal::OwnsContent {
+                owned: owned.into(),
+            },
+        };
+        let text = deprovision_plan("alice", &refuse, &inv, None);
+        assert!(text.starts_with("refused: owns 2 item(s)"), "{text}");
+        assert!(
+            text.ends_with("1 workbook (Sales), 1 flow (Nightly)"),
+            "{text}"
+        );
+        assert_eq!(
+            suspended_instead(&inv, "would set alice from Viewer to Unlicensed"),
+            "owns 1 workbook (Sales), 1 flow (Nightly), so suspended instead of removed (--on-content suspend): would set alice from Viewer to Unlicensed"
+        );
+        let empty = Plan::Remove {
+            transfer_to: None,
+            owned: 0,
+        };
+        assert_eq!(
+            deprovision_plan("carol", &empty, &Inventory::default(), None),
+            "would remove carol from the site (owns no content)"
+        );
+    }
+
+    #[test]
+    fn restore_plans_and_relicensing_warnings() {
+        let plan = RestorePlan::Restore {
+            from: SiteRole::Unlicensed,
+            to: SiteRole::Creator,
+            rejoin: vec![GroupRef {
+                id: "g".into(),
+                name: "Analysts".into(),
+            }],
+        };
+        assert_eq!(
+            restore_plan("alice", &plan),
+            "would set alice from Unlicensed back to Creator and add them back to Analysts"
+        );
+        let group = Group {
+            id: "g".into(),
+            name: "Analysts".into(),
+            domain: None,
+            minimum_site_role: Some(SiteRole::Explorer),
+            grant_license_mode: Some(GrantLicenseMode::OnLogin),
+        };
+        let w = relicensing_warning(&[&group]).unwrap();
+        assert!(w.starts_with("member of Analysts (grants Explorer)"), "{w}");
+        assert!(w.contains("--sticky"));
+        assert_eq!(relicensing_warning(&[]), None);
+    }
+}

@@ -1,0 +1,73 @@
+//! The last-site-administrator rail: how many site administrators stay
+//! when a batch is done. The domain's planner refuses a target that is a
+//! site administrator when none would remain.
+
+use std::collections::HashSet;
+
+use tabgov_mapping::SiteRole;
+
+use super::ActionContext;
+use crate::api::{users, ApiRequest, PageRequest};
+use crate::listing::fetch_all;
+use crate::Result;
+
+/// One page of the site's administrators: a user listing filtered by every
+/// site role that administers a site.
+pub fn site_admins_request(site_id: &str, page: PageRequest) -> ApiRequest {
+    let roles: Vec<&str> = SiteRole::known()
+        .filter(|r| r.is_site_admin())
+        .map(SiteRole::as_str)
+        .collect();
+    users::list_users(site_id, page).query("filter", format!("siteRole:in:[{}]", roles.join(",")))
+}
+
+/// Site administrators outside `leaving` (the users the batch suspends or
+/// removes).
+pub fn other_site_admins(admin_ids: &[String], leaving: &HashSet<String>) -> usize {
+    admin_ids.iter().filter(|id| !leaving.contains(*id)).count()
+}
+
+/// The LUIDs of every site administrator, from Tableau.
+pub(crate) async fn site_admin_ids(ctx: &ActionContext<'_>) -> Result<Vec<String>> {
+    let site = ctx.site_luid.clone();
+    let admins = fetch_all(
+        ctx.transport,
+        "site administrators",
+        |p| site_admins_request(&site, p),
+        users::decode_users,
+        |a| a.id.as_str(),
+    )
+    .await?;
+    Ok(admins.into_iter().map(|a| a.id).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_every_administering_role() {
+        let r = site_admins_request("s", PageRequest::new(1, 1000));
+        assert_eq!(r.path, "sites/s/users");
+        let filter = r
+            .query
+            .iter()
+            .find(|(k, _)| k == "filter")
+            .map(|(_, v)| v.as_str());
+        assert_eq!(
+            filter,
+            Some(
+                "siteRole:in:[SiteAdministratorCreator,SiteAdministratorExplorer,ServerAdministrator,SiteAdministrator]"
+            )
+        );
+        assert!(r.query.iter().any(|(k, v)| k == "pageSize" && v == "1000"));
+    }
+
+    #[test]
+    fn counts_admins_who_stay() {
+        let admins = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        let leaving: HashSet<String> = ["b".to_owned(), "x".to_owned()].into();
+        assert_eq!(other_site_admins(&admins, &leaving), 2);
+        assert_eq!(other_site_admins(&[], &leaving), 0);
+    }
+}

@@ -1,0 +1,115 @@
+//! The least connected-app scopes each action signs in with. They matter
+//! only for connected apps; a PAT or password carries its user's rights.
+
+use crate::credentials::Scope;
+
+use super::{TargetRequest, Verb};
+
+/// Suspend: find the user (and their groups), set the role.
+pub const SUSPEND: &[Scope] = &[Scope::UsersRead, Scope::UsersUpdate];
+
+/// What `--sticky` adds: leaving groups.
+pub const STICKY: &[Scope] = &[Scope::GroupsRead, Scope::GroupsUpdate];
+
+/// Restore: find the user and read them back, put the role back, rejoin
+/// the groups a sticky suspend removed. Reading is needed to resolve the
+/// user by name or email and to verify the change.
+pub const RESTORE: &[Scope] = &[Scope::UsersRead, Scope::UsersUpdate, Scope::GroupsUpdate];
+
+/// Deprovision: find the user, inventory their content, remove them.
+pub const DEPROVISION: &[Scope] = &[Scope::UsersRead, Scope::UsersDelete, Scope::ContentRead];
+
+/// The scopes one target needs.
+pub fn for_request(request: &TargetRequest) -> Vec<Scope> {
+    let mut scopes: Vec<Scope> = match request.verb {
+        Verb::Suspend => SUSPEND.to_vec(),
+        Verb::Restore => RESTORE.to_vec(),
+        Verb::Deprovision => {
+            let mut s = DEPROVISION.to_vec();
+            if request.on_content == tabgov_mapping::OnContent::Suspend {
+                s.extend_from_slice(SUSPEND);
+            }
+            s
+        }
+    };
+    let suspends = request.verb == Verb::Suspend
+        || (request.verb == Verb::Deprovision
+            && request.on_content == tabgov_mapping::OnContent::Suspend);
+    if request.sticky && suspends {
+        scopes.extend_from_slice(STICKY);
+    }
+    scopes
+}
+
+/// The scopes a batch needs: the union over its targets, sorted.
+pub fn for_batch(requests: &[TargetRequest]) -> Vec<Scope> {
+    let mut scopes: Vec<Scope> = requests.iter().flat_map(for_request).collect();
+    scopes.sort();
+    scopes.dedup();
+    scopes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tabgov_mapping::OnContent;
+
+    fn req(verb: Verb, sticky: bool, on_content: OnContent) -> TargetRequest {
+        TargetRequest {
+            sticky,
+            on_content,
+            ..TargetRequest::new("u", verb)
+        }
+    }
+
+    fn names(scopes: &[Scope]) -> Vec<&'static str> {
+        scopes.iter().map(|s| s.as_str()).collect()
+    }
+
+    #[test]
+    fn each_action_asks_only_for_what_it_uses() {
+        let plain = for_batch(&[req(Verb::Suspend, false, OnContent::Refuse)]);
+        assert_eq!(
+            names(&plain),
+            ["tableau:users:read", "tableau:users:update"]
+        );
+        let sticky = for_batch(&[req(Verb::Suspend, true, OnContent::Refuse)]);
+        assert_eq!(
+            names(&sticky),
+            [
+                "tableau:users:read",
+                "tableau:users:update",
+                "tableau:groups:read",
+                "tableau:groups:update"
+            ]
+        );
+        let remove = for_batch(&[req(Verb::Deprovision, true, OnContent::Refuse)]);
+        assert_eq!(
+            names(&remove),
+            [
+                "tableau:users:read",
+                "tableau:users:delete",
+                "tableau:content:read"
+            ]
+        );
+        let instead = for_batch(&[req(Verb::Deprovision, false, OnContent::Suspend)]);
+        assert_eq!(
+            names(&instead),
+            [
+                "tableau:users:read",
+                "tableau:users:update",
+                "tableau:users:delete",
+                "tableau:content:read"
+            ]
+        );
+        let restore = for_batch(&[req(Verb::Restore, false, OnContent::Refuse)]);
+        assert_eq!(
+            names(&restore),
+            [
+                "tableau:users:read",
+                "tableau:users:update",
+                "tableau:groups:update"
+            ]
+        );
+    }
+}

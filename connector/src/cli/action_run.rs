@@ -1,0 +1,200 @@
+//! What suspend, restore, deprovision and offboard share: the journal and
+//! safety flags, signing in with the batch's least scopes, running the
+//! batch, printing one row per target, and the exit code.
+
+use clap::{Args, ValueEnum};
+use tabgov::actions::{
+    run_batch, scopes, ActionContext, ActionOptions, ActionResult, Outcome, TargetRequest,
+    DEFAULT_MAX_ACTIONS,
+};
+use tabgov_mapping::OnContent;
+
+use super::args::{ConnectionArgs, Format, StoreArgs};
+use super::connect::{load_config, open_store, targets};
+use super::failure::Failure;
+use super::output::{self, Column};
+use super::session::{open, run_then_sign_out};
+
+/// Flags every action takes.
+#[derive(Debug, Clone, Args)]
+pub struct ActionFlags {
+    /// Print the exact plan and change nothing, in Tableau or in the store.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Why, for the journal (e.g. "left the company").
+    #[arg(long)]
+    pub reason: Option<String>,
+
+    /// Ticket or change reference, for the journal.
+    #[arg(long)]
+    pub ticket: Option<String>,
+
+    /// Who asks, for the journal (default: the OS user from $USER or $USERNAME).
+    #[arg(long)]
+    pub actor: Option<String>,
+
+    /// More targets than this are refused (exit 3) unless --yes is given.
+    #[arg(long, default_value_t = DEFAULT_MAX_ACTIONS)]
+    pub max_actions: usize,
+
+    /// Confirm a batch larger than --max-actions.
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Result format: one row per target.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+impl ActionFlags {
+    /// A request for `user` carrying these flags' reason and ticket.
+    pub fn request(&self, user: &str, verb: tabgov::actions::Verb) -> TargetRequest {
+        TargetRequest {
+            reason: self.reason.clone(),
+            ticket: self.ticket.clone(),
+            ..TargetRequest::new(user, verb)
+        }
+    }
+}
+
+/// `--on-content`: what a deprovision does with a content owner and no
+/// `--transfer-to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum OnContentArg {
+    /// Refuse with the inventory (exit 3).
+    #[default]
+    Refuse,
+    /// Suspend instead: the licence is reclaimed, the content stays.
+    Suspend,
+}
+
+impl From<OnContentArg> for OnContent {
+    fn from(a: OnContentArg) -> OnContent {
+        match a {
+            OnContentArg::Refuse => OnContent::Refuse,
+            OnContentArg::Suspend => OnContent::Suspend,
+        }
+    }
+}
+
+/// The operator from the environment, when `--actor` is not given.
+fn os_user() -> Option<String> {
+    ["USER", "USERNAME"]
+        .into_iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+}
+
+/// Runs `requests` on the one site the flags or config name, prints the
+/// results, and ends with the batch's exit code.
+pub async fn execute(
+    store_args: &StoreArgs,
+    connection: &ConnectionArgs,
+    flags: &ActionFlags,
+    requests: Vec<TargetRequest>,
+) -> Result<(), Failure> {
+    let config = load_config(store_args)?;
+    let mut sites = targets(connection, config.as_ref())?;
+    if sites.len() != 1 {
+        return Err(Failure::usage(format!(
+            "actions work on one site at a time and tabgov.toml lists {}: choose one with --site",
+            sites.len()
+        )));
+    }
+    let target = sites.remove(0);
+    let (server, site) = (target.options.server.clone(), target.options.site.clone());
+    let store = open_store(store_args, config.as_ref()).await?;
+    let transport = open(target, &scopes::for_batch(&requests)).await?;
+    let opts = ActionOptions {
+        actor: flags.actor.clone().or_else(os_user),
+        dry_run: flags.dry_run,
+        max_actions: flags.max_actions,
+        confirmed: flags.yes,
+    };
+    let work = async {
+        let explain = |e| Failure::from_error(e, &server, &site);
+        let ctx = ActionContext::new(&transport, &store, opts)
+            .await
+            .map_err(explain)?;
+        run_batch(&ctx, requests).await.map_err(explain)
+    };
+    let results = run_then_sign_out(&transport, work).await;
+    store.close().await;
+    let results = results?;
+    report(flags, &results)
+}
+
+const COLUMNS: &[Column<ActionResult>] = &[
+    ("line", |r| output::opt(&r.line)),
+    ("user", |r| r.user.clone()),
+    ("user_id", |r| output::opt(&r.user_id)),
+    ("user_name", |r| output::opt(&r.user_name)),
+    ("requested", |r| r.requested.to_string()),
+    ("action", |r| r.action.to_string()),
+    ("result", |r| r.result.as_str().to_owned()),
+    ("previous_role", |r| output::opt(&r.previous_role)),
+    ("new_role", |r| output::opt(&r.new_role)),
+    ("detail", |r| r.detail.clone()),
+    ("warnings", |r| r.warnings.join("; ")),
+    ("owned_items", |r| r.owned_items.join(";")),
+    ("groups", |r| r.groups.join(";")),
+    ("transfer_to", |r| output::opt(&r.transfer_to)),
+    ("journal_id", |r| output::opt(&r.journal_id)),
+    ("tableau_code", |r| output::opt(&r.tableau_code)),
+];
+
+const TABLE_COLUMNS: &[Column<ActionResult>] = &[
+    ("line", |r| output::opt(&r.line)),
+    ("user", |r| {
+        r.user_name.clone().unwrap_or_else(|| r.user.clone())
+    }),
+    ("action", |r| r.action.to_string()),
+    ("result", |r| r.result.as_str().to_owned()),
+    ("role", |r| match (&r.previous_role, &r.new_role) {
+        (Some(from), Some(to)) if from != to => format!("{from} -> {to}"),
+        (Some(from), _) => from.clone(),
+        (None, _) => String::new(),
+    }),
+    ("detail", |r| r.detail.clone()),
+];
+
+/// Prints the results and turns them into the exit code.
+fn report(flags: &ActionFlags, results: &[ActionResult]) -> Result<(), Failure> {
+    for r in results {
+        let who = r.user_name.as_deref().unwrap_or(&r.user);
+        for w in &r.warnings {
+            eprintln!("warning: {who}: {w}");
+        }
+    }
+    let columns = match flags.format {
+        Format::Table if results.iter().all(|r| r.line.is_none()) => &TABLE_COLUMNS[1..],
+        Format::Table => TABLE_COLUMNS,
+        _ => COLUMNS,
+    };
+    output::print(flags.format, results, columns)?;
+    if flags.dry_run {
+        eprintln!("dry run: nothing was changed in Tableau or in the store");
+    }
+    match Outcome::exit_code(results) {
+        0 => Ok(()),
+        code => {
+            let bad: Vec<&ActionResult> = results
+                .iter()
+                .filter(|r| matches!(r.result, Outcome::Failed | Outcome::Refused | Outcome::Kept))
+                .collect();
+            let message = match bad.as_slice() {
+                [one] => format!(
+                    "{}: {}",
+                    one.user_name.as_deref().unwrap_or(&one.user),
+                    one.detail
+                ),
+                _ => format!(
+                    "{} of {} targets were not carried out (see the detail above)",
+                    bad.len(),
+                    results.len()
+                ),
+            };
+            Err(Failure { code, message })
+        }
+    }
+}
