@@ -5,10 +5,12 @@
 //! are built purely in `api`, sent only by `transport`, and decoded back
 //! into the domain types of `tabgov-mapping` at the `api` boundary.
 
+pub mod actions;
 pub mod api;
 pub mod credentials;
 pub mod error;
 pub mod listing;
+pub mod reports;
 pub mod secret;
 pub mod sync;
 pub mod transport;

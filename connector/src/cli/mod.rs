@@ -2,17 +2,27 @@
 //! dispatches, and turns failures into one sentence and an exit code.
 
 mod accounts;
+mod action_run;
 mod args;
 mod changes;
 mod check;
 pub mod config_file;
 mod connect;
+mod demo;
+mod demo_store;
+mod deprovision;
 mod failure;
 mod groups;
+mod offboard;
 mod output;
 mod progress;
+mod report;
+mod restore;
+mod review;
+mod review_apply;
 mod session;
 mod site_filter;
+mod suspend;
 mod sync;
 
 use std::process::ExitCode;
@@ -46,7 +56,9 @@ const EXAMPLES: &str = "Examples:
   TABGOV_PAT_SECRET=... tabgov check --server https://tableau.example.com --site finance --pat-name tabgov
   TABGOV_PAT_SECRET=... tabgov sync --server https://tableau.example.com --site finance --pat-name tabgov
   tabgov accounts --license Creator --inactive-days 90 --format csv
-  tabgov changes --since 2026-11-01";
+  tabgov changes --since 2026-11-01
+  tabgov suspend alice@example.com --reason \"left the company\" --ticket HR-1234 --dry-run
+  tabgov offboard --file leavers.csv --action deprovision --on-content suspend";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -60,6 +72,21 @@ enum Command {
     Groups(groups::GroupsArgs),
     /// The change feed: joiners, leavers, role, licence and group changes.
     Changes(changes::ChangesArgs),
+    /// Site role to Unlicensed (licence reclaimed, content kept), journalled.
+    Suspend(suspend::SuspendArgs),
+    /// Put back the role (and groups) journalled by the user's last suspend.
+    Restore(restore::RestoreArgs),
+    /// Remove users from the site, after an ownership check.
+    Deprovision(deprovision::DeprovisionArgs),
+    /// A CSV batch of suspend and deprovision decisions, validated first.
+    Offboard(offboard::OffboardArgs),
+    /// Reports from the store: `report licenses` (usage, unused seats, cost).
+    Report(report::ReportArgs),
+    /// Access review: `review export` the sheet, `review apply` the decisions.
+    Review(review::ReviewArgs),
+    /// The whole flow against a simulated site in this process: sync, the
+    /// accounts, the licence report, a dry-run offboarding plan.
+    Demo(demo::DemoArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -93,6 +120,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Accounts(a) => accounts::run(&cli.store, a).await,
         Command::Groups(a) => groups::run(&cli.store, a).await,
         Command::Changes(a) => changes::run(&cli.store, a).await,
+        Command::Suspend(a) => suspend::run(&cli.store, a).await,
+        Command::Restore(a) => restore::run(&cli.store, a).await,
+        Command::Deprovision(a) => deprovision::run(&cli.store, a).await,
+        Command::Offboard(a) => offboard::run(&cli.store, a).await,
+        Command::Report(a) => report::run(&cli.store, a).await,
+        Command::Review(a) => review::run(&cli.store, a).await,
+        Command::Demo(a) => demo::run(&cli.store, a).await,
     }
 }
 

@@ -1,0 +1,256 @@
+//! `tabgov review apply FILE`: the reviewer's decisions carried out. The
+//! whole sheet is checked first (against the store, then Tableau); one bad
+//! row refuses it with every problem's line and nothing changes.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use tabgov::actions::{ActionContext, ActionOptions};
+use tabgov::credentials::Scope;
+use tabgov::reports::review_apply::{apply_revokes, AppliedRevoke, ApplyRules};
+use tabgov::reports::review_check::{check_against_store, check_against_tableau, Revoke};
+use tabgov::reports::{read_review_file, RowProblem, SiteView};
+use tabgov_mapping::RevokeAction;
+use tabgov_state::find_site;
+
+use super::action_run::{ActionFlags, OnContentArg};
+use super::args::{ConnectionArgs, StoreArgs};
+use super::connect::{load_config, open_store, targets};
+use super::failure::Failure;
+use super::output::{self, Column};
+use super::session::{open, run_then_sign_out};
+
+/// Flags of `tabgov review apply`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "keep: nothing happens. revoke on a group: the user leaves that group.
+revoke on site_role or license: the user is suspended (Unlicensed, content
+kept). revoke on account: the user is deprovisioned (content owners are
+refused unless --transfer-to or --on-content suspend). Blank: not reviewed.
+
+Examples:
+  tabgov review apply review-2026q1.csv --campaign 2026-Q1 --reviewer jane.doe --dry-run
+  tabgov review apply review-2026q1.csv --campaign 2026-Q1 --reviewer jane.doe
+  tabgov review apply review.json --campaign 2026-Q1 --on-content suspend"
+)]
+pub struct ApplyArgs {
+    /// The filled-in sheet (CSV or JSON, as `review export` wrote it); - for stdin.
+    file: PathBuf,
+
+    #[command(flatten)]
+    connection: ConnectionArgs,
+
+    /// The review campaign, journalled with every change (default: the file's name).
+    #[arg(long)]
+    campaign: Option<String>,
+
+    /// Who reviewed, journalled with every change (default: the actor).
+    #[arg(long)]
+    reviewer: Option<String>,
+
+    /// What an account revoke does with a content owner and no --transfer-to.
+    #[arg(long, value_enum, default_value_t)]
+    on_content: OnContentArg,
+
+    /// Who receives the content of a deprovisioned owner (id, name or email).
+    #[arg(long)]
+    transfer_to: Option<String>,
+
+    /// A suspend also removes the user from groups that would license them
+    /// again on sign-in (grant licence on sign-in), so the revoke sticks.
+    #[arg(long)]
+    sticky: bool,
+
+    #[command(flatten)]
+    flags: ActionFlags,
+}
+
+const COLUMNS: &[Column<AppliedRevoke>] = &[
+    ("rows", |r| r.rows.clone()),
+    ("user", |r| r.user.clone()),
+    ("entitlement", |r| r.entitlement.clone()),
+    ("action", |r| r.action.clone()),
+    ("result", |r| r.result.as_str().to_owned()),
+    ("detail", |r| {
+        let mut d = r.detail.clone();
+        for w in &r.warnings {
+            d.push_str(&format!(" Warning: {w}"));
+        }
+        d
+    }),
+];
+
+/// Checks the sheet, then carries out its revokes on the one site named.
+pub async fn run(store_args: &StoreArgs, args: ApplyArgs) -> Result<(), Failure> {
+    let lines = read_review_file(&read_text(&args.file)?).map_err(|p| refuse(&args.file, &p))?;
+    let config = load_config(store_args)?;
+    let mut sites = targets(&args.connection, config.as_ref())?;
+    if sites.len() != 1 {
+        return Err(Failure::usage(format!(
+            "a review is applied to one site at a time and tabgov.toml lists {}: choose one with --site",
+            sites.len()
+        )));
+    }
+    let target = sites.remove(0);
+    let (server, site) = (target.options.server.clone(), target.options.site.clone());
+    let store = open_store(store_args, config.as_ref()).await?;
+    let result = async {
+        let Some(record) = find_site(store.pool(), Some(&server), &site).await? else {
+            return Err(Failure::usage(format!(
+                "site '{site}' of {server} was never synced into this store: run tabgov sync, then review export, first"
+            )));
+        };
+        let view = SiteView::load(store.pool(), record.key, &site)
+            .await
+            .map_err(|e| Failure::runtime(e.to_string()))?;
+        let sheet = check_against_store(&view, &lines).map_err(|p| refuse(&args.file, &p))?;
+        let summary = format!(
+            "{} revoke(s), {} keep(s), {} row(s) not reviewed",
+            sheet.revokes.len(),
+            sheet.kept,
+            sheet.undecided
+        );
+        if sheet.revokes.is_empty() {
+            println!("{summary}: nothing to change.");
+            return Ok(Vec::new());
+        }
+        let changes = change_count(&sheet.revokes);
+        let flags = &args.flags;
+        if !flags.dry_run && changes > flags.max_actions && !flags.yes {
+            return Err(Failure::refused(format!(
+                "refused: the sheet asks for {changes} changes, more than --max-actions {}; nothing was changed. Pass --yes to confirm, or raise --max-actions",
+                flags.max_actions
+            )));
+        }
+        let actor = flags.actor.clone().or_else(os_user);
+        let opts = ActionOptions {
+            actor: actor.clone(),
+            dry_run: flags.dry_run,
+            max_actions: flags.max_actions.max(changes),
+            confirmed: true,
+        };
+        let campaign = args.campaign.clone().or_else(|| file_stem(&args.file));
+        let reviewer = args.reviewer.clone().or(actor);
+        let rules = ApplyRules {
+            on_content: args.on_content.into(),
+            transfer_to: args.transfer_to.clone(),
+            sticky: args.sticky,
+            reason: flags.reason.clone(),
+            ticket: flags.ticket.clone(),
+        };
+        let transport = open(target, &scopes(&sheet.revokes, &rules)).await?;
+        let work = async {
+            let explain = |e| Failure::from_error(e, &server, &site);
+            let ctx = ActionContext::new(&transport, &store, opts)
+                .await
+                .map_err(explain)?
+                .for_review(campaign.clone(), reviewer.clone());
+            let problems = check_against_tableau(&ctx, &sheet.revokes).await.map_err(explain)?;
+            if !problems.is_empty() {
+                return Err(refuse(&args.file, &problems));
+            }
+            apply_revokes(&ctx, &sheet.revokes, &rules).await.map_err(explain)
+        };
+        let results = run_then_sign_out(&transport, work).await?;
+        let verb = if flags.dry_run { "dry run of" } else { "applied" };
+        eprintln!(
+            "{verb} campaign {} (reviewer {}): {summary}",
+            campaign.as_deref().unwrap_or("(none)"),
+            reviewer.as_deref().unwrap_or("(none)")
+        );
+        Ok(results)
+    }
+    .await;
+    store.close().await;
+    let results = result?;
+    if results.is_empty() {
+        return Ok(());
+    }
+    output::print(args.flags.format, &results, COLUMNS)?;
+    match AppliedRevoke::exit_code(&results) {
+        0 => Ok(()),
+        code => Err(Failure {
+            code,
+            message: "some revokes were not carried out (see the result column)".to_owned(),
+        }),
+    }
+}
+
+/// The Tableau changes a set of revokes makes: one per group membership,
+/// one per user for the rest.
+fn change_count(revokes: &[Revoke]) -> usize {
+    let mut users: Vec<&str> = revokes
+        .iter()
+        .filter(|r| r.action() != RevokeAction::RemoveMembership)
+        .map(|r| r.user_id.as_str())
+        .collect();
+    users.sort_unstable();
+    users.dedup();
+    revokes.len()
+        - revokes
+            .iter()
+            .filter(|r| r.action() != RevokeAction::RemoveMembership)
+            .count()
+        + users.len()
+}
+
+/// The least connected-app scopes the revokes need.
+fn scopes(revokes: &[Revoke], rules: &ApplyRules) -> Vec<Scope> {
+    let mut scopes = vec![Scope::UsersRead];
+    for r in revokes {
+        match r.action() {
+            RevokeAction::RemoveMembership => {
+                scopes.extend([Scope::GroupsRead, Scope::GroupsUpdate]);
+            }
+            RevokeAction::Suspend => scopes.push(Scope::UsersUpdate),
+            RevokeAction::Deprovision => {
+                scopes.extend([Scope::UsersDelete, Scope::ContentRead]);
+                if rules.on_content == tabgov_mapping::OnContent::Suspend {
+                    scopes.push(Scope::UsersUpdate);
+                }
+            }
+        }
+    }
+    if rules.sticky {
+        scopes.extend([Scope::GroupsRead, Scope::GroupsUpdate]);
+    }
+    scopes.sort();
+    scopes.dedup();
+    scopes
+}
+
+fn read_text(path: &Path) -> Result<String, Failure> {
+    let mut text = String::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    read.map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+    Ok(text)
+}
+
+/// The refusal of a sheet: every problem on its own line.
+fn refuse(path: &Path, problems: &[RowProblem]) -> Failure {
+    let rows: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+    Failure::usage(format!(
+        "{} is refused and nothing was changed; fix these rows (or export a fresh sheet) and apply again:\n{}",
+        path.display(),
+        rows.join("\n")
+    ))
+}
+
+fn file_stem(path: &Path) -> Option<String> {
+    (path != Path::new("-"))
+        .then(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .flatten()
+}
+
+/// The operator from the environment when --actor is not given (as the
+/// other actions do).
+fn os_user() -> Option<String> {
+    ["USER", "USERNAME"]
+        .into_iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+}
