@@ -123,6 +123,19 @@ pub enum Error {
         received: u64,
     },
 
+    /// A listing whose total moved between pages: the site changed while it
+    /// was read, so the pages may overlap or miss items.
+    #[error("the {what} changed while being listed (Tableau announced {first}, then {later}); run again")]
+    ListingChanged {
+        what: String,
+        first: u64,
+        later: u64,
+    },
+
+    /// A broken internal invariant: a bug in tabgov, not a user error.
+    #[error("internal error: {0}; please report it")]
+    Internal(String),
+
     /// The session was ended by someone else (another sign-in with the same
     /// PAT) right after a fresh sign-in.
     #[error("the session was ended again right after signing in: another client is using the same personal access token ({name}); give each client its own token")]

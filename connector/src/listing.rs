@@ -79,14 +79,14 @@ where
 {
     pages.sort_by_key(|p| p.number);
     let last = pages.last().map_or(1, |p| p.number);
-    let mut seen: HashSet<String> = HashSet::with_capacity(expected.min(1 << 20) as usize);
     let mut items = Vec::with_capacity(expected.min(1 << 20) as usize);
     for page in pages {
         if page.total_available != expected {
-            return Err(Error::Config(format!(
-                "the {what} changed while being listed (Tableau announced {expected}, then {}); run again",
-                page.total_available
-            )));
+            return Err(Error::ListingChanged {
+                what: what.to_owned(),
+                first: expected,
+                later: page.total_available,
+            });
         }
         if page.number < last && page.items.len() != size as usize {
             return Err(Error::IncompleteListing {
@@ -95,12 +95,9 @@ where
                 received: page.items.len() as u64,
             });
         }
-        for item in page.items {
-            if seen.insert(id(&item).to_owned()) {
-                items.push(item);
-            }
-        }
+        items.extend(page.items);
     }
+    drop_repeats(&mut items, id);
     if items.len() as u64 != expected {
         return Err(Error::IncompleteListing {
             what: what.to_owned(),
@@ -109,6 +106,31 @@ where
         });
     }
     Ok(items)
+}
+
+/// Removes every item whose id an earlier item already had (a page boundary
+/// that moved while the listing was read repeats items). Ids are borrowed,
+/// never copied: a 100k-user listing would otherwise clone 100k strings.
+fn drop_repeats<T, I>(items: &mut Vec<T>, id: I)
+where
+    I: Fn(&T) -> &str,
+{
+    let repeats: HashSet<usize> = {
+        let mut seen: HashSet<&str> = HashSet::with_capacity(items.len());
+        items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| !seen.insert(id(item)))
+            .map(|(n, _)| n)
+            .collect()
+    };
+    if !repeats.is_empty() {
+        let mut n = 0;
+        items.retain(|_| {
+            n += 1;
+            !repeats.contains(&(n - 1))
+        });
+    }
 }
 
 #[cfg(test)]
@@ -136,6 +158,12 @@ mod tests {
             page(3, 5, &["e"]),
         ];
         assert_eq!(run(pages, 5).unwrap(), ["a", "b", "c", "d", "e"]);
+    }
+
+    #[test]
+    fn a_repeated_item_is_kept_once_in_first_place() {
+        let pages = vec![page(2, 3, &["b", "c"]), page(1, 3, &["a", "b"])];
+        assert_eq!(run(pages, 3).unwrap(), ["a", "b", "c"]);
     }
 
     #[test]

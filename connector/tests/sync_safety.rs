@@ -173,3 +173,20 @@ async fn a_second_sync_of_the_same_site_exits_at_once() {
         "the second sync never signed in: {stdout}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_that_cannot_sign_in_leaves_no_trace_in_the_store() {
+    let env = Env::start(site(10)).await;
+    let conn = env.conn();
+    let args = env.sync_args(&conn, &[]);
+    let wrong = env
+        .tabgov_env(&args, &[("TABGOV_PAT_SECRET", "wrong-secret")])
+        .await;
+    assert_eq!(wrong.code, 1, "{wrong:?}");
+    let store = env.store().await;
+    assert!(tabgov_state::list_sites(store.pool())
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(list_runs(store.pool(), None).await.unwrap().is_empty());
+}

@@ -37,6 +37,6 @@ pub use mutate::{
 };
 pub use owned::OwnedItem;
 pub use run::{begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRecord, RunStatus};
-pub use site::{find_site, list_sites, site, upsert_site, SiteKey, SiteRecord};
+pub use site::{find_site, forget_unused_site, list_sites, site, upsert_site, SiteKey, SiteRecord};
 pub use snapshot::load_snapshot;
 pub use store::{Store, DEFAULT_URL};

@@ -117,6 +117,24 @@ pub async fn find_site(
         .transpose()
 }
 
+/// Removes a site that nothing was ever recorded for (no run, account or
+/// journal entry): a sync or action that failed before its first write
+/// (a mistyped `--site`, a wrong token) leaves the store as it was.
+/// Returns whether the row was removed.
+pub async fn forget_unused_site(pool: &SqlitePool, key: SiteKey) -> Result<bool> {
+    let removed = sqlx::query(
+        "DELETE FROM sites WHERE id = ?1 \
+         AND NOT EXISTS (SELECT 1 FROM sync_runs WHERE site_id = ?1) \
+         AND NOT EXISTS (SELECT 1 FROM accounts WHERE site_id = ?1) \
+         AND NOT EXISTS (SELECT 1 FROM groups WHERE site_id = ?1) \
+         AND NOT EXISTS (SELECT 1 FROM action_journal WHERE site_id = ?1)",
+    )
+    .bind(key)
+    .execute(pool)
+    .await?;
+    Ok(removed.rows_affected() > 0)
+}
+
 /// The site with this key, if any.
 pub async fn site(pool: &SqlitePool, key: SiteKey) -> Result<Option<SiteRecord>> {
     let row: Option<SiteRow> = sqlx::query_as(&format!("{SELECT} WHERE id = ?"))

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use tabgov_mapping::Group;
 use tabgov_state::{find_site, list_groups, upsert_site, SiteKey, Store};
 
 use super::ActionOptions;
@@ -25,6 +26,10 @@ pub struct ActionContext<'a> {
     /// (journalled with every entry; see [`ActionContext::for_review`]).
     pub(crate) campaign: Option<String>,
     pub(crate) reviewer: Option<String>,
+    /// The site's groups by id, listed on first use (see [`groups_of`]).
+    ///
+    /// [`groups_of`]: super::suspend::groups_of
+    pub(crate) site_groups: tokio::sync::OnceCell<HashMap<String, Group>>,
 }
 
 impl<'a> ActionContext<'a> {
@@ -55,6 +60,7 @@ impl<'a> ActionContext<'a> {
             own_user_id: transport.user_id(),
             campaign: None,
             reviewer: None,
+            site_groups: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -64,6 +70,11 @@ impl<'a> ActionContext<'a> {
         self.campaign = campaign;
         self.reviewer = reviewer;
         self
+    }
+
+    /// The store's key of the site, when it has a row.
+    pub fn site_key(&self) -> Option<SiteKey> {
+        self.site
     }
 
     /// The batch's options.

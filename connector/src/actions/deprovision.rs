@@ -171,10 +171,10 @@ struct Refused {
     shown: Outcome,
 }
 
-/// Reads Tableau's answer to a removal: `409003` means Tableau kept the
-/// user and set them Unlicensed (never a success), `404002` that someone
-/// removed them first. `None` when the answer is not definite (a lost
-/// connection): the intent stays open for the next attempt.
+/// Reads Tableau's refusal of a removal: `409003` means Tableau kept the
+/// user and set them Unlicensed (never a success). `None` when the answer
+/// is not definite (a lost connection, a 5xx): the intent stays open for
+/// the next attempt.
 fn refused_removal(e: &Error, name: &str) -> Option<Refused> {
     let (state, outcome, change, shown) = if e.is_tableau(ErrorCode::USER_OWNS_CONTENT) {
         (
@@ -182,13 +182,6 @@ fn refused_removal(e: &Error, name: &str) -> Option<Refused> {
             format!("kept, set Unlicensed by Tableau: {name} still owns content ({e})"),
             StoreChange::role(SiteRole::Unlicensed),
             Outcome::Kept,
-        )
-    } else if e.is_tableau(ErrorCode::USER_NOT_FOUND) {
-        (
-            JournalState::Noop,
-            format!("{name} was already removed from the site"),
-            StoreChange::removed(None),
-            Outcome::Noop,
         )
     } else if definite(e) {
         (
@@ -228,35 +221,66 @@ async fn carry_out(
     let user = &r.account.id;
     let heir_id = r.heir.map(|h| h.id.clone());
     let request = users::remove_user(&ctx.site_luid, user, heir_id.as_deref());
-    if let Err(e) = ctx.transport.send(&request).await {
-        let code = e.tableau().map(|t| t.code.to_string());
-        let Some(Refused {
-            state,
-            outcome,
-            change,
-            shown,
-        }) = refused_removal(&e, &r.account.name)
-        else {
-            return Ok(result.failed(&e));
-        };
-        settle(
-            ctx,
-            r.site,
-            r.id,
-            state,
-            &outcome,
-            code.as_deref(),
-            user,
-            &change,
-        )
-        .await?;
-        let mut result = result.ended(shown, outcome);
-        result.tableau_code = code;
-        if shown == Outcome::Kept {
-            result.new_role = Some(SiteRole::Unlicensed.to_string());
+    match ctx.transport.send(&request).await {
+        // A retried DELETE whose first attempt went through answers 404002:
+        // the removal happened, so verify it like any other.
+        Err(e) if e.is_tableau(ErrorCode::USER_NOT_FOUND) => {
+            tracing::info!(user = %user, "already gone when removed: verifying as removed");
         }
-        return Ok(result);
+        Err(e) => return refused(ctx, &r, e, result).await,
+        Ok(_) => {}
     }
+    finish_removal(ctx, index, r, result).await
+}
+
+/// Settles a removal Tableau refused (or that failed in a way known not to
+/// have changed anything); leaves the intent open otherwise.
+async fn refused(
+    ctx: &ActionContext<'_>,
+    r: &Removal<'_>,
+    e: Error,
+    result: ActionResult,
+) -> Result<ActionResult> {
+    let user = &r.account.id;
+    let code = e.tableau().map(|t| t.code.to_string());
+    let Some(Refused {
+        state,
+        outcome,
+        change,
+        shown,
+    }) = refused_removal(&e, &r.account.name)
+    else {
+        return Ok(result.failed(&e));
+    };
+    settle(
+        ctx,
+        r.site,
+        r.id,
+        state,
+        &outcome,
+        code.as_deref(),
+        user,
+        &change,
+    )
+    .await?;
+    let mut result = result.ended(shown, outcome);
+    result.tableau_code = code;
+    if shown == Outcome::Kept {
+        result.new_role = Some(SiteRole::Unlicensed.to_string());
+    }
+    Ok(result)
+}
+
+/// Verifies a removal Tableau accepted, checks the heir's content, and
+/// settles the journal entry as completed.
+async fn finish_removal(
+    ctx: &ActionContext<'_>,
+    index: &mut ContentIndex,
+    r: Removal<'_>,
+    result: ActionResult,
+) -> Result<ActionResult> {
+    let user = &r.account.id;
+    let heir_id = r.heir.map(|h| h.id.clone());
     crash_point(Verb::Deprovision);
     match ctx
         .transport
@@ -354,13 +378,15 @@ mod tests {
     }
 
     #[test]
-    fn a_user_already_gone_is_a_noop_and_other_answers_fail() {
-        let r = refused_removal(&tableau(404, "404002"), "dave").unwrap();
-        assert_eq!((r.shown, r.state), (Outcome::Noop, JournalState::Noop));
-        assert_eq!(r.change, StoreChange::removed(None));
-        let r = refused_removal(&tableau(500, "500000"), "dave").unwrap();
+    fn a_4xx_fails_and_a_5xx_or_lost_answer_stays_open() {
+        let r = refused_removal(&tableau(400, "400000"), "dave").unwrap();
         assert_eq!((r.shown, r.state), (Outcome::Failed, JournalState::Failed));
         assert_eq!(r.change, StoreChange::none());
+        assert_eq!(
+            refused_removal(&tableau(500, "500000"), "dave"),
+            None,
+            "a 5xx may have removed the user: the intent stays open"
+        );
         let lost = Error::Timeout {
             method: "DELETE".into(),
             path: "sites/s/users/u".into(),

@@ -6,8 +6,8 @@
 //! the process right after Tableau accepted that action's change, before
 //! the outcome is journalled: the intent stays open, exactly as after a
 //! kill or a power cut. The end-to-end tests use it to prove that running
-//! the action again settles that intent. It is not a user setting and is
-//! never set in normal operation.
+//! the action again settles that intent. It is not a user setting: only
+//! debug builds (the ones tests run) read it; release builds ignore it.
 
 use super::Verb;
 
@@ -22,8 +22,12 @@ fn wants_crash(value: Option<&str>, verb: Verb) -> bool {
     })
 }
 
-/// Aborts the process when the hook asks for it (see the module docs).
+/// Aborts the process when the hook asks for it (see the module docs);
+/// a no-op in release builds.
 pub fn crash_point(verb: Verb) {
+    if !cfg!(debug_assertions) {
+        return;
+    }
     let value = std::env::var(CRASH_AFTER_TABLEAU_CALL).ok();
     if wants_crash(value.as_deref(), verb) {
         eprintln!("{CRASH_AFTER_TABLEAU_CALL}: aborting after the Tableau call of {verb}");

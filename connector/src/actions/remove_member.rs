@@ -165,7 +165,7 @@ async fn run(
         ));
     }
     let Some(site) = ctx.site else {
-        return Err(Error::Config("the site has no row in the store".into()));
+        return Err(Error::Internal("the site has no row in the store".into()));
     };
     let id = match open {
         Some(JournalEntry { id, .. }) => id,

@@ -74,14 +74,22 @@ pub enum ListingMatch<'a> {
     Several(Vec<&'a Account>),
 }
 
-/// Matches `query` against every user: a sign-in name (case-insensitive)
-/// wins over emails, since names are unique on a site and emails are not.
+/// Matches `query` against every user: an id, then a sign-in name
+/// (case-insensitive), then an email. Names are unique only per domain (a
+/// Server with several Active Directory domains can have two `jsmith`), so
+/// several name matches are ambiguous, never a silent pick.
 pub fn match_listing<'a>(users: &'a [Account], query: &str) -> ListingMatch<'a> {
-    if let Some(a) = users
-        .iter()
-        .find(|a| a.id == query || a.name.eq_ignore_ascii_case(query))
-    {
+    if let Some(a) = users.iter().find(|a| a.id == query) {
         return ListingMatch::One(a);
+    }
+    let by_name: Vec<&Account> = users
+        .iter()
+        .filter(|a| a.name.eq_ignore_ascii_case(query))
+        .collect();
+    match by_name.len() {
+        0 => {}
+        1 => return ListingMatch::One(by_name[0]),
+        _ => return ListingMatch::Several(by_name),
     }
     let by_email: Vec<&Account> = users
         .iter()
@@ -105,6 +113,7 @@ pub struct Resolver {
 }
 
 impl Resolver {
+    /// A resolver that has not listed the site yet.
     pub fn new() -> Resolver {
         Resolver::default()
     }
@@ -262,5 +271,17 @@ mod tests {
             ListingMatch::Several(vec![&users[0], &users[1]])
         );
         assert_eq!(match_listing(&users, "nobody"), ListingMatch::None);
+    }
+
+    #[test]
+    fn one_name_in_two_domains_is_ambiguous() {
+        let mut other_domain = user("2", "JSmith", None);
+        other_domain.domain = Some("emea.example.com".into());
+        let users = vec![user("1", "jsmith", None), other_domain];
+        assert_eq!(
+            match_listing(&users, "jsmith"),
+            ListingMatch::Several(vec![&users[0], &users[1]])
+        );
+        assert_eq!(match_listing(&users, "1"), ListingMatch::One(&users[0]));
     }
 }

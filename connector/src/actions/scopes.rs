@@ -5,16 +5,22 @@ use crate::credentials::Scope;
 
 use super::{TargetRequest, Verb};
 
-/// Suspend: find the user (and their groups), set the role.
-pub const SUSPEND: &[Scope] = &[Scope::UsersRead, Scope::UsersUpdate];
+/// Suspend: find the user and their groups, read the site's groups (which
+/// of them grant a licence on sign-in), set the role.
+pub const SUSPEND: &[Scope] = &[Scope::UsersRead, Scope::UsersUpdate, Scope::GroupsRead];
 
 /// What `--sticky` adds: leaving groups.
-pub const STICKY: &[Scope] = &[Scope::GroupsRead, Scope::GroupsUpdate];
+pub const STICKY: &[Scope] = &[Scope::GroupsUpdate];
 
 /// Restore: find the user and read them back, put the role back, rejoin
 /// the groups a sticky suspend removed. Reading is needed to resolve the
 /// user by name or email and to verify the change.
-pub const RESTORE: &[Scope] = &[Scope::UsersRead, Scope::UsersUpdate, Scope::GroupsUpdate];
+pub const RESTORE: &[Scope] = &[
+    Scope::UsersRead,
+    Scope::UsersUpdate,
+    Scope::GroupsRead,
+    Scope::GroupsUpdate,
+];
 
 /// Deprovision: find the user, inventory their content, remove them.
 pub const DEPROVISION: &[Scope] = &[Scope::UsersRead, Scope::UsersDelete, Scope::ContentRead];
@@ -71,7 +77,11 @@ mod tests {
         let plain = for_batch(&[req(Verb::Suspend, false, OnContent::Refuse)]);
         assert_eq!(
             names(&plain),
-            ["tableau:users:read", "tableau:users:update"]
+            [
+                "tableau:users:read",
+                "tableau:users:update",
+                "tableau:groups:read"
+            ]
         );
         let sticky = for_batch(&[req(Verb::Suspend, true, OnContent::Refuse)]);
         assert_eq!(
@@ -99,6 +109,7 @@ mod tests {
                 "tableau:users:read",
                 "tableau:users:update",
                 "tableau:users:delete",
+                "tableau:groups:read",
                 "tableau:content:read"
             ]
         );
@@ -108,6 +119,7 @@ mod tests {
             [
                 "tableau:users:read",
                 "tableau:users:update",
+                "tableau:groups:read",
                 "tableau:groups:update"
             ]
         );

@@ -16,14 +16,34 @@ use crate::{Error, ErrorCode, Result};
 
 /// The groups `user_id` is in, from Tableau.
 pub(crate) async fn groups_of(ctx: &ActionContext<'_>, user_id: &str) -> Result<Vec<Group>> {
-    fetch_all(
+    let mine = fetch_all(
         ctx.transport,
         "groups of the user",
         |p| users::groups_of_user(&ctx.site_luid, user_id, p),
         groups::decode_groups,
         |g| g.id.as_str(),
     )
-    .await
+    .await?;
+    // Tableau's groups-of-a-user answer leaves out the grant-licence
+    // settings (`<import>`, minimum site role); the site listing has them.
+    let site = ctx
+        .site_groups
+        .get_or_try_init(|| async {
+            let all = fetch_all(
+                ctx.transport,
+                "groups",
+                |p| groups::list_groups(&ctx.site_luid, p),
+                groups::decode_groups,
+                |g| g.id.as_str(),
+            )
+            .await?;
+            Ok::<_, crate::Error>(all.into_iter().map(|g| (g.id.clone(), g)).collect())
+        })
+        .await?;
+    Ok(mine
+        .into_iter()
+        .map(|g| site.get(&g.id).cloned().unwrap_or(g))
+        .collect())
 }
 
 /// The newest open intent of `action` on `user_id`: an attempt that died.
@@ -38,11 +58,11 @@ pub(crate) async fn open_intent(
     }
 }
 
-/// True when Tableau's answer is definite (the change did not happen);
-/// after a lost connection it may have, so the intent stays open for the
-/// next attempt to settle.
+/// True when Tableau's answer is definite (the change did not happen): a
+/// 4xx. After a lost connection or a 5xx (which may have done the work
+/// before failing) the intent stays open for the next attempt to settle.
 pub(crate) fn definite(e: &Error) -> bool {
-    matches!(e, Error::Tableau(_))
+    matches!(e, Error::Tableau(t) if t.status < 500)
 }
 
 /// Suspends `account`; never fails as a whole, failures end in the result.
@@ -141,7 +161,7 @@ async fn run(
                 return Ok(result);
             }
             let Some(site) = ctx.site else {
-                return Err(Error::Config("the site has no row in the store".into()));
+                return Err(Error::Internal("the site has no row in the store".into()));
             };
             // Continue an attempt that died before changing Tableau, when it
             // planned the same thing; otherwise close it and start afresh.
@@ -188,7 +208,7 @@ async fn run(
             )
             .await
         }
-        Plan::Remove { .. } => Err(Error::Config("a suspend cannot plan a removal".into())),
+        Plan::Remove { .. } => Err(Error::Internal("a suspend cannot plan a removal".into())),
     }
 }
 

@@ -8,6 +8,7 @@ use tabgov::actions::{
     DEFAULT_MAX_ACTIONS,
 };
 use tabgov_mapping::OnContent;
+use tabgov_state::forget_unused_site;
 
 use super::args::{ConnectionArgs, Format, StoreArgs};
 use super::connect::{load_config, open_store, targets};
@@ -116,7 +117,12 @@ pub async fn execute(
         let ctx = ActionContext::new(&transport, &store, opts)
             .await
             .map_err(explain)?;
-        run_batch(&ctx, requests).await.map_err(explain)
+        let results = run_batch(&ctx, requests).await;
+        if let (Err(_), Some(site)) = (&results, ctx.site_key()) {
+            // A refused batch changed nothing: not even a new site row stays.
+            forget_unused_site(store.pool(), site).await?;
+        }
+        results.map_err(explain)
     };
     let results = run_then_sign_out(&transport, work).await;
     store.close().await;

@@ -97,7 +97,7 @@ fn sign_in_fix(detail: &str) -> String {
         Some("10084") => "sign-in failed: Tableau could not verify the JWT; check TABGOV_JWT_SECRET matches --jwt-secret-id and the server clock".to_owned(),
         Some("10085") => "sign-in failed: no connected-app secret matches --jwt-client-id and --jwt-secret-id; check both on the connected app".to_owned(),
         Some("10096") => "sign-in failed: the JWT expires too far ahead; check this machine's clock".to_owned(),
-        _ => "sign-in failed: the credential is wrong, expired or revoked; check the token name and TABGOV_PAT_SECRET (or the password), or create a new personal access token".to_owned(),
+        _ => "sign-in failed: the credential is wrong, expired or revoked, or the site does not exist; check the token name and TABGOV_PAT_SECRET (or the password) and --site, or create a new personal access token".to_owned(),
     }
 }
 

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use tabgov::actions::scopes as actions_scopes;
 use tabgov::actions::{ActionContext, ActionOptions};
 use tabgov::credentials::Scope;
 use tabgov::reports::review_apply::{apply_revokes, AppliedRevoke, ApplyRules};
@@ -195,7 +196,7 @@ fn change_count(revokes: &[Revoke]) -> usize {
         + users.len()
 }
 
-/// The least connected-app scopes the revokes need.
+/// The least connected-app scopes the revokes need: the actions' own.
 fn scopes(revokes: &[Revoke], rules: &ApplyRules) -> Vec<Scope> {
     let mut scopes = vec![Scope::UsersRead];
     for r in revokes {
@@ -203,17 +204,17 @@ fn scopes(revokes: &[Revoke], rules: &ApplyRules) -> Vec<Scope> {
             RevokeAction::RemoveMembership => {
                 scopes.extend([Scope::GroupsRead, Scope::GroupsUpdate]);
             }
-            RevokeAction::Suspend => scopes.push(Scope::UsersUpdate),
+            RevokeAction::Suspend => scopes.extend_from_slice(actions_scopes::SUSPEND),
             RevokeAction::Deprovision => {
-                scopes.extend([Scope::UsersDelete, Scope::ContentRead]);
+                scopes.extend_from_slice(actions_scopes::DEPROVISION);
                 if rules.on_content == tabgov_mapping::OnContent::Suspend {
-                    scopes.push(Scope::UsersUpdate);
+                    scopes.extend_from_slice(actions_scopes::SUSPEND);
                 }
             }
         }
     }
     if rules.sticky {
-        scopes.extend([Scope::GroupsRead, Scope::GroupsUpdate]);
+        scopes.extend_from_slice(actions_scopes::STICKY);
     }
     scopes.sort();
     scopes.dedup();

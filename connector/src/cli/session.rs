@@ -27,7 +27,7 @@ pub async fn run_then_sign_out<T>(
         r = work => r,
         _ = tokio::signal::ctrl_c() => Err(Failure {
             code: 130,
-            message: "interrupted; signed out, and the store keeps its previous state".into(),
+            message: "interrupted and signed out: a sync keeps the store's previous state; an action's open journal entry is settled by running it again".into(),
         }),
     };
     if let Err(e) = transport.sign_out().await {

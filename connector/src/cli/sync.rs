@@ -4,6 +4,7 @@ use clap::Args;
 use tabgov::credentials::Scope;
 use tabgov::sync::{sync_site, SiteLock, SyncOptions, SyncReport};
 use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
+use tabgov_state::forget_unused_site;
 
 use super::args::{ConnectionArgs, Format, StoreArgs};
 use super::connect::{load_config, open_store, targets};
@@ -61,7 +62,14 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
             let lock = SiteLock::acquire(&store, &server, &site)
                 .await
                 .map_err(|e| Failure::from_error(e, &server, &site))?;
-            let t = open(target, Scope::SYNC).await?;
+            let t = match open(target, Scope::SYNC).await {
+                Ok(t) => t,
+                Err(f) => {
+                    // A wrong --site or token leaves no trace in the store.
+                    forget_unused_site(store.pool(), lock.site()).await?;
+                    return Err(f);
+                }
+            };
             let work = async {
                 track(quiet, &label, &t, sync_site(&t, &store, &lock, &opts))
                     .await
@@ -76,6 +84,11 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
                     println!("{}", summary_line(&label, &report));
                 }
                 reports.push(report);
+            }
+            // Ctrl-C ends the whole run, not just this site.
+            Err(f) if f.code == 130 => {
+                store.close().await;
+                return Err(f);
             }
             Err(f) if several => {
                 eprintln!("error: site {label}: {}", f.message);

@@ -98,7 +98,7 @@ pub async fn sync_site(
     let site_luid = transport.site_id();
     let site = upsert_site(store.pool(), &server, &content_url, Some(&site_luid)).await?;
     if site != lock.site {
-        return Err(Error::Config(format!(
+        return Err(Error::Internal(format!(
             "the sync lock is for another site than {server} {content_url:?}"
         )));
     }

@@ -2,10 +2,129 @@
 //! into the connector's errors.
 
 use std::error::Error as _;
+use std::time::{Duration, SystemTime};
 
-use crate::{Error, Result};
+use bytes::Bytes;
+
+use crate::api::{ApiRequest, Method};
+use crate::{Error, Result, Secret};
 
 use super::options::TransportOptions;
+use super::retry;
+
+/// One answer, before decoding.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub retry_after: Option<Duration>,
+    pub body: Bytes,
+}
+
+/// The raw HTTP exchange of `request` against `base` (`{server}/api/{v}/`).
+/// The token goes in `X-Tableau-Auth`, marked sensitive so no layer logs it.
+pub async fn exchange(
+    http: &reqwest::Client,
+    server: &str,
+    base: &str,
+    request: &ApiRequest,
+    token: Option<&Secret>,
+) -> Result<Answer> {
+    let url = format!("{base}{}", request.path);
+    let method = match request.method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Delete => reqwest::Method::DELETE,
+    };
+    let mut builder = http
+        .request(method, &url)
+        .header(reqwest::header::ACCEPT, "application/xml")
+        .query(&request.query);
+    if let Some(token) = token {
+        let mut value = reqwest::header::HeaderValue::from_str(token.expose())
+            .map_err(|_| Error::Internal("the session token is not a valid header value".into()))?;
+        value.set_sensitive(true);
+        builder = builder.header("X-Tableau-Auth", value);
+    }
+    if let Some(body) = &request.body {
+        builder = builder
+            .header(reqwest::header::CONTENT_TYPE, "application/xml")
+            .body(body.clone());
+    }
+    let net = |e: reqwest::Error| network_error(server, request, &e);
+    let response = builder.send().await.map_err(net)?;
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+    let body = response.bytes().await.map_err(net)?;
+    Ok(Answer {
+        status,
+        retry_after,
+        body,
+    })
+}
+
+/// The connector's error for a failed exchange.
+fn network_error(server: &str, request: &ApiRequest, e: &reqwest::Error) -> Error {
+    let url = server.to_owned();
+    match classify(e) {
+        Failure::Tls => Error::Tls {
+            url,
+            message: root_message(e),
+        },
+        Failure::Connect => Error::Unreachable {
+            url,
+            message: root_message(e),
+        },
+        Failure::Timeout => Error::Timeout {
+            method: request.method.to_string(),
+            path: request.path.clone(),
+            attempts: 1,
+        },
+        Failure::Other => Error::Http {
+            method: request.method.to_string(),
+            path: request.path.clone(),
+            attempts: 1,
+            message: root_message(e),
+        },
+    }
+}
+
+/// The kind of failure an error stands for, to decide on a retry.
+pub fn failure_of(e: &Error) -> Failure {
+    match e {
+        Error::Tls { .. } => Failure::Tls,
+        Error::Unreachable { .. } => Failure::Connect,
+        Error::Timeout { .. } => Failure::Timeout,
+        _ => Failure::Other,
+    }
+}
+
+/// `e` with the number of attempts it took.
+pub fn with_attempts(e: Error, n: u32) -> Error {
+    match e {
+        Error::Timeout { method, path, .. } => Error::Timeout {
+            method,
+            path,
+            attempts: n,
+        },
+        Error::Http {
+            method,
+            path,
+            message,
+            ..
+        } => Error::Http {
+            method,
+            path,
+            attempts: n,
+            message,
+        },
+        other => other,
+    }
+}
 
 /// Builds the HTTP client: timeouts, the private CA if any, proxies from
 /// the environment (reqwest reads `HTTPS_PROXY`/`NO_PROXY` itself).

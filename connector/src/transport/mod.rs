@@ -10,7 +10,7 @@ pub mod version;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Instant;
 
 use bytes::Bytes;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
@@ -19,7 +19,7 @@ use tracing::Instrument;
 
 use crate::api::auth::{self, ServerInfo, SessionCredentials};
 use crate::api::error_body::decode_error;
-use crate::api::{ApiRequest, Method};
+use crate::api::ApiRequest;
 use crate::credentials::{Credential, Scope};
 use crate::{Error, ErrorCode, Result, TableauError};
 
@@ -27,7 +27,7 @@ pub use options::{TransportOptions, DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, DEFAUL
 pub use retry::RetryPolicy;
 pub use stats::TransportStats;
 
-use http::Failure;
+use http::{Answer, Failure};
 use session::{Active, SessionSlot};
 use stats::Counters;
 
@@ -46,13 +46,6 @@ pub struct Transport {
     limiter: Option<DefaultDirectRateLimiter>,
     permits: Semaphore,
     counters: Counters,
-}
-
-/// One answer, before decoding.
-struct Answer {
-    status: u16,
-    retry_after: Option<Duration>,
-    body: Bytes,
 }
 
 impl Transport {
@@ -106,19 +99,18 @@ impl Transport {
 
     async fn detect_version(&mut self) -> Result<()> {
         let probe = format!("{}/api/{}/", self.opts.server, version::PROBE);
-        let info = match self.exchange(&probe, &auth::server_info(), None).await {
-            Ok(answer) if answer.status < 300 => Some(auth::decode_server_info(&answer.body)?),
-            Ok(answer) if self.opts.api_version.is_some() => {
-                tracing::debug!(
-                    status = answer.status,
-                    "serverinfo unavailable; using the forced version"
-                );
+        let info = match self
+            .send_with_retries(&probe, &auth::server_info(), None)
+            .await
+        {
+            Ok(body) => Some(auth::decode_server_info(&body)?),
+            Err(e) if self.opts.api_version.is_some() => {
+                tracing::debug!("serverinfo unavailable ({e}); using the forced version");
                 None
             }
-            Ok(answer) => {
-                let e = decode_error(answer.status, &answer.body);
+            Err(Error::Tableau(t)) if t.status == 404 => {
                 return Err(Error::Config(format!(
-                    "{} did not answer serverinfo ({e}); check --server, or set --api-version",
+                    "{} has no REST API serverinfo ({t}): check --server (the server's root URL), or set --api-version",
                     self.opts.server
                 )));
             }
@@ -148,13 +140,18 @@ impl Transport {
 
     /// Signs in (the caller holds `signing_in`) and installs the session.
     async fn sign_in(&self) -> Result<Arc<Active>> {
-        let request = self
+        let mut request = self
             .credential
             .with_sign_in(&self.scopes, chrono::Utc::now(), |c| {
                 auth::sign_in(c, &self.opts.site)
-            })?
-            .retry_safe();
-        let body = self.send_with_retries(&request, None).await?;
+            })?;
+        // Repeating a PAT or password sign-in only opens a session nobody
+        // uses; a JWT carries a one-time `jti`, so it is only repeated when
+        // Tableau refused it unread (429, 503).
+        if !self.credential.is_scoped() {
+            request = request.retry_safe();
+        }
+        let body = self.send_with_retries(&self.base, &request, None).await?;
         let credentials: SessionCredentials = auth::decode_sign_in(&body)?;
         self.counters.sign_in();
         tracing::info!(site = %credentials.site_content_url, "signed in as {}", self.credential.identity());
@@ -167,7 +164,10 @@ impl Transport {
         let mut renewed = false;
         loop {
             let active = self.active().await?;
-            match self.send_with_retries(request, Some(&active)).await {
+            match self
+                .send_with_retries(&self.base, request, Some(&active))
+                .await
+            {
                 Ok(body) => {
                     active.note_success();
                     return Ok(body);
@@ -242,6 +242,7 @@ impl Transport {
     /// body of a 2xx or the decoded error.
     async fn send_with_retries(
         &self,
+        base: &str,
         request: &ApiRequest,
         active: Option<&Active>,
     ) -> Result<Bytes> {
@@ -249,7 +250,7 @@ impl Transport {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let (retry, wait, error) = match self.attempt(request, active, attempt).await {
+            let (retry, wait, error) = match self.attempt(base, request, active, attempt).await {
                 Ok(answer) if answer.status < 300 => return Ok(answer.body),
                 Ok(answer) => {
                     let retry = retry::retryable_status(answer.status, request.retry_safe);
@@ -267,7 +268,7 @@ impl Transport {
             };
             let wait = self.opts.retry.delay(attempt, wait, rand::random::<f64>());
             if !retry || !self.opts.retry.allows(attempt, started.elapsed(), wait) {
-                return Err(with_attempts(error, attempt));
+                return Err(http::with_attempts(error, attempt));
             }
             self.counters.retry();
             tracing::debug!(method = %request.method, path = %request.path, attempt, wait_ms = wait.as_millis() as u64, "retrying: {error}");
@@ -278,6 +279,7 @@ impl Transport {
     /// One attempt: waits for the rate limiter and a concurrency permit.
     async fn attempt(
         &self,
+        base: &str,
         request: &ApiRequest,
         active: Option<&Active>,
         attempt: u32,
@@ -288,15 +290,14 @@ impl Transport {
         let _permit = self.permits.acquire().await.map_err(|_| {
             (
                 Failure::Other,
-                Error::Config("the transport is shut down".into()),
+                Error::Internal("the transport's request permits are closed".into()),
             )
         })?;
         let span = tracing::debug_span!("request", method = %request.method, path = %request.path, attempt);
         async {
             let started = Instant::now();
-            let result = self
-                .exchange(&self.base, request, active.map(|a| a.token()))
-                .await;
+            let token = active.map(|a| a.token());
+            let result = http::exchange(&self.http, &self.opts.server, base, request, token).await;
             self.counters.request();
             match &result {
                 Ok(a) => tracing::debug!(
@@ -310,75 +311,7 @@ impl Transport {
         }
         .instrument(span)
         .await
-        .map_err(|e| (failure_of(&e), e))
-    }
-
-    /// The raw HTTP exchange against `base`.
-    async fn exchange(
-        &self,
-        base: &str,
-        request: &ApiRequest,
-        token: Option<&crate::Secret>,
-    ) -> Result<Answer> {
-        let url = format!("{base}{}", request.path);
-        let method = match request.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Delete => reqwest::Method::DELETE,
-        };
-        let mut builder = self
-            .http
-            .request(method, &url)
-            .header(reqwest::header::ACCEPT, "application/xml")
-            .query(&request.query);
-        if let Some(token) = token {
-            builder = builder.header("X-Tableau-Auth", token.expose());
-        }
-        if let Some(body) = &request.body {
-            builder = builder
-                .header(reqwest::header::CONTENT_TYPE, "application/xml")
-                .body(body.clone());
-        }
-        let net = |e: reqwest::Error| self.network_error(request, &e);
-        let response = builder.send().await.map_err(net)?;
-        let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
-        let body = response.bytes().await.map_err(net)?;
-        Ok(Answer {
-            status,
-            retry_after,
-            body,
-        })
-    }
-
-    fn network_error(&self, request: &ApiRequest, e: &reqwest::Error) -> Error {
-        let url = self.opts.server.clone();
-        match http::classify(e) {
-            Failure::Tls => Error::Tls {
-                url,
-                message: http::root_message(e),
-            },
-            Failure::Connect => Error::Unreachable {
-                url,
-                message: http::root_message(e),
-            },
-            Failure::Timeout => Error::Timeout {
-                method: request.method.to_string(),
-                path: request.path.clone(),
-                attempts: 1,
-            },
-            Failure::Other => Error::Http {
-                method: request.method.to_string(),
-                path: request.path.clone(),
-                attempts: 1,
-                message: http::root_message(e),
-            },
-        }
+        .map_err(|e| (http::failure_of(&e), e))
     }
 
     /// Ends the session; harmless when already ended.
@@ -386,7 +319,10 @@ impl Transport {
         let Some(active) = self.session.clear() else {
             return Ok(());
         };
-        match self.attempt(&auth::sign_out(), Some(&active), 1).await {
+        match self
+            .attempt(&self.base, &auth::sign_out(), Some(&active), 1)
+            .await
+        {
             Ok(_) => Ok(()),
             Err((_, e)) => Err(e),
         }
@@ -431,36 +367,5 @@ impl Transport {
     /// Requests, retries, sign-ins and pages so far.
     pub fn stats(&self) -> TransportStats {
         self.counters.snapshot()
-    }
-}
-
-fn failure_of(e: &Error) -> Failure {
-    match e {
-        Error::Tls { .. } => Failure::Tls,
-        Error::Unreachable { .. } => Failure::Connect,
-        Error::Timeout { .. } => Failure::Timeout,
-        _ => Failure::Other,
-    }
-}
-
-fn with_attempts(e: Error, n: u32) -> Error {
-    match e {
-        Error::Timeout { method, path, .. } => Error::Timeout {
-            method,
-            path,
-            attempts: n,
-        },
-        Error::Http {
-            method,
-            path,
-            message,
-            ..
-        } => Error::Http {
-            method,
-            path,
-            attempts: n,
-            message,
-        },
-        other => other,
     }
 }

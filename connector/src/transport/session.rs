@@ -12,9 +12,14 @@ use std::time::{Duration, Instant};
 use crate::api::auth::SessionCredentials;
 use crate::Secret;
 
-/// A session younger than this that is ended again was ended by someone
-/// else signing in with the same PAT, not by its lifetime.
+/// A renewed session younger than this that is ended again was ended by
+/// someone else signing in with the same PAT, not by its lifetime.
 pub const MIN_SESSION_LIFE: Duration = Duration::from_secs(1);
+
+/// Tableau sessions last hours (240 minutes by default): a third session in
+/// one run ended within this time means another client keeps signing in
+/// with the same PAT, however slowly.
+pub const SHORT_SESSION_LIFE: Duration = Duration::from_secs(300);
 
 /// One signed-in session.
 #[derive(Debug)]
@@ -79,9 +84,12 @@ impl Active {
     }
 
     /// Whether this session, now ended, looks ended by another sign-in with
-    /// the same PAT: a renewed session that died almost at once.
+    /// the same PAT: a renewed session that died almost at once, or a third
+    /// session that died young.
     pub fn ended_by_another_client(&self) -> bool {
-        self.generation > 1 && self.signed_in_at.elapsed() < MIN_SESSION_LIFE
+        let age = self.signed_in_at.elapsed();
+        (self.generation > 1 && age < MIN_SESSION_LIFE)
+            || (self.generation > 2 && age < SHORT_SESSION_LIFE)
     }
 }
 
@@ -106,9 +114,38 @@ mod tests {
         let second = slot.install(creds("b"));
         assert_eq!(second.generation, 2);
         assert_eq!(slot.current().unwrap().token().expose(), "b");
-        assert!(second.ended_by_another_client());
+        assert!(
+            second.ended_by_another_client(),
+            "renewed and ended at once"
+        );
+        let third = slot.install(creds("c"));
+        assert_eq!(third.generation, 3);
         assert!(slot.clear().is_some());
         assert!(slot.current().is_none());
+    }
+
+    #[test]
+    fn a_third_session_that_dies_young_was_ended_by_another_client() {
+        let aged = |generation, secs| Active {
+            credentials: creds("t"),
+            generation,
+            signed_in_at: Instant::now()
+                .checked_sub(Duration::from_secs(secs))
+                .unwrap_or_else(Instant::now),
+            successes: AtomicU64::new(0),
+        };
+        assert!(
+            !aged(2, 30).ended_by_another_client(),
+            "one renewal after an expiry"
+        );
+        assert!(
+            aged(3, 30).ended_by_another_client(),
+            "sessions keep dying young"
+        );
+        assert!(
+            !aged(3, 600).ended_by_another_client(),
+            "long-lived sessions expire"
+        );
     }
 
     #[test]
