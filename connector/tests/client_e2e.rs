@@ -252,9 +252,10 @@ async fn wrong_connections_end_with_exit_1_and_one_sentence() {
     assert_one_sentence(
         &wrong_site.stderr,
         &[
-            "site 'no-such-site' does not exist",
-            "check --site",
-            "404000",
+            "sign-in failed",
+            "the site does not exist",
+            "--site",
+            "401001",
         ],
     );
 

@@ -186,7 +186,11 @@ async fn multiple_sites_and_switch_site() {
         signin_body("admin-pat", "admin-secret", "nosuch"),
     )
     .await;
-    assert_eq!(error_code(&r.body).unwrap(), "404000");
+    assert_eq!(
+        error_code(&r.body).unwrap(),
+        "401001",
+        "Tableau answers an unknown site at sign-in like bad credentials"
+    );
     sim.stop().await;
 }
 

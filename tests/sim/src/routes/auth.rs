@@ -74,7 +74,13 @@ pub fn sign_in(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         .and_then(|s| s.attr("contentUrl"))
         .unwrap_or("")
         .to_string();
-    let site = site_index(ctx, &content_url)?;
+    // Tableau answers an unknown content URL like bad credentials (401001
+    // "... or the site contentURL is invalid"), not with 404000.
+    let site = site_index(ctx, &content_url).map_err(|_| {
+        failed(&format!(
+            "the credentials are invalid for site '{content_url}', or the site does not exist"
+        ))
+    })?;
     let cfg = &ctx.inner.cfg;
 
     let (user_name, pat, scopes) = if let Some(name) = cred.attr("personalAccessTokenName") {
