@@ -53,11 +53,14 @@ struct Cli {
 }
 
 const EXAMPLES: &str = "Examples:
-  TABGOV_PAT_SECRET=... tabgov check --server https://tableau.example.com --site finance --pat-name tabgov
-  TABGOV_PAT_SECRET=... tabgov sync --server https://tableau.example.com --site finance --pat-name tabgov
+  tabgov demo
+  export TABGOV_PAT_SECRET=...   # never on the command line
+  tabgov check --server https://tableau.example.com --site finance --pat-name tabgov
+  tabgov sync --server https://tableau.example.com --site finance --pat-name tabgov
   tabgov accounts --license Creator --inactive-days 90 --format csv
   tabgov changes --since 2026-11-01
-  tabgov suspend alice@example.com --reason \"left the company\" --ticket HR-1234 --dry-run
+  tabgov report licenses --format html --out licences.html
+  tabgov suspend alice@example.com --reason \"left\" --ticket HR-1234 --dry-run
   tabgov offboard --file leavers.csv --action deprovision --on-content suspend";
 
 #[derive(Debug, Subcommand)]
