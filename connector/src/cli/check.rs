@@ -10,6 +10,12 @@ use super::session::{open, run_then_sign_out};
 
 /// Flags of `tabgov check`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  tabgov check --server https://tableau.example.com --site finance --pat-name tabgov
+                              # the PAT secret in TABGOV_PAT_SECRET
+  tabgov check --server https://tableau.example.com --username admin
+                              # the password in TABGOV_PASSWORD
+  tabgov check                # every site of tabgov.toml")]
 pub struct CheckArgs {
     #[command(flatten)]
     connection: ConnectionArgs,

@@ -15,7 +15,8 @@ use super::session::{open, run_then_sign_out};
 /// Flags of `tabgov sync`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  TABGOV_PAT_SECRET=... tabgov sync --server https://tableau.example.com --site finance --pat-name tabgov
+  tabgov sync --server https://tableau.example.com --site finance --pat-name tabgov
+                              # the PAT secret in TABGOV_PAT_SECRET
   tabgov sync                 # every site of tabgov.toml
   tabgov sync --site finance  # one site of tabgov.toml")]
 pub struct SyncArgs {
