@@ -135,14 +135,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 
 fn init_tracing(verbose: u8, quiet: bool) {
     use tracing_subscriber::EnvFilter;
-    let default = match (quiet, verbose) {
-        (true, _) => "error",
-        (false, 0) => "warn",
-        (false, 1) => "info",
-        (false, _) => "debug",
+    // Libraries stay quiet below warnings; sqlx's "slow statement" warnings
+    // on large first syncs are not the user's business.
+    let directives = match (quiet, verbose) {
+        (true, _) => "error".to_owned(),
+        (false, 0) => "warn,sqlx=error".to_owned(),
+        (false, 1) => "info,hyper=warn,reqwest=warn,sqlx=error".to_owned(),
+        (false, _) => "debug,hyper=warn,reqwest=warn,sqlx=error,h2=warn,rustls=warn".to_owned(),
     };
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(format!("{default},hyper=warn,reqwest=warn,sqlx=warn")));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(directives));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
