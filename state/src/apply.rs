@@ -34,6 +34,17 @@ pub struct ApplySummary {
 /// below SQLite's and PostgreSQL's bound-parameter limits.
 const ROWS: usize = 500;
 
+/// Membership rows written (added plus removed) from which the page cache
+/// is raised to [`BULK_CACHE_KIB`] while they are written.
+const BULK_ROWS: usize = 50_000;
+
+/// SQLite's page cache, in KiB, while many memberships are written (its
+/// default is 2 MiB). The `(site_id, user_id)` index is written out of order;
+/// with the default cache nearly every insert reads a page back and evicts
+/// another. Measured on 400k memberships: 2.6 s of inserts with 2 MiB, 1.8 s
+/// with 16 MiB, no better with 32 MiB. Only this write pays the memory.
+const BULK_CACHE_KIB: i64 = 16 * 1024;
+
 /// Writes the difference between `previous` (what [`load_snapshot`] returned
 /// for this site) and `next` (a complete listing), plus `changes` (the diff
 /// of the two) as the change feed of `run_id`. The caller commits `tx`
@@ -108,12 +119,28 @@ pub async fn apply_sync(
     upsert_groups(tx, site, run_id, &changed_groups).await?;
     remove_groups(tx, site, run_id, &now_text, &gone_groups).await?;
 
-    let added: Vec<&Membership> = next.memberships.difference(&previous.memberships).collect();
+    let mut added: Vec<&Membership> = next.memberships.difference(&previous.memberships).collect();
+    // In primary-key order, so only the smaller (site_id, user_id) index is
+    // written out of order.
+    added.sort_unstable_by(|a, b| (&a.group_id, &a.user_id).cmp(&(&b.group_id, &b.user_id)));
     let removed: Vec<&Membership> = previous.memberships.difference(&next.memberships).collect();
     summary.memberships_added = added.len() as u64;
     summary.memberships_removed = removed.len() as u64;
-    add_memberships(tx, site, &added).await?;
-    delete_memberships(tx, site, &removed).await?;
+    let bulk = added.len() + removed.len() >= BULK_ROWS;
+    let cache_before = if bulk {
+        Some(set_cache_size(tx, -BULK_CACHE_KIB).await?)
+    } else {
+        None
+    };
+    let written = async {
+        add_memberships(tx, site, &added).await?;
+        delete_memberships(tx, site, &removed).await
+    }
+    .await;
+    if let Some(before) = cache_before {
+        set_cache_size(tx, before).await?;
+    }
+    written?;
 
     (summary.owned_written, summary.owned_removed) = write_owned(tx, site, owned_items).await?;
     summary.events = insert_events(tx, site, run_id, changes, &now_text).await?;
@@ -255,6 +282,18 @@ async fn remove_groups(
         qb.build().execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// Sets SQLite's page cache of this connection (`PRAGMA cache_size`: pages
+/// if positive, KiB if negative); returns the setting it replaced.
+async fn set_cache_size(tx: &mut Transaction<'_, Sqlite>, size: i64) -> Result<i64> {
+    let before: i64 = sqlx::query_scalar("PRAGMA cache_size")
+        .fetch_one(&mut **tx)
+        .await?;
+    sqlx::query(&format!("PRAGMA cache_size = {size}"))
+        .execute(&mut **tx)
+        .await?;
+    Ok(before)
 }
 
 async fn add_memberships(

@@ -13,6 +13,7 @@ mod feed;
 mod groups;
 mod journal;
 mod lock;
+mod membership_order;
 mod mutate;
 mod owned;
 mod run;
@@ -31,6 +32,7 @@ pub use journal::{
     JournalAction, JournalEntry, JournalFilter, JournalState, NewJournalEntry,
 };
 pub use lock::SyncLock;
+pub use membership_order::{sort_memberships, SortedMemberships};
 pub use mutate::{
     add_membership, mark_deprovisioned, remove_membership, transfer_owned_content,
     update_account_role,

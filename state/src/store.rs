@@ -59,7 +59,10 @@ impl Store {
             let path = options.get_filename().to_path_buf();
             let options = options
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal);
+                .synchronous(SqliteSynchronous::Normal)
+                // The statement journal of each multi-row write in memory,
+                // not in a temporary file written and read back.
+                .pragma("temp_store", "MEMORY");
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(options)

@@ -3,10 +3,11 @@
 //! listings run at once; the transport bounds what is in flight.
 
 use futures::{stream, StreamExt, TryStreamExt};
-use tabgov_mapping::{ContentKind, SiteSnapshot};
-use tabgov_state::OwnedItem;
+use tabgov_mapping::{Account, ContentKind, Group, Membership, SiteSnapshot};
+use tabgov_state::{sort_memberships, OwnedItem};
 
-use crate::api::{content, groups, users};
+use crate::api::content::{self, ContentItem};
+use crate::api::{groups, users};
 use crate::listing::fetch_all;
 use crate::transport::Transport;
 use crate::Result;
@@ -84,23 +85,33 @@ pub async fn fetch_site(transport: &Transport) -> Result<SiteListing> {
 
     let (accounts, (groups, members), content) =
         tokio::try_join!(users, groups_and_members, owned)?;
+    Ok(into_listing(accounts, groups, members, content))
+}
 
+/// Builds the listing from complete listings. The maps are built in bulk
+/// from sorted vectors and member ids are moved, not copied: inserting
+/// 400k memberships one by one, each with two new strings, took about a
+/// second of a 100k-user sync. Members that are not among the users are
+/// counted as dangling and left out.
+fn into_listing(
+    accounts: Vec<Account>,
+    groups: Vec<Group>,
+    members: Vec<(String, Vec<String>)>,
+    content: Vec<Vec<ContentItem>>,
+) -> SiteListing {
     let mut listing = SiteListing::default();
-    for account in accounts {
-        listing.snapshot.insert_account(account);
-    }
-    for group in groups {
-        listing.snapshot.insert_group(group);
-    }
+    listing.snapshot.accounts = accounts.into_iter().map(|a| (a.id.clone(), a)).collect();
+    listing.snapshot.groups = groups.into_iter().map(|g| (g.id.clone(), g)).collect();
+    let mut memberships = Vec::with_capacity(members.iter().map(|(_, ids)| ids.len()).sum());
     for (group_id, user_ids) in members {
-        for user_id in user_ids {
-            if listing.snapshot.accounts.contains_key(&user_id) {
-                listing.snapshot.add_membership(&user_id, &group_id);
-            } else {
-                listing.dangling += 1;
-            }
-        }
+        memberships.extend(user_ids.into_iter().map(|user_id| Membership {
+            user_id,
+            group_id: group_id.clone(),
+        }));
     }
+    let memberships = sort_memberships(&listing.snapshot.accounts, memberships);
+    listing.dangling += memberships.unknown.len() as u64;
+    listing.snapshot.memberships = memberships.known.into_iter().collect();
     for item in content.into_iter().flatten() {
         match item.into_owned_item() {
             Some(owned) if listing.snapshot.accounts.contains_key(&owned.owner_id) => {
@@ -111,5 +122,5 @@ pub async fn fetch_site(transport: &Transport) -> Result<SiteListing> {
         }
     }
     listing.snapshot.owned = OwnedItem::count_by_owner(&listing.owned);
-    Ok(listing)
+    listing
 }
