@@ -9,7 +9,7 @@ use tabgov_mapping::SiteRole;
 use super::ActionContext;
 use crate::api::{users, ApiRequest, PageRequest};
 use crate::listing::fetch_all;
-use crate::Result;
+use crate::{Error, Result};
 
 /// One page of the site's administrators: a user listing filtered by every
 /// site role that administers a site.
@@ -27,17 +27,37 @@ pub fn other_site_admins(admin_ids: &[String], leaving: &HashSet<String>) -> usi
     admin_ids.iter().filter(|id| !leaving.contains(*id)).count()
 }
 
-/// The LUIDs of every site administrator, from Tableau.
+/// The LUIDs of every site administrator, from Tableau. Should a server
+/// refuse the `siteRole:in:[...]` filter (a 400, e.g. over the legacy
+/// `SiteAdministrator` value), the whole user listing is read and filtered
+/// here instead: the rail must never be skipped.
 pub(crate) async fn site_admin_ids(ctx: &ActionContext<'_>) -> Result<Vec<String>> {
     let site = ctx.site_luid.clone();
-    let admins = fetch_all(
+    let filtered = fetch_all(
         ctx.transport,
         "site administrators",
         |p| site_admins_request(&site, p),
         users::decode_users,
         |a| a.id.as_str(),
     )
-    .await?;
+    .await;
+    let admins = match filtered {
+        Err(Error::Tableau(t)) if t.status == 400 => {
+            tracing::info!("the site-role filter was refused ({t}); reading every user instead");
+            fetch_all(
+                ctx.transport,
+                "users",
+                |p| users::list_users(&site, p),
+                users::decode_users,
+                |a| a.id.as_str(),
+            )
+            .await?
+            .into_iter()
+            .filter(|a| a.site_role.is_site_admin())
+            .collect()
+        }
+        other => other?,
+    };
     Ok(admins.into_iter().map(|a| a.id).collect())
 }
 
