@@ -10,10 +10,11 @@ use tabgov_state::{JournalAction, JournalState, SiteKey};
 
 use super::fault::crash_point;
 use super::inventory::{ContentIndex, Inventory};
+use super::journal::definite;
 use super::journal::{abandon, new_entry, record_noop, settle, write_intent, StoreChange};
 use super::render;
 use super::resolve::Resolved;
-use super::suspend::{definite, open_intent, suspend};
+use super::suspend::{open_intent, suspend};
 use super::{ActionContext, ActionResult, Outcome, TargetRequest, Verb};
 use crate::api::users;
 use crate::{Error, ErrorCode, Result};

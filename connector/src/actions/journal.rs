@@ -16,7 +16,7 @@ use tabgov_state::{
 };
 
 use super::{ActionContext, TargetRequest};
-use crate::Result;
+use crate::{Error, Result};
 
 type Tx<'c> = Transaction<'c, Sqlite>;
 
@@ -103,6 +103,41 @@ pub(crate) async fn settle(
     apply(&mut tx, site, user_id, change).await?;
     journal_complete(&mut tx, id, state, Some(outcome), tableau_code).await?;
     commit(tx).await
+}
+
+/// True when Tableau's answer is definite (the change did not happen): a
+/// 4xx. After a lost connection or a 5xx (which may have done the work
+/// before failing) the intent stays open for the next attempt to settle.
+pub(crate) fn definite(e: &Error) -> bool {
+    matches!(e, Error::Tableau(t) if t.status < 500)
+}
+
+/// Closes intent `id` as failed when Tableau's refusal `e` is definite (a
+/// 4xx: nothing changed); after an answer that may have changed Tableau (a
+/// 5xx, a lost connection) the intent stays open for the next attempt.
+pub(crate) async fn settle_refusal(
+    ctx: &ActionContext<'_>,
+    site: SiteKey,
+    id: i64,
+    user_id: &str,
+    e: &Error,
+) -> Result<()> {
+    if !definite(e) {
+        return Ok(());
+    }
+    let code = e.tableau().map(|t| t.code.to_string());
+    let outcome = e.to_string();
+    settle(
+        ctx,
+        site,
+        id,
+        JournalState::Failed,
+        &outcome,
+        code.as_deref(),
+        user_id,
+        &StoreChange::none(),
+    )
+    .await
 }
 
 /// Journals a no-op (intent and outcome at once) with its store change

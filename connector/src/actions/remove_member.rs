@@ -9,8 +9,8 @@ use serde::Serialize;
 use tabgov_mapping::Account;
 use tabgov_state::{JournalAction, JournalEntry, JournalState, NewJournalEntry};
 
-use super::journal::{record_noop, settle, write_intent, StoreChange};
-use super::suspend::{definite, groups_of, open_intent};
+use super::journal::{record_noop, settle, settle_refusal, write_intent, StoreChange};
+use super::suspend::{groups_of, open_intent};
 use super::{ActionContext, Outcome};
 use crate::api::{groups, users};
 use crate::{Error, ErrorCode, Result};
@@ -183,20 +183,7 @@ async fn run(
     if let Err(e) = sent {
         // 404002 here: the membership went away in between; the read-back decides.
         if !e.is_tableau(ErrorCode::USER_NOT_FOUND) {
-            if definite(&e) {
-                let code = e.tableau().map(|t| t.code.to_string());
-                settle(
-                    ctx,
-                    site,
-                    id,
-                    JournalState::Failed,
-                    &e.to_string(),
-                    code.as_deref(),
-                    user,
-                    &StoreChange::none(),
-                )
-                .await?;
-            }
+            settle_refusal(ctx, site, id, user, &e).await?;
             return Ok(result.failed(&e));
         }
     }

@@ -6,9 +6,11 @@ use tabgov_mapping::{Account, SiteRole};
 use tabgov_state::{journal_last_suspend, JournalAction, JournalState, SiteKey};
 
 use super::fault::crash_point;
-use super::journal::{abandon, new_entry, record_noop, settle, write_intent, StoreChange};
+use super::journal::{
+    abandon, new_entry, record_noop, settle, settle_refusal, write_intent, StoreChange,
+};
 use super::render;
-use super::suspend::{definite, groups_of, open_intent};
+use super::suspend::{groups_of, open_intent};
 use super::{ActionContext, ActionResult, Outcome, TargetRequest, Verb};
 use crate::api::{groups, users};
 use crate::{ErrorCode, Result};
@@ -241,20 +243,7 @@ async fn carry_out(
             .await
             .and_then(|body| users::decode_updated_user(&body));
         if let Err(e) = answer {
-            if definite(&e) {
-                let code = e.tableau().map(|t| t.code.to_string());
-                settle(
-                    ctx,
-                    site,
-                    id,
-                    JournalState::Failed,
-                    &e.to_string(),
-                    code.as_deref(),
-                    user,
-                    &StoreChange::none(),
-                )
-                .await?;
-            }
+            settle_refusal(ctx, site, id, user, &e).await?;
             return Ok(result.failed(&e));
         }
     }

@@ -7,7 +7,9 @@ use tabgov_mapping::{plan_suspend, Account, Group, OwnedContent, Plan, SiteRole,
 use tabgov_state::{journal_open_intent, JournalAction, JournalEntry, JournalState, SiteKey};
 
 use super::fault::crash_point;
-use super::journal::{abandon, new_entry, record_noop, settle, write_intent, StoreChange};
+use super::journal::{
+    abandon, new_entry, record_noop, settle, settle_refusal, write_intent, StoreChange,
+};
 use super::render;
 use super::{ActionContext, ActionResult, Outcome, TargetRequest, Verb};
 use crate::api::{groups, users};
@@ -56,13 +58,6 @@ pub(crate) async fn open_intent(
         Some(site) => Ok(journal_open_intent(ctx.store.pool(), site, user_id, action).await?),
         None => Ok(None),
     }
-}
-
-/// True when Tableau's answer is definite (the change did not happen): a
-/// 4xx. After a lost connection or a 5xx (which may have done the work
-/// before failing) the intent stays open for the next attempt to settle.
-pub(crate) fn definite(e: &Error) -> bool {
-    matches!(e, Error::Tableau(t) if t.status < 500)
 }
 
 /// Suspends `account`; never fails as a whole, failures end in the result.
@@ -273,20 +268,7 @@ async fn carry_out(
             .await
             .and_then(|body| users::decode_updated_user(&body));
         if let Err(e) = answer {
-            if definite(&e) {
-                let code = e.tableau().map(|t| t.code.to_string());
-                settle(
-                    ctx,
-                    site,
-                    id,
-                    JournalState::Failed,
-                    &e.to_string(),
-                    code.as_deref(),
-                    user,
-                    &StoreChange::none(),
-                )
-                .await?;
-            }
+            settle_refusal(ctx, site, id, user, &e).await?;
             return Ok(result.failed(&e));
         }
     }
