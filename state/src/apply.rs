@@ -83,6 +83,7 @@ pub async fn apply_sync(
         ..ApplySummary::default()
     };
 
+    let started = std::time::Instant::now();
     let ids = changed_accounts(previous, next);
     let mut upserts: Vec<&Account> = Vec::new();
     let mut leavers: Vec<&str> = Vec::new();
@@ -103,6 +104,7 @@ pub async fn apply_sync(
     summary.accounts_written = ids.len() as u64;
     upsert_accounts(tx, site, run_id, &now_text, &upserts).await?;
     deprovision_leavers(tx, site, run_id, &now_text, &leavers).await?;
+    let accounts_ms = started.elapsed().as_millis();
 
     let changed_groups: Vec<&Group> = next
         .groups
@@ -141,10 +143,21 @@ pub async fn apply_sync(
         set_cache_size(tx, before).await?;
     }
     written?;
+    let memberships_ms = started.elapsed().as_millis();
 
     (summary.owned_written, summary.owned_removed) = write_owned(tx, site, owned_items).await?;
+    let owned_ms = started.elapsed().as_millis();
     summary.events = insert_events(tx, site, run_id, changes, &now_text).await?;
-    tracing::debug!(site, run_id, ?summary, "sync applied");
+    tracing::debug!(
+        site,
+        run_id,
+        ?summary,
+        accounts_ms,
+        memberships_ms,
+        owned_ms,
+        events_ms = started.elapsed().as_millis(),
+        "sync applied (times are cumulative)"
+    );
     Ok(summary)
 }
 
