@@ -11,7 +11,7 @@ use tabgov_state::{JournalAction, JournalState, SiteKey};
 use super::fault::crash_point;
 use super::inventory::{ContentIndex, Inventory};
 use super::journal::definite;
-use super::journal::{abandon, new_entry, record_noop, settle, write_intent, StoreChange};
+use super::journal::{abandon, new_entry, record_noop, write_intent, Open, StoreChange};
 use super::render;
 use super::resolve::Resolved;
 use super::suspend::{open_intent, suspend};
@@ -65,17 +65,9 @@ async fn gone(
         let outcome =
             "removed (settled the interrupted deprovision: Tableau no longer has the user)";
         let change = StoreChange::removed(open.transfer_to.clone());
-        settle(
-            ctx,
-            site,
-            open.id,
-            JournalState::Completed,
-            outcome,
-            None,
-            id,
-            &change,
-        )
-        .await?;
+        Open::new(site, open.id, id)
+            .completed(ctx, outcome, &change)
+            .await?;
         let mut result = result.ended(Outcome::Completed, outcome);
         result.journal_id = Some(open.id);
         result.transfer_to = open.transfer_to;
@@ -253,17 +245,9 @@ async fn refused(
     else {
         return Ok(result.failed(&e));
     };
-    settle(
-        ctx,
-        r.site,
-        r.id,
-        state,
-        &outcome,
-        code.as_deref(),
-        user,
-        &change,
-    )
-    .await?;
+    Open::new(r.site, r.id, user)
+        .close(ctx, state, &outcome, code.as_deref(), &change)
+        .await?;
     let mut result = result.ended(shown, outcome);
     result.tableau_code = code;
     if shown == Outcome::Kept {
@@ -292,17 +276,15 @@ async fn finish_removal(
         Err(e) => return Err(e),
         Ok(_) => {
             let outcome = "Tableau still lists the user after the removal".to_owned();
-            settle(
-                ctx,
-                r.site,
-                r.id,
-                JournalState::Failed,
-                &outcome,
-                None,
-                user,
-                &StoreChange::none(),
-            )
-            .await?;
+            Open::new(r.site, r.id, user)
+                .close(
+                    ctx,
+                    JournalState::Failed,
+                    &outcome,
+                    None,
+                    &StoreChange::none(),
+                )
+                .await?;
             return Ok(result.ended(Outcome::Failed, outcome));
         }
     }
@@ -331,17 +313,9 @@ async fn finish_removal(
         }
     }
     let change = StoreChange::removed(heir_id);
-    settle(
-        ctx,
-        r.site,
-        r.id,
-        JournalState::Completed,
-        &outcome,
-        None,
-        user,
-        &change,
-    )
-    .await?;
+    Open::new(r.site, r.id, user)
+        .completed(ctx, &outcome, &change)
+        .await?;
     Ok(if unmoved.is_empty() {
         result.ended(Outcome::Completed, outcome)
     } else {

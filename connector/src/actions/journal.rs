@@ -86,23 +86,60 @@ pub(crate) async fn write_intent(ctx: &ActionContext<'_>, entry: &NewJournalEntr
     Ok(id)
 }
 
-/// Closes intent `id` as `state` and applies `change` to `user_id`'s
-/// account, in one transaction.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn settle(
-    ctx: &ActionContext<'_>,
+/// An open intent and the account it is about: what closing it needs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Open<'a> {
     site: SiteKey,
     id: i64,
-    state: JournalState,
-    outcome: &str,
-    tableau_code: Option<&str>,
-    user_id: &str,
-    change: &StoreChange,
-) -> Result<()> {
-    let mut tx = begin(ctx).await?;
-    apply(&mut tx, site, user_id, change).await?;
-    journal_complete(&mut tx, id, state, Some(outcome), tableau_code).await?;
-    commit(tx).await
+    user_id: &'a str,
+}
+
+impl<'a> Open<'a> {
+    /// Intent `id` of site `site`, about `user_id`.
+    pub(crate) fn new(site: SiteKey, id: i64, user_id: &'a str) -> Open<'a> {
+        Open { site, id, user_id }
+    }
+
+    /// Closes the intent as `state` and applies `change` to the account,
+    /// in one transaction.
+    pub(crate) async fn close(
+        self,
+        ctx: &ActionContext<'_>,
+        state: JournalState,
+        outcome: &str,
+        tableau_code: Option<&str>,
+        change: &StoreChange,
+    ) -> Result<()> {
+        let mut tx = begin(ctx).await?;
+        apply(&mut tx, self.site, self.user_id, change).await?;
+        journal_complete(&mut tx, self.id, state, Some(outcome), tableau_code).await?;
+        commit(tx).await
+    }
+
+    /// Closes the intent as completed, applying `change`.
+    pub(crate) async fn completed(
+        self,
+        ctx: &ActionContext<'_>,
+        outcome: &str,
+        change: &StoreChange,
+    ) -> Result<()> {
+        self.close(ctx, JournalState::Completed, outcome, None, change)
+            .await
+    }
+
+    /// Closes the intent as failed when Tableau's refusal `e` is definite
+    /// (a 4xx: nothing changed); after an answer that may have changed
+    /// Tableau (a 5xx, a lost connection) it stays open for the next attempt.
+    pub(crate) async fn refused(self, ctx: &ActionContext<'_>, e: &Error) -> Result<()> {
+        if !definite(e) {
+            return Ok(());
+        }
+        let code = e.tableau().map(|t| t.code.to_string());
+        let outcome = e.to_string();
+        let none = StoreChange::none();
+        self.close(ctx, JournalState::Failed, &outcome, code.as_deref(), &none)
+            .await
+    }
 }
 
 /// True when Tableau's answer is definite (the change did not happen): a
@@ -110,34 +147,6 @@ pub(crate) async fn settle(
 /// before failing) the intent stays open for the next attempt to settle.
 pub(crate) fn definite(e: &Error) -> bool {
     matches!(e, Error::Tableau(t) if t.status < 500)
-}
-
-/// Closes intent `id` as failed when Tableau's refusal `e` is definite (a
-/// 4xx: nothing changed); after an answer that may have changed Tableau (a
-/// 5xx, a lost connection) the intent stays open for the next attempt.
-pub(crate) async fn settle_refusal(
-    ctx: &ActionContext<'_>,
-    site: SiteKey,
-    id: i64,
-    user_id: &str,
-    e: &Error,
-) -> Result<()> {
-    if !definite(e) {
-        return Ok(());
-    }
-    let code = e.tableau().map(|t| t.code.to_string());
-    let outcome = e.to_string();
-    settle(
-        ctx,
-        site,
-        id,
-        JournalState::Failed,
-        &outcome,
-        code.as_deref(),
-        user_id,
-        &StoreChange::none(),
-    )
-    .await
 }
 
 /// Journals a no-op (intent and outcome at once) with its store change
@@ -160,17 +169,15 @@ pub(crate) async fn record_noop(
 /// saying why, so a new attempt can start with its own intent.
 pub(crate) async fn abandon(ctx: &ActionContext<'_>, open: &JournalEntry, why: &str) -> Result<()> {
     let outcome = format!("interrupted attempt not continued: {why}");
-    settle(
-        ctx,
-        open.site_key,
-        open.id,
-        JournalState::Failed,
-        &outcome,
-        None,
-        &open.target_user_id,
-        &StoreChange::none(),
-    )
-    .await
+    Open::new(open.site_key, open.id, &open.target_user_id)
+        .close(
+            ctx,
+            JournalState::Failed,
+            &outcome,
+            None,
+            &StoreChange::none(),
+        )
+        .await
 }
 
 /// Makes the store show `change`. Role and removal updates match only

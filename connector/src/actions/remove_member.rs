@@ -9,7 +9,7 @@ use serde::Serialize;
 use tabgov_mapping::Account;
 use tabgov_state::{JournalAction, JournalEntry, JournalState, NewJournalEntry};
 
-use super::journal::{record_noop, settle, settle_refusal, write_intent, StoreChange};
+use super::journal::{record_noop, write_intent, Open, StoreChange};
 use super::suspend::{groups_of, open_intent};
 use super::{ActionContext, Outcome};
 use crate::api::{groups, users};
@@ -135,17 +135,9 @@ async fn run(
             (Some(open), Some(site), false) => {
                 let outcome =
                     format!("removed {name} from {group} (an interrupted attempt, settled)");
-                settle(
-                    ctx,
-                    site,
-                    open.id,
-                    JournalState::Completed,
-                    &outcome,
-                    None,
-                    user,
-                    &change,
-                )
-                .await?;
+                Open::new(site, open.id, user)
+                    .completed(ctx, &outcome, &change)
+                    .await?;
                 result.journal_id = Some(open.id);
                 Ok(result.ended(Outcome::Completed, outcome))
             }
@@ -183,37 +175,27 @@ async fn run(
     if let Err(e) = sent {
         // 404002 here: the membership went away in between; the read-back decides.
         if !e.is_tableau(ErrorCode::USER_NOT_FOUND) {
-            settle_refusal(ctx, site, id, user, &e).await?;
+            Open::new(site, id, user).refused(ctx, &e).await?;
             return Ok(result.failed(&e));
         }
     }
     if is_member(ctx, user, &request.group_id).await? {
         let outcome = format!("Tableau still lists {name} in {group} after the removal");
-        settle(
-            ctx,
-            site,
-            id,
-            JournalState::Failed,
-            &outcome,
-            None,
-            user,
-            &StoreChange::none(),
-        )
-        .await?;
+        Open::new(site, id, user)
+            .close(
+                ctx,
+                JournalState::Failed,
+                &outcome,
+                None,
+                &StoreChange::none(),
+            )
+            .await?;
         return Ok(result.ended(Outcome::Failed, outcome));
     }
     let outcome = format!("removed {name} from {group}");
-    settle(
-        ctx,
-        site,
-        id,
-        JournalState::Completed,
-        &outcome,
-        None,
-        user,
-        &change,
-    )
-    .await?;
+    Open::new(site, id, user)
+        .completed(ctx, &outcome, &change)
+        .await?;
     Ok(result.ended(Outcome::Completed, outcome))
 }
 

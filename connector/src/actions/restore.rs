@@ -6,9 +6,7 @@ use tabgov_mapping::{Account, SiteRole};
 use tabgov_state::{journal_last_suspend, JournalAction, JournalState, SiteKey};
 
 use super::fault::crash_point;
-use super::journal::{
-    abandon, new_entry, record_noop, settle, settle_refusal, write_intent, StoreChange,
-};
+use super::journal::{abandon, new_entry, record_noop, write_intent, Open, StoreChange};
 use super::render;
 use super::suspend::{groups_of, open_intent};
 use super::{ActionContext, ActionResult, Outcome, TargetRequest, Verb};
@@ -148,17 +146,9 @@ async fn run(
                         joined_groups: journalled,
                         ..StoreChange::default()
                     };
-                    settle(
-                        ctx,
-                        site,
-                        open.id,
-                        JournalState::Completed,
-                        &outcome,
-                        None,
-                        &account.id,
-                        &change,
-                    )
-                    .await?;
+                    Open::new(site, open.id, &account.id)
+                        .completed(ctx, &outcome, &change)
+                        .await?;
                     let mut result = result.ended(Outcome::Completed, outcome);
                     result.journal_id = Some(open.id);
                     Ok(result)
@@ -243,7 +233,7 @@ async fn carry_out(
             .await
             .and_then(|body| users::decode_updated_user(&body));
         if let Err(e) = answer {
-            settle_refusal(ctx, site, id, user, &e).await?;
+            Open::new(site, id, user).refused(ctx, &e).await?;
             return Ok(result.failed(&e));
         }
     }
@@ -274,17 +264,15 @@ async fn carry_out(
     )?;
     if &now.site_role != to {
         let outcome = format!("Tableau shows {} after the update, not {to}", now.site_role);
-        settle(
-            ctx,
-            site,
-            id,
-            JournalState::Failed,
-            &outcome,
-            None,
-            user,
-            &StoreChange::role(now.site_role.clone()),
-        )
-        .await?;
+        Open::new(site, id, user)
+            .close(
+                ctx,
+                JournalState::Failed,
+                &outcome,
+                None,
+                &StoreChange::role(now.site_role.clone()),
+            )
+            .await?;
         return Ok(result.ended(Outcome::Failed, outcome));
     }
     let joined_names: Vec<String> = joined.iter().map(|g| g.name.clone()).collect();
@@ -300,17 +288,9 @@ async fn carry_out(
         joined_groups: joined.into_iter().map(|g| g.id).collect(),
         ..StoreChange::default()
     };
-    settle(
-        ctx,
-        site,
-        id,
-        JournalState::Completed,
-        &outcome,
-        None,
-        user,
-        &change,
-    )
-    .await?;
+    Open::new(site, id, user)
+        .completed(ctx, &outcome, &change)
+        .await?;
     result.groups = joined_names;
     Ok(if problems.is_empty() {
         result.ended(Outcome::Completed, outcome)

@@ -7,9 +7,7 @@ use tabgov_mapping::{plan_suspend, Account, Group, OwnedContent, Plan, SiteRole,
 use tabgov_state::{journal_open_intent, JournalAction, JournalEntry, JournalState, SiteKey};
 
 use super::fault::crash_point;
-use super::journal::{
-    abandon, new_entry, record_noop, settle, settle_refusal, write_intent, StoreChange,
-};
+use super::journal::{abandon, new_entry, record_noop, write_intent, Open, StoreChange};
 use super::render;
 use super::{ActionContext, ActionResult, Outcome, TargetRequest, Verb};
 use crate::api::{groups, users};
@@ -268,7 +266,7 @@ async fn carry_out(
             .await
             .and_then(|body| users::decode_updated_user(&body));
         if let Err(e) = answer {
-            settle_refusal(ctx, site, id, user, &e).await?;
+            Open::new(site, id, user).refused(ctx, &e).await?;
             return Ok(result.failed(&e));
         }
     }
@@ -302,17 +300,15 @@ async fn carry_out(
             "Tableau shows {} after the update, not Unlicensed",
             now.site_role
         );
-        settle(
-            ctx,
-            site,
-            id,
-            JournalState::Failed,
-            &outcome,
-            None,
-            user,
-            &StoreChange::role(now.site_role.clone()),
-        )
-        .await?;
+        Open::new(site, id, user)
+            .close(
+                ctx,
+                JournalState::Failed,
+                &outcome,
+                None,
+                &StoreChange::role(now.site_role.clone()),
+            )
+            .await?;
         return Ok(result.ended(Outcome::Failed, outcome));
     }
     let left_names: Vec<String> = leave
@@ -330,17 +326,9 @@ async fn carry_out(
         left_groups: left,
         ..StoreChange::default()
     };
-    settle(
-        ctx,
-        site,
-        id,
-        JournalState::Completed,
-        &outcome,
-        None,
-        user,
-        &change,
-    )
-    .await?;
+    Open::new(site, id, user)
+        .completed(ctx, &outcome, &change)
+        .await?;
     result.groups = left_names;
     Ok(if problems.is_empty() {
         result.ended(Outcome::Completed, outcome)
