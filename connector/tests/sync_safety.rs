@@ -18,6 +18,25 @@ fn site(users: usize) -> SimConfig {
         .seed(5)
 }
 
+/// Starts `tabgov sync` in small pages (so a latency makes it slow) without
+/// waiting for it.
+fn spawn_slow_sync(env: &Env, concurrency: &str) -> tokio::process::Child {
+    let conn = env.conn();
+    let args = env.sync_args(&conn, &["--page-size", "20", "--concurrency", concurrency]);
+    env.command(&env.db(), &args, &[("TABGOV_PAT_SECRET", PAT_SECRET)])
+        .spawn()
+        .expect("tabgov starts")
+}
+
+/// A seeded user other than the PAT's owner.
+fn some_user(env: &Env) -> tableau_sim::SimUser {
+    env.sim
+        .users("")
+        .into_iter()
+        .find(|u| u.name != "admin")
+        .expect("a seeded user")
+}
+
 fn deprovisioned(accounts: &[Value]) -> usize {
     accounts
         .iter()
@@ -62,21 +81,11 @@ async fn a_listing_that_fails_midway_records_a_failed_run_and_changes_nothing() 
     let env = Env::start(site(400)).await;
     env.sync(&[]).await.ok();
     let before = env.accounts().await;
-    let victim = env
-        .sim
-        .users("")
-        .into_iter()
-        .find(|u| u.name != "admin")
-        .unwrap();
+    let victim = some_user(&env);
     env.sim.set_site_role("", &victim.id, "Unlicensed");
     env.sim.set_faults(0.0, 0.0, 150);
 
-    let conn = env.conn();
-    let args = env.sync_args(&conn, &["--page-size", "20", "--concurrency", "2"]);
-    let child = env
-        .command(&env.db(), &args, &[("TABGOV_PAT_SECRET", PAT_SECRET)])
-        .spawn()
-        .unwrap();
+    let child = spawn_slow_sync(&env, "2");
     tokio::time::sleep(Duration::from_millis(700)).await;
     let Env { sim, dir } = env;
     sim.stop().await;
@@ -114,21 +123,11 @@ async fn a_killed_sync_keeps_the_previous_snapshot_and_the_next_one_completes() 
     let env = Env::start(site(300)).await;
     env.sync(&[]).await.ok();
     let before = env.accounts().await;
-    let victim = env
-        .sim
-        .users("")
-        .into_iter()
-        .find(|u| u.name != "admin")
-        .unwrap();
+    let victim = some_user(&env);
     env.sim.remove_user("", &victim.id);
     env.sim.set_faults(0.0, 0.0, 100);
 
-    let conn = env.conn();
-    let args = env.sync_args(&conn, &["--page-size", "20", "--concurrency", "1"]);
-    let mut child = env
-        .command(&env.db(), &args, &[("TABGOV_PAT_SECRET", PAT_SECRET)])
-        .spawn()
-        .unwrap();
+    let mut child = spawn_slow_sync(&env, "1");
     tokio::time::sleep(Duration::from_millis(600)).await;
     child.start_kill().unwrap(); // SIGKILL
     child.wait().await.unwrap();
@@ -147,12 +146,7 @@ async fn a_killed_sync_keeps_the_previous_snapshot_and_the_next_one_completes() 
 async fn a_second_sync_of_the_same_site_exits_at_once() {
     let env = Env::start(site(300)).await;
     env.sim.set_faults(0.0, 0.0, 100);
-    let conn = env.conn();
-    let args = env.sync_args(&conn, &["--page-size", "20", "--concurrency", "1"]);
-    let first = env
-        .command(&env.db(), &args, &[("TABGOV_PAT_SECRET", PAT_SECRET)])
-        .spawn()
-        .unwrap();
+    let first = spawn_slow_sync(&env, "1");
     tokio::time::sleep(Duration::from_millis(500)).await;
     let second = env.sync(&[]).await;
     assert_eq!(second.code, 1, "{second:?}");
