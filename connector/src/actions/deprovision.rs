@@ -316,14 +316,11 @@ async fn finish_removal(
     Open::new(r.site, r.id, user)
         .completed(ctx, &outcome, &change)
         .await?;
-    Ok(if unmoved.is_empty() {
-        result.ended(Outcome::Completed, outcome)
-    } else {
-        result.ended(
-            Outcome::Failed,
-            format!("{outcome}; check those items' owners in Tableau"),
-        )
-    })
+    Ok(result.ended_in_part(
+        unmoved.is_empty(),
+        outcome,
+        "check those items' owners in Tableau",
+    ))
 }
 
 #[cfg(test)]

@@ -137,6 +137,16 @@ impl ActionResult {
         self
     }
 
+    /// Ends a change Tableau accepted: completed when `whole`, otherwise
+    /// failed with `advice` (what is left to fix by hand) after `outcome`.
+    pub(crate) fn ended_in_part(self, whole: bool, outcome: String, advice: &str) -> ActionResult {
+        if whole {
+            self.ended(Outcome::Completed, outcome)
+        } else {
+            self.ended(Outcome::Failed, format!("{outcome}; {advice}"))
+        }
+    }
+
     /// Ends the result as failed with `error`, keeping Tableau's code.
     pub fn failed(mut self, error: &Error) -> ActionResult {
         self.tableau_code = error.tableau().map(|t| t.code.to_string());

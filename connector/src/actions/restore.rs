@@ -292,14 +292,11 @@ async fn carry_out(
         .completed(ctx, &outcome, &change)
         .await?;
     result.groups = joined_names;
-    Ok(if problems.is_empty() {
-        result.ended(Outcome::Completed, outcome)
-    } else {
-        result.ended(
-            Outcome::Failed,
-            format!("{outcome}; add the user to those groups in Tableau"),
-        )
-    })
+    Ok(result.ended_in_part(
+        problems.is_empty(),
+        outcome,
+        "add the user to those groups in Tableau",
+    ))
 }
 
 #[cfg(test)]

@@ -330,12 +330,9 @@ async fn carry_out(
         .completed(ctx, &outcome, &change)
         .await?;
     result.groups = left_names;
-    Ok(if problems.is_empty() {
-        result.ended(Outcome::Completed, outcome)
-    } else {
-        result.ended(
-            Outcome::Failed,
-            format!("{outcome}; the suspension is done but may not stick: remove the user from those groups in Tableau"),
-        )
-    })
+    Ok(result.ended_in_part(
+        problems.is_empty(),
+        outcome,
+        "the suspension is done but may not stick: remove the user from those groups in Tableau",
+    ))
 }
