@@ -127,7 +127,7 @@ const SELECT: &str = "SELECT a.site_id, s.content_url, a.id, a.name, a.email, a.
      a.site_role, a.license, a.status, a.last_login, a.auth_setting, a.domain, a.first_seen, \
      CASE WHEN a.deprovisioned_at IS NULL THEN s.last_success_at ELSE a.last_seen END \
      AS last_seen, a.deprovisioned_at, a.updated_run_id \
-     FROM accounts a JOIN sites s ON s.id = a.site_id WHERE 1 = 1";
+     FROM accounts a JOIN sites s ON s.id = a.site_id WHERE s.last_success_run_id IS NOT NULL";
 
 /// Accounts matching `filter`, by site then name, with groups and owned
 /// content attached (one query each, not one per account).

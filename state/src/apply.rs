@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
 use tabgov_mapping::{changed_accounts, Account, Change, Group, Membership, SiteSnapshot};
 
 use crate::feed::insert_events;
@@ -43,7 +43,7 @@ const BULK_ROWS: usize = 50_000;
 /// with the default cache nearly every insert reads a page back and evicts
 /// another. Measured on 400k memberships: 2.6 s of inserts with 2 MiB, 1.8 s
 /// with 16 MiB, no better with 32 MiB. Only this write pays the memory.
-const BULK_CACHE_KIB: i64 = 16 * 1024;
+pub(crate) const BULK_CACHE_KIB: i64 = 16 * 1024;
 
 /// Writes the difference between `previous` (what [`load_snapshot`] returned
 /// for this site) and `next` (a complete listing), plus `changes` (the diff
@@ -121,15 +121,18 @@ pub async fn apply_sync(
     upsert_groups(tx, site, run_id, &changed_groups).await?;
     remove_groups(tx, site, run_id, &now_text, &gone_groups).await?;
 
-    let mut added: Vec<&Membership> = next.memberships.difference(&previous.memberships).collect();
+    let mut added: Vec<(&str, &str)> = next
+        .memberships
+        .difference(&previous.memberships)
+        .map(|m| (m.group_id.as_str(), m.user_id.as_str()))
+        .collect();
     // In primary-key order, so only the smaller (site_id, user_id) index is
     // written out of order.
-    added.sort_unstable_by(|a, b| (&a.group_id, &a.user_id).cmp(&(&b.group_id, &b.user_id)));
+    added.sort_unstable();
     let removed: Vec<&Membership> = previous.memberships.difference(&next.memberships).collect();
     summary.memberships_added = added.len() as u64;
     summary.memberships_removed = removed.len() as u64;
-    let bulk = added.len() + removed.len() >= BULK_ROWS;
-    let cache_before = if bulk {
+    let cache_before = if added.len() + removed.len() >= BULK_ROWS {
         Some(set_cache_size(tx, -BULK_CACHE_KIB).await?)
     } else {
         None
@@ -161,7 +164,7 @@ pub async fn apply_sync(
     Ok(summary)
 }
 
-async fn upsert_accounts(
+pub(crate) async fn upsert_accounts(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
     run_id: i64,
@@ -241,7 +244,7 @@ async fn deprovision_leavers(
     Ok(())
 }
 
-async fn upsert_groups(
+pub(crate) async fn upsert_groups(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
     run_id: i64,
@@ -299,28 +302,27 @@ async fn remove_groups(
 
 /// Sets SQLite's page cache of this connection (`PRAGMA cache_size`: pages
 /// if positive, KiB if negative); returns the setting it replaced.
-async fn set_cache_size(tx: &mut Transaction<'_, Sqlite>, size: i64) -> Result<i64> {
+pub(crate) async fn set_cache_size(conn: &mut SqliteConnection, size: i64) -> Result<i64> {
     let before: i64 = sqlx::query_scalar("PRAGMA cache_size")
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *conn)
         .await?;
     sqlx::query(&format!("PRAGMA cache_size = {size}"))
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     Ok(before)
 }
 
-async fn add_memberships(
+/// Inserts (group id, user id) pairs; give them in primary-key order.
+pub(crate) async fn add_memberships(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    added: &[&Membership],
+    added: &[(&str, &str)],
 ) -> Result<()> {
     for chunk in added.chunks(ROWS * 4) {
         let mut qb: QueryBuilder<Sqlite> =
             QueryBuilder::new("INSERT INTO memberships (site_id, group_id, user_id) ");
-        qb.push_values(chunk, |mut b, m| {
-            b.push_bind(site)
-                .push_bind(m.group_id.as_str())
-                .push_bind(m.user_id.as_str());
+        qb.push_values(chunk, |mut b, (group_id, user_id)| {
+            b.push_bind(site).push_bind(*group_id).push_bind(*user_id);
         });
         qb.push(" ON CONFLICT DO NOTHING");
         qb.build().execute(&mut **tx).await?;

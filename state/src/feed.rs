@@ -121,7 +121,8 @@ pub async fn list_changes(pool: &SqlitePool, filter: &ChangeFilter) -> Result<Ve
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT e.id, e.run_id, s.content_url, e.at, e.user_id, e.user_name, e.kind, \
          e.from_value, e.to_value, e.group_id, e.detail \
-         FROM change_events e JOIN sites s ON s.id = e.site_id WHERE 1 = 1",
+         FROM change_events e JOIN sites s ON s.id = e.site_id \
+         WHERE s.last_success_run_id IS NOT NULL",
     );
     if let Some(site) = filter.site {
         qb.push(" AND e.site_id = ").push_bind(site);

@@ -41,7 +41,8 @@ pub async fn list_groups(pool: &SqlitePool, site: SiteKey) -> Result<Vec<GroupRe
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT s.content_url, g.id, g.name, g.domain, g.minimum_site_role, \
          g.grant_license_mode FROM groups g JOIN sites s ON s.id = g.site_id \
-         WHERE g.site_id = ? AND g.removed_at IS NULL ORDER BY g.name, g.id",
+         WHERE g.site_id = ? AND g.removed_at IS NULL AND s.last_success_run_id IS NOT NULL \
+         ORDER BY g.name, g.id",
     )
     .bind(site)
     .fetch_all(pool)

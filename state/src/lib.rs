@@ -11,6 +11,7 @@ mod apply;
 mod error;
 mod feed;
 mod groups;
+mod initial;
 mod journal;
 mod lock;
 mod membership_order;
@@ -27,6 +28,10 @@ pub use apply::{apply_sync, ApplySummary};
 pub use error::{Error, Result};
 pub use feed::{list_changes, ChangeFilter, ChangeRecord};
 pub use groups::{list_groups, GroupRecord};
+pub use initial::{
+    bulk_cache, clear_unpublished, is_published, restore_cache, write_groups,
+    write_joined_accounts, write_memberships, write_owned_items,
+};
 pub use journal::{
     journal_complete, journal_intent, journal_last_suspend, journal_list, journal_open_intent,
     JournalAction, JournalEntry, JournalFilter, JournalState, NewJournalEntry,

@@ -86,7 +86,27 @@ pub(crate) async fn write_owned(
         .copied()
         .collect();
 
-    for chunk in write.chunks(ROWS) {
+    insert_owned(tx, site, &write).await?;
+    for chunk in gone.chunks(ROWS) {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("DELETE FROM owned_content WHERE site_id = ");
+        qb.push_bind(site).push(" AND (kind, content_id) IN (");
+        qb.push_values(chunk, |mut b, (kind, id)| {
+            b.push_bind(kind.as_str()).push_bind(*id);
+        });
+        qb.push(")");
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok((write.len() as u64, gone.len() as u64))
+}
+
+/// Inserts or replaces items (by kind and id).
+pub(crate) async fn insert_owned(
+    tx: &mut Transaction<'_, Sqlite>,
+    site: SiteKey,
+    items: &[&OwnedItem],
+) -> Result<()> {
+    for chunk in items.chunks(ROWS) {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO owned_content (site_id, kind, content_id, name, owner_id) ",
         );
@@ -103,15 +123,5 @@ pub(crate) async fn write_owned(
         );
         qb.build().execute(&mut **tx).await?;
     }
-    for chunk in gone.chunks(ROWS) {
-        let mut qb: QueryBuilder<Sqlite> =
-            QueryBuilder::new("DELETE FROM owned_content WHERE site_id = ");
-        qb.push_bind(site).push(" AND (kind, content_id) IN (");
-        qb.push_values(chunk, |mut b, (kind, id)| {
-            b.push_bind(kind.as_str()).push_bind(*id);
-        });
-        qb.push(")");
-        qb.build().execute(&mut **tx).await?;
-    }
-    Ok((write.len() as u64, gone.len() as u64))
+    Ok(())
 }

@@ -51,6 +51,7 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
     let opts = SyncOptions {
         max_removal_percent: args.max_removal_percent,
         allow_mass_removal: args.allow_mass_removal,
+        sign_out_when_listed: true,
     };
     let mut reports = Vec::new();
     let mut failures: Vec<(String, Failure)> = Vec::new();

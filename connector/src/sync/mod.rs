@@ -1,24 +1,28 @@
 //! `tabgov sync`: a complete listing of the site, diffed against the
 //! previous snapshot, written with its change feed and run record in one
-//! transaction. A failed listing or a refused diff changes nothing but the
+//! transaction (a site's first sync is written as it is listed, see
+//! [`first`]). A failed listing or a refused diff changes nothing but the
 //! run record.
 
+mod collect;
 mod fetch;
+mod first;
+mod resync;
 
 use std::time::Instant;
 
-use chrono::Utc;
 use serde::Serialize;
-use tabgov_mapping::{check_mass_removal, diff, AccountStatus, DEFAULT_MAX_REMOVAL_PERCENT};
+use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
 use tabgov_state::{
-    apply_sync, begin_run, fail_run, finish_run, load_snapshot, upsert_site, ApplySummary,
-    RunOutcome, RunStatus, SiteKey, Store, SyncLock,
+    begin_run, fail_run, is_published, upsert_site, ApplySummary, RunStatus, SiteKey, Store,
+    SyncLock,
 };
 
 use crate::transport::{Transport, TransportStats};
 use crate::{Error, Result};
 
-pub use fetch::{fetch_site, SiteListing};
+pub use collect::{collect, fetch_site, SiteListing};
+pub use fetch::{list_site, ListingPart};
 
 /// How a sync may change the store.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,6 +31,10 @@ pub struct SyncOptions {
     pub max_removal_percent: f64,
     /// Proceed even past `max_removal_percent`.
     pub allow_mass_removal: bool,
+    /// Sign out as soon as the listing is complete, while the store is
+    /// written, instead of leaving that to the caller: one round trip less
+    /// for a command that has nothing else to ask Tableau.
+    pub sign_out_when_listed: bool,
 }
 
 impl Default for SyncOptions {
@@ -34,6 +42,7 @@ impl Default for SyncOptions {
         SyncOptions {
             max_removal_percent: DEFAULT_MAX_REMOVAL_PERCENT,
             allow_mass_removal: false,
+            sign_out_when_listed: false,
         }
     }
 }
@@ -103,77 +112,30 @@ pub async fn sync_site(
         )));
     }
     let run_id = begin_run(store.pool(), site).await?;
-
-    let listing = match fetch_site(transport).await {
-        Ok(listing) => listing,
-        Err(e) => {
-            fail_run(store.pool(), run_id, RunStatus::Failed, &e.to_string()).await?;
-            return Err(e);
-        }
-    };
-
-    let mut tx = store
+    // One connection for the rest of the sync (an in-memory store has only
+    // one), given back before the run is recorded as failed.
+    let mut conn = store
         .pool()
-        .begin()
+        .acquire()
         .await
         .map_err(tabgov_state::Error::from)?;
-    let previous = load_snapshot(&mut tx, site).await?;
-    let active_before: Vec<&str> = previous
-        .accounts
-        .values()
-        .filter(|a| a.status() == AccountStatus::Active)
-        .map(|a| a.id.as_str())
-        .collect();
-    let vanished = active_before
-        .iter()
-        .filter(|id| !listing.snapshot.accounts.contains_key(**id))
-        .count();
-    if let Err(mass) = check_mass_removal(active_before.len(), vanished, opts.max_removal_percent) {
-        if !opts.allow_mass_removal {
-            drop(tx);
-            let message = format!(
-                "sync refused: {mass}; nothing was changed. If the removals are real, rerun with --allow-mass-removal (or raise --max-removal-percent)"
-            );
-            fail_run(store.pool(), run_id, RunStatus::Refused, &message).await?;
-            return Err(Error::Refused(message));
-        }
-        tracing::warn!("{mass}; proceeding because --allow-mass-removal was given");
-    }
-
-    let now = Utc::now();
-    let changes = diff(&previous, &listing.snapshot);
-    let written = async {
-        let summary = apply_sync(
-            &mut tx,
-            site,
-            run_id,
-            &previous,
-            &listing.snapshot,
-            &changes,
-            &listing.owned,
-            now,
-        )
-        .await?;
-        let stats = transport.stats();
-        let outcome = RunOutcome {
-            requests: stats.requests,
-            retries: stats.retries,
-            pages: stats.pages,
-            ..RunOutcome::new(&summary, now)
-        };
-        finish_run(&mut tx, run_id, &outcome).await?;
-        Ok::<_, tabgov_state::Error>(summary)
-    }
-    .await;
-    let summary = match written {
-        Ok(summary) => {
-            tx.commit().await.map_err(tabgov_state::Error::from)?;
-            summary
-        }
+    let published = is_published(&mut conn, site).await?;
+    let sign_out = opts.sign_out_when_listed;
+    let synced = if published {
+        resync::resync(transport, &mut conn, site, run_id, opts, sign_out).await
+    } else {
+        first::first_sync(transport, &mut conn, site, run_id, sign_out).await
+    };
+    drop(conn);
+    let (summary, dangling) = match synced {
+        Ok(done) => done,
         Err(e) => {
-            drop(tx);
-            fail_run(store.pool(), run_id, RunStatus::Failed, &e.to_string()).await?;
-            return Err(e.into());
+            let status = match e {
+                Error::Refused(_) => RunStatus::Refused,
+                _ => RunStatus::Failed,
+            };
+            fail_run(store.pool(), run_id, status, &e.to_string()).await?;
+            return Err(e);
         }
     };
     Ok(SyncReport {
@@ -182,7 +144,17 @@ pub async fn sync_site(
         site: content_url,
         summary,
         transport: transport.stats(),
-        dangling: listing.dangling,
+        dangling,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Ends the session once the listing is done, if asked to; a failure to
+/// sign out only warns, as the sync itself is unaffected.
+async fn sign_out_if(transport: &Transport, wanted: bool) {
+    if wanted {
+        if let Err(e) = transport.sign_out().await {
+            tracing::warn!("sign-out failed: {e}");
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod common;
+mod initial;
 mod journal;
 mod lock;
 mod open;

@@ -1,0 +1,263 @@
+//! The first sync of a site: written while it is listed.
+//!
+//! With nothing stored to compare against, every listed account has
+//! joined, so each listing can go to the store as soon as it is complete,
+//! in its own short transaction (see `tabgov_state::clear_unpublished` for
+//! why readers do not see it before the run succeeds). On a site of 20,000
+//! users this hides nearly all of the store's work behind Tableau's
+//! latency instead of adding it after the last page.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, Utc};
+use sqlx::{Connection, SqliteConnection};
+use tabgov_mapping::Account;
+use tabgov_state::{
+    bulk_cache, clear_unpublished, finish_run, restore_cache, write_groups, write_joined_accounts,
+    write_memberships, write_owned_items, ApplySummary, OwnedItem, RunOutcome, SiteKey,
+};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
+
+use super::fetch::{list_site, ListingPart};
+use super::sign_out_if;
+use crate::transport::Transport;
+use crate::Result;
+
+/// Rows written per transaction, at most (about a tenth of a second of
+/// SQLite's time): the write lock is never held for long.
+const ROWS_PER_TRANSACTION: usize = 10_000;
+
+/// What the first sync wrote.
+#[derive(Debug, Default)]
+struct FirstSyncWrite {
+    summary: ApplySummary,
+    /// Memberships and items naming a user the user listing did not return.
+    dangling: u64,
+}
+
+/// Lists the site while writing it, then publishes it with the run record;
+/// returns what was written and the dangling count. On failure the rows
+/// written so far are removed again.
+pub async fn first_sync(
+    transport: &Transport,
+    conn: &mut SqliteConnection,
+    site: SiteKey,
+    run_id: i64,
+    sign_out: bool,
+) -> Result<(ApplySummary, u64)> {
+    clear(conn, site).await?;
+
+    let (parts, received) = unbounded_channel();
+    let failed = AtomicBool::new(false);
+    let listed = async {
+        let listed = list_site(transport, parts).await;
+        if listed.is_err() {
+            failed.store(true, Ordering::Relaxed);
+        }
+        sign_out_if(transport, sign_out).await;
+        listed
+    };
+    let (listed, written) = tokio::join!(
+        listed,
+        write_as_listed(conn, site, run_id, received, &failed)
+    );
+    let published = async {
+        listed?;
+        let done = written?;
+        let stats = transport.stats();
+        let outcome = RunOutcome {
+            requests: stats.requests,
+            retries: stats.retries,
+            pages: stats.pages,
+            ..RunOutcome::new(&done.summary, Utc::now())
+        };
+        let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+        finish_run(&mut tx, run_id, &outcome).await?;
+        tx.commit().await.map_err(tabgov_state::Error::from)?;
+        Ok((done.summary, done.dangling))
+    }
+    .await;
+    if published.is_err() {
+        if let Err(e) = clear(conn, site).await {
+            // Unpublished rows are unread; the next sync clears them.
+            tracing::warn!("could not remove what the failed first sync wrote: {e}");
+        }
+    }
+    published
+}
+
+/// Removes what an unfinished first sync of `site` wrote.
+async fn clear(conn: &mut SqliteConnection, site: SiteKey) -> Result<()> {
+    let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+    clear_unpublished(&mut tx, site).await?;
+    tx.commit().await.map_err(tabgov_state::Error::from)?;
+    Ok(())
+}
+
+/// Writes the parts of a first sync of `site` as they arrive, until the
+/// channel closes or `stop` is set (the listing failed; what was written is
+/// then unpublished leftovers for the caller to clear).
+async fn write_as_listed(
+    conn: &mut SqliteConnection,
+    site: SiteKey,
+    run_id: i64,
+    mut parts: UnboundedReceiver<ListingPart>,
+    stop: &AtomicBool,
+) -> Result<FirstSyncWrite> {
+    let cache_before = bulk_cache(conn).await?;
+    let mut writer = Writer {
+        site,
+        run_id,
+        users: None,
+        waiting: Vec::new(),
+        done: FirstSyncWrite::default(),
+    };
+    let mut result = Ok(());
+    while let Some(part) = parts.recv().await {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let mut batch = vec![part];
+        while let Ok(more) = parts.try_recv() {
+            batch.push(more);
+        }
+        result = writer.write(conn, batch).await;
+        if result.is_err() {
+            break;
+        }
+    }
+    restore_cache(conn, cache_before).await?;
+    result.map(|()| writer.done)
+}
+
+struct Writer {
+    site: SiteKey,
+    run_id: i64,
+    /// Ids of the listed users, once the user listing is in: memberships
+    /// and owned items wait for it, since those naming anyone else are left
+    /// out.
+    users: Option<HashSet<String>>,
+    waiting: Vec<ListingPart>,
+    done: FirstSyncWrite,
+}
+
+impl Writer {
+    async fn write(&mut self, conn: &mut SqliteConnection, batch: Vec<ListingPart>) -> Result<()> {
+        let mut memberships: Vec<(String, String)> = Vec::new();
+        let mut owned: Vec<OwnedItem> = Vec::new();
+        for part in batch {
+            match part {
+                ListingPart::Users(accounts) => {
+                    self.users = Some(accounts.iter().map(|a| a.id.clone()).collect());
+                    self.write_accounts(conn, accounts, Utc::now()).await?;
+                    for part in std::mem::take(&mut self.waiting) {
+                        self.sort(part, &mut memberships, &mut owned);
+                    }
+                }
+                ListingPart::Groups(groups) => {
+                    let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+                    let refs: Vec<_> = groups.iter().collect();
+                    write_groups(&mut tx, self.site, self.run_id, &refs).await?;
+                    tx.commit().await.map_err(tabgov_state::Error::from)?;
+                    self.done.summary.groups = groups.len() as u64;
+                    self.done.summary.groups_written = groups.len() as u64;
+                }
+                part if self.users.is_none() => self.waiting.push(part),
+                part => self.sort(part, &mut memberships, &mut owned),
+            }
+        }
+        self.write_memberships(conn, memberships).await?;
+        self.write_owned(conn, owned).await
+    }
+
+    /// Moves a membership or content part into what this batch writes,
+    /// leaving out anything that names an unlisted user.
+    fn sort(
+        &mut self,
+        part: ListingPart,
+        memberships: &mut Vec<(String, String)>,
+        owned: &mut Vec<OwnedItem>,
+    ) {
+        let users = self.users.as_ref().expect("sorted only once users are in");
+        let before = memberships.len() + owned.len();
+        let mut offered = 0;
+        match part {
+            ListingPart::Members { group_id, user_ids } => {
+                offered = user_ids.len();
+                memberships.extend(
+                    user_ids
+                        .into_iter()
+                        .filter(|id| users.contains(id))
+                        .map(|id| (group_id.clone(), id)),
+                );
+            }
+            ListingPart::Owned(items) => {
+                offered = items.len();
+                owned.extend(items.into_iter().filter(|i| users.contains(&i.owner_id)));
+            }
+            ListingPart::Users(_) | ListingPart::Groups(_) => {}
+        }
+        let kept = memberships.len() + owned.len() - before;
+        self.done.dangling += (offered - kept) as u64;
+    }
+
+    async fn write_accounts(
+        &mut self,
+        conn: &mut SqliteConnection,
+        mut accounts: Vec<Account>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        // In primary-key order; the change feed lists them by id too.
+        accounts.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        for chunk in accounts.chunks(ROWS_PER_TRANSACTION / 2) {
+            let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+            let refs: Vec<&Account> = chunk.iter().collect();
+            write_joined_accounts(&mut tx, self.site, self.run_id, &refs, now).await?;
+            tx.commit().await.map_err(tabgov_state::Error::from)?;
+        }
+        let s = &mut self.done.summary;
+        s.users = accounts.len() as u64;
+        s.joined = s.users;
+        s.accounts_written = s.users;
+        s.events = s.users;
+        Ok(())
+    }
+
+    async fn write_memberships(
+        &mut self,
+        conn: &mut SqliteConnection,
+        mut memberships: Vec<(String, String)>,
+    ) -> Result<()> {
+        // Primary-key order: only the (site_id, user_id) index is written
+        // out of order.
+        memberships.sort_unstable();
+        for chunk in memberships.chunks(ROWS_PER_TRANSACTION) {
+            let pairs: Vec<(&str, &str)> = chunk
+                .iter()
+                .map(|(g, u)| (g.as_str(), u.as_str()))
+                .collect();
+            let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+            write_memberships(&mut tx, self.site, &pairs).await?;
+            tx.commit().await.map_err(tabgov_state::Error::from)?;
+        }
+        self.done.summary.memberships += memberships.len() as u64;
+        self.done.summary.memberships_added = self.done.summary.memberships;
+        Ok(())
+    }
+
+    async fn write_owned(
+        &mut self,
+        conn: &mut SqliteConnection,
+        owned: Vec<OwnedItem>,
+    ) -> Result<()> {
+        for chunk in owned.chunks(ROWS_PER_TRANSACTION) {
+            let refs: Vec<&OwnedItem> = chunk.iter().collect();
+            let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+            write_owned_items(&mut tx, self.site, &refs).await?;
+            tx.commit().await.map_err(tabgov_state::Error::from)?;
+        }
+        self.done.summary.owned_written += owned.len() as u64;
+        Ok(())
+    }
+}

@@ -1,0 +1,76 @@
+//! A sync of a site synced before: the listing is diffed against the stored
+//! snapshot and only the difference is written, in one transaction.
+
+use chrono::Utc;
+use sqlx::{Connection, SqliteConnection};
+use tabgov_mapping::{check_mass_removal, diff, AccountStatus};
+use tabgov_state::{apply_sync, finish_run, load_snapshot, ApplySummary, RunOutcome, SiteKey};
+
+use super::{collect::fetch_site, sign_out_if, SyncOptions};
+use crate::transport::Transport;
+use crate::{Error, Result};
+
+/// Lists the site, checks the mass-removal rail and writes the difference
+/// with the change feed and the run record; returns what was written and the
+/// dangling count.
+pub async fn resync(
+    transport: &Transport,
+    conn: &mut SqliteConnection,
+    site: SiteKey,
+    run_id: i64,
+    opts: &SyncOptions,
+    sign_out: bool,
+) -> Result<(ApplySummary, u64)> {
+    let listing = fetch_site(transport).await?;
+    let (written, ()) = tokio::join!(
+        async {
+            let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+            let previous = load_snapshot(&mut tx, site).await?;
+            let active_before: Vec<&str> = previous
+                .accounts
+                .values()
+                .filter(|a| a.status() == AccountStatus::Active)
+                .map(|a| a.id.as_str())
+                .collect();
+            let vanished = active_before
+                .iter()
+                .filter(|id| !listing.snapshot.accounts.contains_key(**id))
+                .count();
+            if let Err(mass) =
+                check_mass_removal(active_before.len(), vanished, opts.max_removal_percent)
+            {
+                if !opts.allow_mass_removal {
+                    return Err(Error::Refused(format!(
+                        "sync refused: {mass}; nothing was changed. If the removals are real, rerun with --allow-mass-removal (or raise --max-removal-percent)"
+                    )));
+                }
+                tracing::warn!("{mass}; proceeding because --allow-mass-removal was given");
+            }
+            let now = Utc::now();
+            let changes = diff(&previous, &listing.snapshot);
+            let summary = apply_sync(
+                &mut tx,
+                site,
+                run_id,
+                &previous,
+                &listing.snapshot,
+                &changes,
+                &listing.owned,
+                now,
+            )
+            .await?;
+            let stats = transport.stats();
+            let outcome = RunOutcome {
+                requests: stats.requests,
+                retries: stats.retries,
+                pages: stats.pages,
+                ..RunOutcome::new(&summary, now)
+            };
+            finish_run(&mut tx, run_id, &outcome).await?;
+            tx.commit().await.map_err(tabgov_state::Error::from)?;
+            Ok(summary)
+        },
+        sign_out_if(transport, sign_out),
+    );
+    written.map(|summary| (summary, listing.dangling))
+}
