@@ -184,3 +184,42 @@ async fn a_sync_that_cannot_sign_in_leaves_no_trace_in_the_store() {
         .is_empty());
     assert!(list_runs(store.pool(), None).await.unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_write_during_the_listing_is_not_overwritten_by_what_was_read_before() {
+    let env = Env::start(site(300)).await;
+    env.sync(&[]).await.ok();
+    let victim = env
+        .sim
+        .users("")
+        .into_iter()
+        .find(|u| u.name != "admin" && u.site_role != "Unlicensed")
+        .expect("a licensed user");
+    env.sim.set_faults(0.0, 0.0, 40);
+    let child = spawn_slow_sync(&env, "2");
+    // The re-sync has read the stored snapshot; now the store changes under
+    // it (as an action's store update would), while Tableau still says Viewer
+    // or whatever the site has.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let store = env.store().await;
+    sqlx::query(
+        "UPDATE accounts SET site_role = 'Unlicensed', license = 'Unlicensed' WHERE id = ?",
+    )
+    .bind(&victim.id)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let out = child.wait_with_output().await.unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let accounts = env.accounts().await;
+    let stored = accounts
+        .iter()
+        .find(|a| a["id"] == victim.id.as_str())
+        .expect("the victim is stored");
+    assert_eq!(stored["site_role"], victim.site_role.as_str(), "{stored}");
+}

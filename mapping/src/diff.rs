@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::{Account, Change, ChangeKind, Membership, SiteSnapshot};
+use crate::{Account, Change, ChangeKind, SiteSnapshot};
 
 /// The change feed from `previous` to `next`, in a deterministic order
 /// (by account id, then kind, then group id).
@@ -35,27 +35,33 @@ pub fn diff(previous: &SiteSnapshot, next: &SiteSnapshot) -> Vec<Change> {
         }
     }
 
-    let stayed = |m: &Membership| {
-        previous.accounts.contains_key(&m.user_id) && next.accounts.contains_key(&m.user_id)
+    // Group moves of accounts that stayed; joiners' and leavers' groups
+    // are part of their joining or leaving.
+    let stayed = |user_id: &str| {
+        previous
+            .accounts
+            .contains_key(user_id)
+            .then(|| next.accounts.get(user_id))
+            .flatten()
     };
-    for m in next.memberships.difference(&previous.memberships) {
-        if stayed(m) {
+    for (group_id, user_id) in next.memberships.difference(&previous.memberships) {
+        if let Some(account) = stayed(user_id) {
             changes.push(change(
-                &next.accounts[&m.user_id],
+                account,
                 ChangeKind::GroupAdded {
-                    group_id: m.group_id.clone(),
-                    group_name: next.group_name(&m.group_id).to_owned(),
+                    group_id: group_id.to_owned(),
+                    group_name: next.group_name(group_id).to_owned(),
                 },
             ));
         }
     }
-    for m in previous.memberships.difference(&next.memberships) {
-        if stayed(m) {
+    for (group_id, user_id) in previous.memberships.difference(&next.memberships) {
+        if let Some(account) = stayed(user_id) {
             changes.push(change(
-                &next.accounts[&m.user_id],
+                account,
                 ChangeKind::GroupRemoved {
-                    group_id: m.group_id.clone(),
-                    group_name: previous.group_name(&m.group_id).to_owned(),
+                    group_id: group_id.to_owned(),
+                    group_name: previous.group_name(group_id).to_owned(),
                 },
             ));
         }

@@ -72,13 +72,6 @@ impl Group {
     }
 }
 
-/// A user's membership in a group.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Membership {
-    pub user_id: String,
-    pub group_id: String,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

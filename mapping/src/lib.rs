@@ -10,6 +10,7 @@ mod diff;
 mod group;
 mod guard;
 mod license;
+mod memberships;
 mod plan;
 mod prices;
 mod reclaim;
@@ -22,9 +23,10 @@ pub use account::Account;
 pub use change::{Change, ChangeKind};
 pub use content::{ContentKind, OwnedContent};
 pub use diff::{changed_accounts, diff};
-pub use group::{GrantLicenseMode, Group, Membership, ALL_USERS};
+pub use group::{GrantLicenseMode, Group, ALL_USERS};
 pub use guard::{check_mass_removal, MassRemoval, DEFAULT_MAX_REMOVAL_PERCENT};
 pub use license::{License, UnknownLicense};
+pub use memberships::Memberships;
 pub use plan::{
     batch_needs_confirmation, plan_deprovision, plan_suspend, OnContent, OwnedContentSummary, Plan,
     Refusal, TargetFacts,

@@ -1,21 +1,19 @@
 //! A complete picture of one site at one moment: what a sync compares.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
-use crate::{Account, Group, Membership, OwnedContent};
+use crate::{Account, Group, Memberships, OwnedContent};
 
 /// Everything a complete sync of one site returned.
 ///
 /// Keyed by Tableau id in ordered maps so that iteration, and therefore the
 /// change feed, is deterministic.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SiteSnapshot {
     pub accounts: BTreeMap<String, Account>,
     pub groups: BTreeMap<String, Group>,
     /// Explicit memberships; "All Users" is implicit and never listed.
-    pub memberships: BTreeSet<Membership>,
+    pub memberships: Memberships,
     /// Owned content per account id; accounts owning nothing may be absent.
     pub owned: BTreeMap<String, OwnedContent>,
 }
@@ -33,23 +31,12 @@ impl SiteSnapshot {
 
     /// Records that `user_id` is a member of `group_id`.
     pub fn add_membership(&mut self, user_id: &str, group_id: &str) {
-        self.memberships.insert(Membership {
-            user_id: user_id.to_owned(),
-            group_id: group_id.to_owned(),
-        });
+        self.memberships.insert(group_id, user_id);
     }
 
     /// Group ids of one account, in id order.
     pub fn groups_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.memberships
-            .range(
-                Membership {
-                    user_id: user_id.to_owned(),
-                    group_id: String::new(),
-                }..,
-            )
-            .take_while(move |m| m.user_id == user_id)
-            .map(|m| m.group_id.as_str())
+        self.memberships.groups_of(user_id)
     }
 
     /// Owned content of one account (zero when it owns nothing).

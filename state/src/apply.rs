@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
-use tabgov_mapping::{changed_accounts, Account, Change, Group, Membership, SiteSnapshot};
+use tabgov_mapping::{changed_accounts, Account, Change, Group, SiteSnapshot};
 
 use crate::feed::insert_events;
 use crate::owned::write_owned;
@@ -121,15 +121,10 @@ pub async fn apply_sync(
     upsert_groups(tx, site, run_id, &changed_groups).await?;
     remove_groups(tx, site, run_id, &now_text, &gone_groups).await?;
 
-    let mut added: Vec<(&str, &str)> = next
-        .memberships
-        .difference(&previous.memberships)
-        .map(|m| (m.group_id.as_str(), m.user_id.as_str()))
-        .collect();
-    // In primary-key order, so only the smaller (site_id, user_id) index is
-    // written out of order.
-    added.sort_unstable();
-    let removed: Vec<&Membership> = previous.memberships.difference(&next.memberships).collect();
+    // In primary-key order (group, user), so only the smaller
+    // (site_id, user_id) index is written out of order.
+    let added = next.memberships.difference(&previous.memberships);
+    let removed = previous.memberships.difference(&next.memberships);
     summary.memberships_added = added.len() as u64;
     summary.memberships_removed = removed.len() as u64;
     let cache_before = if added.len() + removed.len() >= BULK_ROWS {
@@ -333,15 +328,14 @@ pub(crate) async fn add_memberships(
 async fn delete_memberships(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    removed: &[&Membership],
+    removed: &[(&str, &str)],
 ) -> Result<()> {
     for chunk in removed.chunks(ROWS * 4) {
         let mut qb: QueryBuilder<Sqlite> =
             QueryBuilder::new("DELETE FROM memberships WHERE site_id = ");
         qb.push_bind(site).push(" AND (group_id, user_id) IN (");
-        qb.push_values(chunk, |mut b, m| {
-            b.push_bind(m.group_id.as_str())
-                .push_bind(m.user_id.as_str());
+        qb.push_values(chunk, |mut b, (group_id, user_id)| {
+            b.push_bind(*group_id).push_bind(*user_id);
         });
         qb.push(")");
         qb.build().execute(&mut **tx).await?;

@@ -14,7 +14,6 @@ mod groups;
 mod initial;
 mod journal;
 mod lock;
-mod membership_order;
 mod mutate;
 mod owned;
 mod run;
@@ -22,6 +21,7 @@ mod site;
 mod snapshot;
 mod store;
 mod time;
+mod version;
 
 pub use accounts::{account, find_accounts, list_accounts, AccountFilter, AccountRecord};
 pub use apply::{apply_sync, ApplySummary};
@@ -37,7 +37,6 @@ pub use journal::{
     JournalAction, JournalEntry, JournalFilter, JournalState, NewJournalEntry,
 };
 pub use lock::SyncLock;
-pub use membership_order::{sort_memberships, SortedMemberships};
 pub use mutate::{
     add_membership, mark_deprovisioned, remove_membership, transfer_owned_content,
     update_account_role,
@@ -47,3 +46,4 @@ pub use run::{begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRe
 pub use site::{find_site, forget_unused_site, list_sites, site, upsert_site, SiteKey, SiteRecord};
 pub use snapshot::load_snapshot;
 pub use store::{Store, DEFAULT_URL};
+pub use version::StoreVersion;

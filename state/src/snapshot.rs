@@ -1,13 +1,12 @@
 //! Reading back the current snapshot of a site, to diff the next sync against.
 
+use std::borrow::Cow;
+
 use futures::TryStreamExt;
 use serde::Deserialize;
 use sqlx::{FromRow, SqliteConnection};
-use tabgov_mapping::{
-    Account, ContentKind, GrantLicenseMode, Group, Membership, SiteRole, SiteSnapshot,
-};
+use tabgov_mapping::{Account, ContentKind, GrantLicenseMode, Group, SiteRole, SiteSnapshot};
 
-use crate::membership_order::sort_memberships;
 use crate::owned::set_count;
 use crate::{time, Error, Result, SiteKey};
 
@@ -96,12 +95,7 @@ pub async fn load_snapshot(conn: &mut SqliteConnection, site: SiteKey) -> Result
             snap.insert_group(Group::from(row));
         }
     }
-    let memberships = sort_memberships(&snap.accounts, load_memberships(conn, site).await?);
-    snap.memberships = memberships
-        .known
-        .into_iter()
-        .chain(memberships.unknown)
-        .collect();
+    load_memberships(conn, site, &mut snap).await?;
     {
         let mut rows = sqlx::query_as::<_, (String, String, i64)>(
             "SELECT owner_id, kind, COUNT(*) FROM owned_content WHERE site_id = ? \
@@ -150,13 +144,13 @@ async fn load_accounts(conn: &mut SqliteConnection, site: SiteKey) -> Result<Vec
     }
 }
 
-/// Explicit memberships, one JSON array of member ids per group.
-async fn load_memberships(conn: &mut SqliteConnection, site: SiteKey) -> Result<Vec<Membership>> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE site_id = ?")
-        .bind(site)
-        .fetch_one(&mut *conn)
-        .await?;
-    let mut memberships = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+/// Explicit memberships, one JSON array of member ids per group, read
+/// without copying the ids out of it (LUIDs have nothing to unescape).
+async fn load_memberships(
+    conn: &mut SqliteConnection,
+    site: SiteKey,
+    snap: &mut SiteSnapshot,
+) -> Result<()> {
     let mut groups = sqlx::query_as::<_, (String, String)>(
         "SELECT group_id, json_group_array(user_id) FROM memberships WHERE site_id = ? \
          GROUP BY group_id",
@@ -164,13 +158,14 @@ async fn load_memberships(conn: &mut SqliteConnection, site: SiteKey) -> Result<
     .bind(site)
     .fetch(&mut *conn);
     while let Some((group_id, members)) = groups.try_next().await? {
-        let user_ids: Vec<String> = from_json("memberships", Some(&members))?;
-        memberships.extend(user_ids.into_iter().map(|user_id| Membership {
-            user_id,
-            group_id: group_id.clone(),
-        }));
+        let user_ids: Vec<Cow<str>> =
+            serde_json::from_str(&members).map_err(|e| Error::Corrupt {
+                what: "memberships",
+                value: e.to_string(),
+            })?;
+        snap.memberships.set_group(group_id, user_ids);
     }
-    Ok(memberships)
+    Ok(())
 }
 
 /// Reads a JSON array that SQLite built; an empty aggregate is `[]` (or NULL).

@@ -1,7 +1,7 @@
 //! A site's listings gathered into one snapshot, to diff against the store.
 
-use tabgov_mapping::{Account, Group, Membership, SiteSnapshot};
-use tabgov_state::{sort_memberships, OwnedItem};
+use tabgov_mapping::{Account, Group, SiteSnapshot};
+use tabgov_state::OwnedItem;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 use super::fetch::{list_site, ListingPart};
@@ -43,11 +43,9 @@ pub async fn collect(mut parts: UnboundedReceiver<ListingPart>) -> SiteListing {
     into_listing(accounts, groups, members, owned)
 }
 
-/// Builds the listing from complete listings. The maps are built in bulk
-/// from sorted vectors and member ids are moved, not copied: inserting
-/// 400k memberships one by one, each with two new strings, took about a
-/// second of a 100k-user sync. Members that are not among the users are
-/// counted as dangling and left out.
+/// Builds the listing from complete listings, each group's members in
+/// bulk. Members that are not among the users are counted as dangling and
+/// left out.
 fn into_listing(
     accounts: Vec<Account>,
     groups: Vec<Group>,
@@ -57,16 +55,12 @@ fn into_listing(
     let mut listing = SiteListing::default();
     listing.snapshot.accounts = accounts.into_iter().map(|a| (a.id.clone(), a)).collect();
     listing.snapshot.groups = groups.into_iter().map(|g| (g.id.clone(), g)).collect();
-    let mut memberships = Vec::with_capacity(members.iter().map(|(_, ids)| ids.len()).sum());
-    for (group_id, user_ids) in members {
-        memberships.extend(user_ids.into_iter().map(|user_id| Membership {
-            user_id,
-            group_id: group_id.clone(),
-        }));
+    for (group_id, mut user_ids) in members {
+        let listed = user_ids.len();
+        user_ids.retain(|id| listing.snapshot.accounts.contains_key(id));
+        listing.dangling += (listed - user_ids.len()) as u64;
+        listing.snapshot.memberships.set_group(group_id, user_ids);
     }
-    let memberships = sort_memberships(&listing.snapshot.accounts, memberships);
-    listing.dangling += memberships.unknown.len() as u64;
-    listing.snapshot.memberships = memberships.known.into_iter().collect();
     let known = owned.len();
     listing.owned = owned
         .into_iter()

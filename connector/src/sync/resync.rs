@@ -3,8 +3,10 @@
 
 use chrono::Utc;
 use sqlx::{Connection, SqliteConnection};
-use tabgov_mapping::{check_mass_removal, diff, AccountStatus};
-use tabgov_state::{apply_sync, finish_run, load_snapshot, ApplySummary, RunOutcome, SiteKey};
+use tabgov_mapping::{check_mass_removal, diff, AccountStatus, SiteSnapshot};
+use tabgov_state::{
+    apply_sync, finish_run, load_snapshot, ApplySummary, RunOutcome, SiteKey, StoreVersion,
+};
 
 use super::{collect::fetch_site, sign_out_if, SyncOptions};
 use crate::transport::Transport;
@@ -13,6 +15,10 @@ use crate::{Error, Result};
 /// Lists the site, checks the mass-removal rail and writes the difference
 /// with the change feed and the run record; returns what was written and the
 /// dangling count.
+///
+/// The stored snapshot is read while the site is listed (it only reads);
+/// if anything wrote to the store in between, it is read again inside the
+/// write transaction.
 pub async fn resync(
     transport: &Transport,
     conn: &mut SqliteConnection,
@@ -21,31 +27,16 @@ pub async fn resync(
     opts: &SyncOptions,
     sign_out: bool,
 ) -> Result<(ApplySummary, u64)> {
-    let listing = fetch_site(transport).await?;
+    let (listing, read) = tokio::join!(fetch_site(transport), read_previous(conn, site));
+    let listing = listing?;
+    let (mut previous, version) = read?;
     let (written, ()) = tokio::join!(
         async {
             let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
-            let previous = load_snapshot(&mut tx, site).await?;
-            let active_before: Vec<&str> = previous
-                .accounts
-                .values()
-                .filter(|a| a.status() == AccountStatus::Active)
-                .map(|a| a.id.as_str())
-                .collect();
-            let vanished = active_before
-                .iter()
-                .filter(|id| !listing.snapshot.accounts.contains_key(**id))
-                .count();
-            if let Err(mass) =
-                check_mass_removal(active_before.len(), vanished, opts.max_removal_percent)
-            {
-                if !opts.allow_mass_removal {
-                    return Err(Error::Refused(format!(
-                        "sync refused: {mass}; nothing was changed. If the removals are real, rerun with --allow-mass-removal (or raise --max-removal-percent)"
-                    )));
-                }
-                tracing::warn!("{mass}; proceeding because --allow-mass-removal was given");
+            if StoreVersion::read(&mut tx).await? != version {
+                previous = load_snapshot(&mut tx, site).await?;
             }
+            refuse_mass_removal(&previous, &listing.snapshot, opts)?;
             let now = Utc::now();
             let changes = diff(&previous, &listing.snapshot);
             let summary = apply_sync(
@@ -73,4 +64,46 @@ pub async fn resync(
         sign_out_if(transport, sign_out),
     );
     written.map(|summary| (summary, listing.dangling))
+}
+
+/// The stored snapshot, read in one read transaction, and the store's
+/// version before it.
+async fn read_previous(
+    conn: &mut SqliteConnection,
+    site: SiteKey,
+) -> Result<(SiteSnapshot, StoreVersion)> {
+    let version = StoreVersion::read(conn).await?;
+    let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+    let previous = load_snapshot(&mut tx, site).await?;
+    tx.commit().await.map_err(tabgov_state::Error::from)?;
+    Ok((previous, version))
+}
+
+/// Refuses a sync that would mark more active accounts deprovisioned than
+/// the options allow.
+fn refuse_mass_removal(
+    previous: &SiteSnapshot,
+    next: &SiteSnapshot,
+    opts: &SyncOptions,
+) -> Result<()> {
+    let active_before: Vec<&str> = previous
+        .accounts
+        .values()
+        .filter(|a| a.status() == AccountStatus::Active)
+        .map(|a| a.id.as_str())
+        .collect();
+    let vanished = active_before
+        .iter()
+        .filter(|id| !next.accounts.contains_key(**id))
+        .count();
+    match check_mass_removal(active_before.len(), vanished, opts.max_removal_percent) {
+        Ok(()) => Ok(()),
+        Err(mass) if opts.allow_mass_removal => {
+            tracing::warn!("{mass}; proceeding because --allow-mass-removal was given");
+            Ok(())
+        }
+        Err(mass) => Err(Error::Refused(format!(
+            "sync refused: {mass}; nothing was changed. If the removals are real, rerun with --allow-mass-removal (or raise --max-removal-percent)"
+        ))),
+    }
 }

@@ -8,3 +8,4 @@ mod lock;
 mod open;
 mod scale;
 mod sync;
+mod version;

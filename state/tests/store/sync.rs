@@ -62,12 +62,12 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
 
     let mut next = base();
     next.accounts.remove("u-bob");
-    next.memberships.retain(|m| m.user_id != "u-bob");
+    next.memberships.retain(|_, user| user != "u-bob");
     next.insert_account(account("u-dave", "dave", SiteRole::Viewer));
     next.add_membership("u-dave", "g-sales");
     next.accounts.get_mut("u-alice").unwrap().site_role = SiteRole::Unlicensed;
     next.accounts.get_mut("u-alice").unwrap().email = Some("alice@new.example.com".into());
-    next.memberships.retain(|m| m.user_id != "u-carol");
+    next.memberships.retain(|_, user| user != "u-carol");
     next.add_membership("u-carol", "g-sales");
     let (run2, summary) = sync(&store, s, &next, &[], at("2026-02-02T00:00:00Z")).await;
     assert_eq!((summary.joined, summary.left, summary.changed), (1, 1, 1));
@@ -164,7 +164,7 @@ async fn a_removed_group_leaves_the_snapshot_and_can_come_back() {
     sync(&store, s, &base(), &[], at("2026-02-01T00:00:00Z")).await;
     let mut next = base();
     let ops = next.groups.remove("g-ops").unwrap();
-    next.memberships.retain(|m| m.group_id != "g-ops");
+    next.memberships.retain(|group, _| group != "g-ops");
     let (_, summary) = sync(&store, s, &next, &[], at("2026-02-02T00:00:00Z")).await;
     assert_eq!(
         (summary.groups_written, summary.memberships_removed),
