@@ -237,6 +237,16 @@ impl Cond {
     }
 }
 
+/// The value of the first `field:eq:value` condition: every item passing
+/// `conds` has exactly that value (lets a listing look one name up instead of
+/// scanning).
+pub fn eq_value<'a>(conds: &'a [Cond], field: &str) -> Option<&'a str> {
+    conds
+        .iter()
+        .find(|c| c.field == field && c.op == Op::Eq && c.values.len() == 1)
+        .map(|c| c.values[0].as_str())
+}
+
 /// Whether an item passes every condition; `get` yields a field's value.
 pub fn matches_all<'a>(conds: &[Cond], get: impl Fn(&str) -> Val<'a>) -> bool {
     conds.iter().all(|c| c.matches(get(c.field)))

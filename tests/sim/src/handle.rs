@@ -45,7 +45,7 @@ impl Simulator {
     /// Every user of the site, sorted by name.
     pub fn users(&self, site: &str) -> Vec<SimUser> {
         self.inner.read(site, |s| {
-            s.order.iter().map(|id| s.users[id].snapshot()).collect()
+            s.order.iter().map(|&i| s.users[i].snapshot()).collect()
         })
     }
 
@@ -74,12 +74,13 @@ impl Simulator {
     /// User LUIDs of a group's members, in name order.
     pub fn group_members(&self, site: &str, group_id: &str) -> Vec<String> {
         self.inner.read(site, |s| {
+            let id = |&i: &usize| s.users[i].id.clone();
             if group_id == s.all_users_id {
-                s.order.clone()
+                s.order.iter().map(id).collect()
             } else {
                 s.groups
                     .get(group_id)
-                    .map(|g| g.members.values().cloned().collect())
+                    .map(|g| g.members.values().map(id).collect())
                     .unwrap_or_default()
             }
         })

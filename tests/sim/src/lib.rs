@@ -17,6 +17,7 @@
 //! ```
 
 pub mod config;
+mod emit;
 pub mod error;
 pub mod faults;
 pub mod filter;
@@ -25,6 +26,7 @@ pub mod model;
 pub mod node;
 pub mod paging;
 pub mod reqbody;
+mod roster;
 mod routes;
 mod seed;
 mod server;

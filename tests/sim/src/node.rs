@@ -1,10 +1,8 @@
 //! A tiny response tree rendered either as Tableau XML or Tableau JSON, so both
 //! formats always carry the same data.
 
-use std::fmt::Write;
-
-/// The namespace and schema header every Tableau response carries.
-pub const NS: &str = "http://tableau.com/api";
+pub use crate::emit::{escape_into, NS};
+use crate::emit::{Elem, Fmt};
 
 /// One response element: attributes, children and optional text.
 #[derive(Debug, Clone, Default)]
@@ -65,159 +63,51 @@ impl Node {
     }
 }
 
-/// Escapes text for an attribute value or element content.
-pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c => out.push(c),
+/// Writes `n` as a child of `parent` (an item when `parent` is a list).
+fn emit(parent: &mut Elem<'_>, n: &Node, item: bool) {
+    if n.attrs.is_empty() && n.children.is_empty() && !n.list {
+        if let Some(t) = &n.text {
+            parent.text_child(n.name, t, item);
+            return;
         }
     }
-}
-
-/// Escapes element text (quotes stay literal, as Tableau writes them).
-fn escape_text_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-}
-
-fn write_xml(out: &mut String, n: &Node) {
-    out.push('<');
-    out.push_str(n.name);
+    let mut e = if item {
+        parent.item(n.name)
+    } else {
+        parent.child(n.name)
+    };
     for (k, v) in &n.attrs {
-        out.push(' ');
-        out.push_str(k);
-        out.push_str("=\"");
-        escape_into(out, v);
-        out.push('"');
+        e.attr(k, v);
     }
-    if n.children.is_empty() && n.text.is_none() {
-        out.push_str("/>");
-        return;
-    }
-    out.push('>');
     if let Some(t) = &n.text {
-        escape_text_into(out, t);
+        e.text(t);
     }
     for c in &n.children {
-        write_xml(out, c);
+        emit(&mut e, c, n.list);
     }
-    out.push_str("</");
-    out.push_str(n.name);
-    out.push('>');
+}
+
+/// Renders a full answer document around `body` in `fmt`: a `<tsResponse>`
+/// (XML) or one object keyed by the top elements (JSON).
+pub fn render(fmt: Fmt, body: &[Node], api_version: &str) -> String {
+    let mut out = String::with_capacity(256 + body.len() * 256);
+    {
+        let mut doc = Elem::document(&mut out, fmt, api_version);
+        for n in body {
+            emit(&mut doc, n, false);
+        }
+    }
+    out
 }
 
 /// Renders a full `<tsResponse>` document around `body`.
 pub fn to_xml(body: &[Node], api_version: &str) -> String {
-    let mut out = String::with_capacity(256 + body.len() * 256);
-    let _ = write!(
-        out,
-        "<?xml version='1.0' encoding='UTF-8'?><tsResponse xmlns=\"{NS}\" \
-         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
-         xsi:schemaLocation=\"{NS} {NS}/ts-api-{api_version}.xsd\">"
-    );
-    for n in body {
-        write_xml(&mut out, n);
-    }
-    out.push_str("</tsResponse>");
-    out
-}
-
-fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-fn write_json_value(out: &mut String, n: &Node) {
-    if n.attrs.is_empty() && n.children.is_empty() && !n.list {
-        if let Some(t) = &n.text {
-            json_str(out, t);
-            return;
-        }
-    }
-    out.push('{');
-    let mut first = true;
-    let mut sep = |out: &mut String| {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-    };
-    for (k, v) in &n.attrs {
-        sep(out);
-        json_str(out, k);
-        out.push(':');
-        json_str(out, v);
-    }
-    if let Some(t) = &n.text {
-        sep(out);
-        out.push_str("\"value\":");
-        json_str(out, t);
-    }
-    if n.list {
-        if let Some(first_child) = n.children.first() {
-            sep(out);
-            json_str(out, first_child.name);
-            out.push_str(":[");
-            for (i, c) in n.children.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json_value(out, c);
-            }
-            out.push(']');
-        }
-    } else {
-        for c in &n.children {
-            sep(out);
-            json_str(out, c.name);
-            out.push(':');
-            write_json_value(out, c);
-        }
-    }
-    out.push('}');
+    render(Fmt::Xml, body, api_version)
 }
 
 /// Renders the body as Tableau JSON: one object keyed by the top elements.
 pub fn to_json(body: &[Node]) -> String {
-    let mut out = String::with_capacity(64 + body.len() * 200);
-    out.push('{');
-    for (i, n) in body.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        json_str(&mut out, n.name);
-        out.push(':');
-        write_json_value(&mut out, n);
-    }
-    out.push('}');
-    out
+    render(Fmt::Json, body, "")
 }
 
 #[cfg(test)]
@@ -234,5 +124,70 @@ mod tests {
         assert_eq!(v["users"]["user"][0]["name"], "a\"<b>&'c");
         let empty = to_json(&[Node::list("users", vec![])]);
         assert_eq!(empty, "{\"users\":{}}");
+    }
+
+    const HEAD: &str = "<?xml version='1.0' encoding='UTF-8'?><tsResponse xmlns=\"http://tableau.com/api\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://tableau.com/api http://tableau.com/api/ts-api-3.21.xsd\">";
+
+    fn both(body: &[Node], xml: &str, json: &str) {
+        assert_eq!(to_xml(body, "3.21"), format!("{HEAD}{xml}</tsResponse>"));
+        assert_eq!(to_json(body), json);
+    }
+
+    /// Every shape rule: text-only elements, text beside attributes, lists
+    /// of text, empty lists and elements, escapes of both formats.
+    #[test]
+    fn renders_every_shape_exactly() {
+        let mut pv = Node::text("productVersion", "2023.3.0");
+        pv.attrs.push(("build", "20233.23".to_string()));
+        both(
+            &[Node::new("serverInfo")
+                .child(pv)
+                .child(Node::text("restApiVersion", "3.21"))],
+            "<serverInfo><productVersion build=\"20233.23\">2023.3.0</productVersion><restApiVersion>3.21</restApiVersion></serverInfo>",
+            "{\"serverInfo\":{\"productVersion\":{\"build\":\"20233.23\",\"value\":\"2023.3.0\"},\"restApiVersion\":\"3.21\"}}",
+        );
+        both(
+            &[Node::new("error")
+                .attr("code", "400000")
+                .child(Node::text("summary", "Bad <Request> & \"x\""))
+                .child(Node::text("detail", "line1\nline2\r\t'q'\u{1}\u{1f}é日本😀\\/"))],
+            "<error code=\"400000\"><summary>Bad &lt;Request&gt; &amp; \"x\"</summary><detail>line1\nline2\r\t'q'\u{1}\u{1f}é日本😀\\/</detail></error>",
+            "{\"error\":{\"code\":\"400000\",\"summary\":\"Bad <Request> & \\\"x\\\"\",\"detail\":\"line1\\nline2\\r\\t'q'\\u0001\\u001fé日本😀\\\\/\"}}",
+        );
+        both(
+            &[
+                Node::list(
+                    "tags",
+                    vec![Node::text("tag", "a"), Node::text("tag", "b&c")],
+                ),
+                Node::text("empty", ""),
+            ],
+            "<tags><tag>a</tag><tag>b&amp;c</tag></tags><empty></empty>",
+            "{\"tags\":{\"tag\":[\"a\",\"b&c\"]},\"empty\":\"\"}",
+        );
+        both(
+            &[Node::new("credentials")
+                .attr("token", "t\"ok'\n\r\t<>&")
+                .child(Node::new("site").attr("id", "s"))
+                .child(Node::list(
+                    "users",
+                    vec![Node::new("user")
+                        .attr("id", "1")
+                        .child(Node::list("groups", vec![]))],
+                ))],
+            "<credentials token=\"t&quot;ok&apos;&#10;&#13;&#9;&lt;&gt;&amp;\"><site id=\"s\"/><users><user id=\"1\"><groups/></user></users></credentials>",
+            "{\"credentials\":{\"token\":\"t\\\"ok'\\n\\r\\t<>&\",\"site\":{\"id\":\"s\"},\"users\":{\"user\":[{\"id\":\"1\",\"groups\":{}}]}}}",
+        );
+        let mut items = Node::list(
+            "items",
+            vec![Node::new("item").attr("k", "v"), Node::new("other")],
+        )
+        .attr("n", "1");
+        items.text = Some("t<&>\"'".into());
+        both(
+            &[items, Node::new("bare"), Node::list("empty", vec![])],
+            "<items n=\"1\">t&lt;&amp;&gt;\"'<item k=\"v\"/><other/></items><bare/><empty/>",
+            "{\"items\":{\"n\":\"1\",\"value\":\"t<&>\\\"'\",\"item\":[{\"k\":\"v\"},{}]},\"bare\":{},\"empty\":{}}",
+        );
     }
 }

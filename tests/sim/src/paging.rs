@@ -1,7 +1,7 @@
 //! `pageSize` / `pageNumber` with Tableau's limits and error codes.
 
+use crate::emit::Elem;
 use crate::error::ApiError;
-use crate::node::Node;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -73,12 +73,12 @@ impl Page {
         Ok(start.min(total)..(start.saturating_add(self.size)).min(total))
     }
 
-    /// The `<pagination>` element.
-    pub fn node(&self, total: usize) -> Node {
-        Node::new("pagination")
-            .attr("pageNumber", self.number.to_string())
-            .attr("pageSize", self.size.to_string())
-            .attr("totalAvailable", total.to_string())
+    /// Writes the `<pagination>` element into the answer `doc`.
+    pub(crate) fn emit(&self, doc: &mut Elem<'_>, total: usize) {
+        doc.child("pagination")
+            .num_attr("pageNumber", self.number)
+            .num_attr("pageSize", self.size)
+            .num_attr("totalAvailable", total);
     }
 }
 

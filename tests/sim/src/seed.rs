@@ -78,6 +78,7 @@ fn admin(rng: &mut ChaCha8Rng, at: DateTime<Utc>) -> User {
         auth_setting: "ServerDefault".into(),
         domain: "local".into(),
         groups: Vec::new(),
+        listing: Default::default(),
     }
 }
 
@@ -105,6 +106,7 @@ pub fn plain_user(rng: &mut ChaCha8Rng, name: &str, role: &str) -> User {
         auth_setting: "ServerDefault".into(),
         domain: "local".into(),
         groups: Vec::new(),
+        listing: Default::default(),
     }
 }
 
@@ -145,6 +147,7 @@ pub fn seed_site(cfg: &SimConfig, index: usize, content_url: &str) -> (Site, Cha
             .into(),
             domain: "local".into(),
             groups: Vec::new(),
+            listing: Default::default(),
         };
         user_ids.push(user.id.clone());
         site.push_user_sorted(user);

@@ -2,9 +2,11 @@
 //! response format, fault injection, then the route table.
 
 use crate::config::{parse_version, SimConfig};
+use crate::emit::Elem;
+pub use crate::emit::Fmt;
 use crate::error::ApiError;
 use crate::faults::Faults;
-use crate::node::{to_json, to_xml, Node};
+use crate::node::{self, Node};
 use crate::routes;
 use crate::session::Sessions;
 use crate::state::Site;
@@ -38,35 +40,40 @@ pub struct Inner {
     pub sign_ins: AtomicU64,
 }
 
-/// Answer format, chosen by `Accept`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fmt {
-    /// Tableau XML (default).
-    Xml,
-    /// Tableau JSON (`Accept: application/json`).
-    Json,
+/// A successful answer's body.
+#[derive(Debug)]
+pub enum Body {
+    /// Top-level elements inside `<tsResponse>` (none: empty body).
+    Nodes(Vec<Node>),
+    /// A whole document already written in the request's format (big
+    /// listings, written straight from the site data).
+    Text(String),
 }
 
-/// A successful answer: status and body elements (none: empty body).
+/// A successful answer: status and body.
 #[derive(Debug)]
 pub struct Reply {
     /// HTTP status.
     pub status: u16,
-    /// Top-level elements inside `<tsResponse>`.
-    pub body: Vec<Node>,
+    /// The body.
+    pub body: Body,
 }
 
 impl Reply {
     /// 200 with a body.
     pub fn ok(body: Vec<Node>) -> Self {
-        Reply { status: 200, body }
+        Reply {
+            status: 200,
+            body: Body::Nodes(body),
+        }
     }
     /// 204, empty.
     pub fn no_content() -> Self {
-        Reply {
-            status: 204,
-            body: Vec::new(),
-        }
+        Reply::ok(Vec::new()).with_status(204)
+    }
+    /// The same body with another status.
+    pub fn with_status(self, status: u16) -> Self {
+        Reply { status, ..self }
     }
 }
 
@@ -74,16 +81,18 @@ pub(crate) fn render(
     fmt: Fmt,
     api_version: &str,
     status: u16,
-    body: &[Node],
+    body: Body,
     retry_after: Option<u64>,
 ) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    if body.is_empty() {
-        return status.into_response();
-    }
-    let (text, ctype) = match fmt {
-        Fmt::Xml => (to_xml(body, api_version), "application/xml;charset=utf-8"),
-        Fmt::Json => (to_json(body), "application/json;charset=utf-8"),
+    let text = match body {
+        Body::Nodes(nodes) if nodes.is_empty() => return status.into_response(),
+        Body::Nodes(nodes) => node::render(fmt, &nodes, api_version),
+        Body::Text(text) => text,
+    };
+    let ctype = match fmt {
+        Fmt::Xml => "application/xml;charset=utf-8",
+        Fmt::Json => "application/json;charset=utf-8",
     };
     let mut resp = (status, text).into_response();
     resp.headers_mut()
@@ -96,7 +105,8 @@ pub(crate) fn render(
 }
 
 pub(crate) fn render_error(fmt: Fmt, api_version: &str, e: &ApiError) -> Response {
-    render(fmt, api_version, e.status(), &[e.node()], e.retry_after)
+    let body = Body::Nodes(vec![e.node()]);
+    render(fmt, api_version, e.status(), body, e.retry_after)
 }
 
 /// Request data the route handlers read.
@@ -112,12 +122,29 @@ pub struct Ctx<'a> {
     pub headers: &'a HeaderMap,
     /// Request body.
     pub body: &'a [u8],
+    /// Answer format.
+    pub fmt: Fmt,
 }
 
 impl Ctx<'_> {
     /// Whether the request's API version is at least `min`.
     pub fn at_least(&self, min: (u32, u32)) -> bool {
         self.v >= min
+    }
+
+    /// A 200 answer whose document `write` fills in the request's format,
+    /// in one buffer of about `capacity` bytes.
+    pub fn document(&self, capacity: usize, write: impl FnOnce(&mut Elem<'_>)) -> Reply {
+        let mut out = String::with_capacity(capacity);
+        write(&mut Elem::document(
+            &mut out,
+            self.fmt,
+            &self.inner.cfg.api_version,
+        ));
+        Reply {
+            status: 200,
+            body: Body::Text(out),
+        }
     }
 }
 
@@ -142,7 +169,7 @@ pub async fn handle(
     if let Some(rest) = path.strip_prefix("/_sim/") {
         let r = routes::sim_control::handle(&inner, &method, rest, &query);
         return match r {
-            Ok(reply) => render(Fmt::Json, &api, reply.status, &reply.body, None),
+            Ok(reply) => render(Fmt::Json, &api, reply.status, reply.body, None),
             Err(e) => render_error(Fmt::Json, &api, &e),
         };
     }
@@ -184,9 +211,10 @@ pub async fn handle(
         query,
         headers: &headers,
         body: &body,
+        fmt,
     };
     match routes::dispatch(&ctx, &route) {
-        Ok(reply) => render(fmt, &api, reply.status, &reply.body, None),
+        Ok(reply) => render(fmt, &api, reply.status, reply.body, None),
         Err(e) => render_error(fmt, &api, &e),
     }
 }

@@ -1,7 +1,8 @@
 //! The simulated sites: users, groups, memberships and content, held so that
 //! an unfiltered page of users is an O(page) slice of a name-sorted index.
 
-use crate::model::{role_rank, SimContent, SimGroup, SimUser};
+use crate::model::{role_rank, SimContent, SimGroup};
+pub(crate) use crate::roster::{Slot, User, Users};
 use chrono::{DateTime, Utc};
 use rand::RngCore;
 use rand_chacha::ChaCha8Rng;
@@ -18,43 +19,15 @@ pub fn new_luid(rng: &mut ChaCha8Rng) -> String {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct User {
-    pub id: String,
-    pub name: String,
-    pub email: Option<String>,
-    pub full_name: Option<String>,
-    pub site_role: String,
-    pub last_login: Option<DateTime<Utc>>,
-    pub auth_setting: String,
-    pub domain: String,
-    /// Ids of the groups joined explicitly (not `All Users`).
-    pub groups: Vec<String>,
-}
-
-impl User {
-    pub fn snapshot(&self) -> SimUser {
-        SimUser {
-            id: self.id.clone(),
-            name: self.name.clone(),
-            email: self.email.clone(),
-            full_name: self.full_name.clone(),
-            site_role: self.site_role.clone(),
-            last_login: self.last_login,
-            auth_setting: self.auth_setting.clone(),
-            domain: self.domain.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
 pub(crate) struct Group {
     pub id: String,
     pub name: String,
     pub domain: String,
     pub minimum_site_role: Option<String>,
     pub grant_license_mode: Option<String>,
-    /// Members by user name (names are unique and never change) -> user id.
-    pub members: BTreeMap<String, String>,
+    /// Members by user name (names are unique and never change) -> slot in
+    /// [`Site::users`].
+    pub members: BTreeMap<String, Slot>,
 }
 
 impl Group {
@@ -151,9 +124,9 @@ impl Content {
 pub(crate) struct Site {
     pub id: String,
     pub content_url: String,
-    pub users: HashMap<String, User>,
-    /// User ids sorted by name.
-    pub order: Vec<String>,
+    pub users: Users,
+    /// Slots of the users (in [`Site::users`]) sorted by name.
+    pub order: Vec<Slot>,
     pub by_name: HashMap<String, String>,
     pub groups: HashMap<String, Group>,
     /// Group ids sorted by name.
@@ -169,7 +142,7 @@ impl Site {
         let mut site = Site {
             id,
             content_url: content_url.to_string(),
-            users: HashMap::new(),
+            users: Users::default(),
             order: Vec::new(),
             by_name: HashMap::new(),
             groups: HashMap::new(),
@@ -196,18 +169,18 @@ impl Site {
     pub fn insert_user(&mut self, user: User) {
         let pos = self
             .order
-            .binary_search_by(|id| self.users[id].name.as_str().cmp(&user.name))
+            .binary_search_by(|&s| self.users[s].name.as_str().cmp(&user.name))
             .unwrap_or_else(|p| p);
-        self.order.insert(pos, user.id.clone());
         self.by_name.insert(user.name.clone(), user.id.clone());
-        self.users.insert(user.id.clone(), user);
+        let slot = self.users.insert(user);
+        self.order.insert(pos, slot);
     }
 
     /// Appends a user known to sort after every existing name (fast seeding).
     pub fn push_user_sorted(&mut self, user: User) {
-        self.order.push(user.id.clone());
         self.by_name.insert(user.name.clone(), user.id.clone());
-        self.users.insert(user.id.clone(), user);
+        let slot = self.users.insert(user);
+        self.order.push(slot);
     }
 
     pub fn insert_group(&mut self, group: Group) {
@@ -224,6 +197,9 @@ impl Site {
         if group_id == self.all_users_id {
             return false;
         }
+        let Some(slot) = self.users.slot(user_id) else {
+            return false;
+        };
         let Some(user) = self.users.get_mut(user_id) else {
             return false;
         };
@@ -233,7 +209,7 @@ impl Site {
         if group.members.contains_key(&user.name) {
             return false;
         }
-        group.members.insert(user.name.clone(), user.id.clone());
+        group.members.insert(user.name.clone(), slot);
         user.groups.push(group_id.to_string());
         true
     }
@@ -319,12 +295,15 @@ impl Site {
         };
         match self
             .order
-            .binary_search_by(|id| self.users[id].name.as_str().cmp(&name))
+            .binary_search_by(|&s| self.users[s].name.as_str().cmp(&name))
         {
             Ok(pos) => {
                 self.order.remove(pos);
             }
-            Err(_) => self.order.retain(|id| id != user_id),
+            Err(_) => {
+                let slot = self.users.slot(user_id);
+                self.order.retain(|&s| Some(s) != slot);
+            }
         }
         let user = self.users.remove(user_id).expect("checked above");
         self.by_name.remove(&user.name);

@@ -5,7 +5,6 @@
 use super::{authorize, render};
 use crate::error::ApiError;
 use crate::filter::{self, FieldSpec, Ty, Val, CMP_OPS, EQ_IN, NAME_OPS};
-use crate::node::Node;
 use crate::paging;
 use crate::reqbody;
 use crate::server::{Ctx, Reply};
@@ -97,13 +96,20 @@ fn not_found(kind: Kind, id: &str) -> ApiError {
     )
 }
 
+/// The answer holding one item.
+fn one(ctx: &Ctx<'_>, site: &Site, c: &Content) -> Reply {
+    ctx.document(1200, |doc| {
+        render::content(&mut doc.child(c.kind.name()), site, c, false)
+    })
+}
+
 fn page_content<'a>(
     ctx: &Ctx<'_>,
     site: &'a Site,
     kind: Kind,
     items: impl Iterator<Item = &'a Content>,
     short: bool,
-) -> Result<Vec<Node>, ApiError> {
+) -> Result<Reply, ApiError> {
     let page = paging::parse(&ctx.query)?;
     let specs = if kind == Kind::Flow {
         FLOW_FIELDS
@@ -132,11 +138,13 @@ fn page_content<'a>(
         });
     }
     let w = page.window(all.len())?;
-    let nodes = all[w]
-        .iter()
-        .map(|c| render::content(site, c, short))
-        .collect();
-    Ok(vec![page.node(all.len()), Node::list(kind.plural(), nodes)])
+    Ok(ctx.document(400 + w.len() * 600, |doc| {
+        page.emit(doc, all.len());
+        let mut list = doc.child(kind.plural());
+        for c in &all[w] {
+            render::content(&mut list.item(kind.name()), site, c, short);
+        }
+    }))
 }
 
 /// `GET sites/{s}/{workbooks|datasources|flows|projects|views}`.
@@ -144,13 +152,7 @@ pub fn list(ctx: &Ctx<'_>, site: &str, kind: Kind) -> Result<Reply, ApiError> {
     let (_, idx) = authorize(ctx, site, "tableau:content:read")?;
     let sites = ctx.inner.sites.read().expect("sites lock");
     let s = &sites[idx];
-    Ok(Reply::ok(page_content(
-        ctx,
-        s,
-        kind,
-        s.content(kind).iter(),
-        false,
-    )?))
+    page_content(ctx, s, kind, s.content(kind).iter(), false)
 }
 
 /// `GET sites/{s}/{kind}/{id}`.
@@ -163,7 +165,7 @@ pub fn get(ctx: &Ctx<'_>, site: &str, kind: Kind, id: &str) -> Result<Reply, Api
         .iter()
         .find(|c| c.id == id)
         .ok_or_else(|| not_found(kind, id))?;
-    Ok(Reply::ok(vec![render::content(s, c, false)]))
+    Ok(one(ctx, s, c))
 }
 
 /// `GET sites/{s}/users/{u}/workbooks?ownedBy=true` and
@@ -185,13 +187,7 @@ pub fn of_user(ctx: &Ctx<'_>, site: &str, user: &str, kind: Kind) -> Result<Repl
         .content(kind)
         .iter()
         .filter(|c| !owned_only || c.owner_id == user);
-    Ok(Reply::ok(page_content(
-        ctx,
-        s,
-        kind,
-        items,
-        kind == Kind::Workbook,
-    )?))
+    page_content(ctx, s, kind, items, kind == Kind::Workbook)
 }
 
 /// `PUT sites/{s}/{kind}/{id}` with `<owner id>`: moves ownership.
@@ -222,5 +218,5 @@ pub fn update_owner(ctx: &Ctx<'_>, site: &str, kind: Kind, id: &str) -> Result<R
         c.name = n.to_string();
     }
     let c = c.clone();
-    Ok(Reply::ok(vec![render::content(s, &c, false)]))
+    Ok(one(ctx, s, &c))
 }

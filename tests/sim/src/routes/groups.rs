@@ -56,7 +56,7 @@ fn val<'a>(site: &Site, g: &'a Group, field: &str) -> Val<'a> {
     }
 }
 
-fn page_groups(ctx: &Ctx<'_>, site: &Site, ids: &[String]) -> Result<Vec<Node>, ApiError> {
+fn page_groups(ctx: &Ctx<'_>, site: &Site, ids: &[String]) -> Result<Reply, ApiError> {
     let page = paging::parse(&ctx.query)?;
     let conds = match ctx.query.get("filter") {
         Some(f) => filter::parse_filter(f, GROUP_FIELDS)?,
@@ -83,11 +83,13 @@ fn page_groups(ctx: &Ctx<'_>, site: &Site, ids: &[String]) -> Result<Vec<Node>, 
     }
     let w = page.window(all.len())?;
     let count = wants_field(ctx, "userCount");
-    let nodes = all[w]
-        .iter()
-        .map(|g| render::group(site, g, count))
-        .collect();
-    Ok(vec![page.node(all.len()), Node::list("groups", nodes)])
+    Ok(ctx.document(400 + w.len() * 300, |doc| {
+        page.emit(doc, all.len());
+        let mut list = doc.child("groups");
+        for g in &all[w] {
+            render::group(&mut list.item("group"), site, g, count);
+        }
+    }))
 }
 
 /// `GET sites/{s}/groups`.
@@ -95,7 +97,7 @@ pub fn list(ctx: &Ctx<'_>, site: &str) -> Result<Reply, ApiError> {
     let (_, idx) = authorize(ctx, site, "tableau:groups:read")?;
     let sites = ctx.inner.sites.read().expect("sites lock");
     let s = &sites[idx];
-    Ok(Reply::ok(page_groups(ctx, s, &s.group_order)?))
+    page_groups(ctx, s, &s.group_order)
 }
 
 /// `GET sites/{s}/users/{u}/groups` (3.7 and later).
@@ -112,7 +114,7 @@ pub fn of_user(ctx: &Ctx<'_>, site: &str, user: &str) -> Result<Reply, ApiError>
     if !s.users.contains_key(user) {
         return Err(ApiError::user_not_found(user));
     }
-    Ok(Reply::ok(page_groups(ctx, s, &s.user_group_ids(user))?))
+    page_groups(ctx, s, &s.user_group_ids(user))
 }
 
 /// `GET sites/{s}/groups/{g}/users`.
@@ -124,12 +126,8 @@ pub fn users(ctx: &Ctx<'_>, site: &str, group: &str) -> Result<Reply, ApiError> 
         .groups
         .get(group)
         .ok_or_else(|| ApiError::group_not_found(group))?;
-    let body = if g.id == s.all_users_id {
-        page_users(ctx, s, s.order.iter(), s.order.len())?
-    } else {
-        page_users(ctx, s, g.members.values(), g.members.len())?
-    };
-    Ok(Reply::ok(body))
+    let members = (g.id != s.all_users_id).then_some(g);
+    page_users(ctx, s, members)
 }
 
 /// `POST sites/{s}/groups/{g}/users`: one `<user id>` (409011 if already a

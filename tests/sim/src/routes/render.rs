@@ -1,29 +1,67 @@
-//! Element builders in the exact shapes of the recorded Tableau responses.
+//! Element builders in the exact shapes of the recorded Tableau responses:
+//! small answers as [`Node`]s, listing items written straight into the
+//! answer with [`Elem`].
 
+use crate::emit::{ts_into, Elem};
 use crate::node::Node;
+use crate::roster::Listing;
 use crate::state::{Content, Group, Kind, Site, User};
 use chrono::{DateTime, Utc};
 
 /// Tableau's timestamp format (`2016-08-16T23:17:06Z`).
 pub fn ts(d: &DateTime<Utc>) -> String {
-    d.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    let mut s = String::with_capacity(20);
+    ts_into(&mut s, d);
+    s
 }
 
-/// A `<user>` of a listing (users of a site or of a group).
-pub fn user_list(u: &User, full_name: bool, email: bool) -> Node {
-    let mut n = Node::new("user")
-        .attr("id", &u.id)
+/// A `<user>` item of the listing `list` (users of a site or of a group),
+/// copied from the user's prepared text (written on first use).
+pub fn user_item(list: &mut Elem<'_>, u: &User, full_name: bool, email: bool) {
+    let fmt = list.fmt();
+    let l = u.listing.get_or_init(fmt, || {
+        let mut text = String::with_capacity(256);
+        let mut n = Elem::lone(&mut text, fmt, "user");
+        user_list(&mut n, u, false, false);
+        let full_at = n.written();
+        user_list_full_name(&mut n, u);
+        let email_at = n.written();
+        user_list_email(&mut n, u);
+        let end_at = n.written();
+        drop(n);
+        Listing {
+            text: text.into_boxed_str(),
+            full_at,
+            email_at,
+            end_at,
+        }
+    });
+    list.raw_item("user", &l.pieces(full_name, email));
+}
+
+fn user_list_full_name(n: &mut Elem<'_>, u: &User) {
+    n.opt_attr("fullName", u.full_name.as_deref());
+}
+
+fn user_list_email(n: &mut Elem<'_>, u: &User) {
+    n.opt_attr("email", u.email.as_deref());
+}
+
+/// A `<user>` of a listing, written into the open element `n`.
+pub fn user_list(n: &mut Elem<'_>, u: &User, full_name: bool, email: bool) {
+    n.attr("id", &u.id)
         .attr("name", &u.name)
-        .attr("siteRole", &u.site_role)
-        .opt_attr("lastLogin", u.last_login.as_ref().map(ts))
-        .attr("externalAuthUserId", "");
+        .attr("siteRole", &u.site_role);
+    if let Some(d) = &u.last_login {
+        n.ts_attr("lastLogin", d);
+    }
+    n.attr("externalAuthUserId", "");
     if full_name {
-        n = n.opt_attr("fullName", u.full_name.clone());
+        user_list_full_name(n, u);
     }
     if email {
-        n = n.opt_attr("email", u.email.clone());
+        user_list_email(n, u);
     }
-    n
 }
 
 /// The `<user>` of Query User On Site.
@@ -60,126 +98,112 @@ pub fn user_added(u: &User) -> Node {
         .attr("externalAuthUserId", "")
 }
 
-/// A `<group>` with its domain and, for grant-licence groups, `<import>`.
-pub fn group(site: &Site, g: &Group, user_count: bool) -> Node {
-    let mut n = Node::new("group")
-        .attr("id", &g.id)
+/// A `<group>` with its domain and, for grant-licence groups, `<import>`,
+/// into the open element `n`.
+pub fn group(n: &mut Elem<'_>, site: &Site, g: &Group, user_count: bool) {
+    n.attr("id", &g.id)
         .attr("name", &g.name)
-        .opt_attr("minimumSiteRole", g.minimum_site_role.clone());
+        .opt_attr("minimumSiteRole", g.minimum_site_role.as_deref());
     if user_count {
-        n = n.attr("userCount", site.member_count(g).to_string());
+        n.num_attr("userCount", site.member_count(g));
     }
-    n = n.child(Node::new("domain").attr("name", &g.domain));
+    n.child("domain").attr("name", &g.domain);
     if let (Some(role), Some(mode)) = (&g.minimum_site_role, &g.grant_license_mode) {
-        n = n.child(
-            Node::new("import")
-                .attr("domainName", &g.domain)
-                .attr("siteRole", role)
-                .attr("grantLicenseMode", mode),
-        );
+        n.child("import")
+            .attr("domainName", &g.domain)
+            .attr("siteRole", role)
+            .attr("grantLicenseMode", mode);
     }
-    n
+}
+
+/// Letters and digits of `name`, as in Tableau's `contentUrl`s.
+fn url_name_into(out: &mut String, name: &str) {
+    out.extend(name.chars().filter(|c| c.is_ascii_alphanumeric()));
 }
 
 fn url_name(name: &str) -> String {
-    name.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+    let mut s = String::with_capacity(name.len());
+    url_name_into(&mut s, name);
+    s
 }
 
-fn tags(c: &Content) -> Node {
-    Node::list(
-        "tags",
-        c.tags
-            .iter()
-            .map(|t| Node::new("tag").attr("label", t))
-            .collect(),
-    )
+/// Children shared by workbooks, datasources and flows.
+fn project_owner_tags(n: &mut Elem<'_>, site: &Site, c: &Content) {
+    let pid = c.project_id.as_deref().unwrap_or_default();
+    n.child("project")
+        .attr("id", pid)
+        .attr("name", site.project_name(pid));
+    n.child("owner").attr("id", &c.owner_id);
+    let mut tags = n.child("tags");
+    for t in &c.tags {
+        tags.item("tag").attr("label", t);
+    }
 }
 
-fn project_ref(site: &Site, c: &Content) -> Node {
-    let pid = c.project_id.clone().unwrap_or_default();
-    let name = site.project_name(&pid).to_string();
-    Node::new("project").attr("id", pid).attr("name", name)
-}
-
-fn owner(c: &Content) -> Node {
-    Node::new("owner").attr("id", &c.owner_id)
-}
-
-/// A content item (`<workbook>`, `<datasource>`, ...). `short` gives the
-/// leaner workbook shape of Query Workbooks for User.
-pub fn content(site: &Site, c: &Content, short: bool) -> Node {
-    let created = ts(&c.created_at);
-    let web = format!(
-        "https://tableau.example.com/#/{}/{}",
-        c.kind.plural(),
-        url_name(&c.id)
-    );
+/// A content item (`<workbook>`, `<datasource>`, ...) into the open element
+/// `n` (named [`Kind::name`]). `short` gives the leaner workbook shape of
+/// Query Workbooks for User.
+pub fn content(n: &mut Elem<'_>, site: &Site, c: &Content, short: bool) {
+    let web = |o: &mut String| {
+        o.push_str("https://tableau.example.com/#/");
+        o.push_str(c.kind.plural());
+        o.push('/');
+        url_name_into(o, &c.id);
+    };
+    let created = |n: &mut Elem<'_>| {
+        n.ts_attr("createdAt", &c.created_at)
+            .ts_attr("updatedAt", &c.created_at);
+    };
+    n.attr("id", &c.id).attr("name", &c.name);
     match c.kind {
         Kind::Workbook => {
-            let mut n = Node::new("workbook")
-                .attr("id", &c.id)
-                .attr("name", &c.name);
             if !short {
-                n = n.attr("description", "");
+                n.attr("description", "");
             }
-            n = n.attr("contentUrl", url_name(&c.name));
+            n.attr("contentUrl", &url_name(&c.name));
             if !short {
-                n = n.attr("webpageUrl", web);
+                n.raw_attr("webpageUrl", web);
             }
-            n.attr("showTabs", "false")
-                .attr("size", "1")
-                .attr("createdAt", created.clone())
-                .attr("updatedAt", created)
-                .child(project_ref(site, c))
-                .child(owner(c))
-                .child(tags(c))
+            n.attr("showTabs", "false").attr("size", "1");
+            created(n);
+            project_owner_tags(n, site, c);
         }
-        Kind::Datasource => Node::new("datasource")
-            .attr("id", &c.id)
-            .attr("name", &c.name)
-            .attr("size", "1")
-            .attr("contentUrl", url_name(&c.name))
-            .attr("description", "")
-            .attr("type", "dataengine")
-            .attr("createdAt", created.clone())
-            .attr("updatedAt", created)
-            .attr("encryptExtracts", "false")
-            .attr("hasExtracts", "true")
-            .attr("useRemoteQueryAgent", "false")
-            .attr("webpageUrl", web)
-            .child(project_ref(site, c))
-            .child(owner(c))
-            .child(tags(c)),
-        Kind::Flow => Node::new("flow")
-            .attr("id", &c.id)
-            .attr("name", &c.name)
-            .attr("description", "")
-            .attr("webpageUrl", web)
-            .attr("fileType", "tflx")
-            .attr("createdAt", created.clone())
-            .attr("updatedAt", created)
-            .child(project_ref(site, c))
-            .child(owner(c))
-            .child(tags(c)),
-        Kind::Project => Node::new("project")
-            .attr("id", &c.id)
-            .attr("name", &c.name)
-            .attr("description", "")
-            .attr("contentPermissions", "ManagedByOwner")
-            .opt_attr("parentProjectId", c.project_id.clone())
-            .child(owner(c)),
-        Kind::View => Node::new("view")
-            .attr("id", &c.id)
-            .attr("name", &c.name)
-            .attr(
-                "contentUrl",
-                format!(
-                    "{}/sheets/{}",
-                    c.workbook_id.as_deref().map(url_name).unwrap_or_default(),
-                    url_name(&c.name)
-                ),
-            )
-            .child(Node::new("workbook").attr("id", c.workbook_id.clone().unwrap_or_default()))
-            .child(owner(c)),
+        Kind::Datasource => {
+            n.attr("size", "1")
+                .attr("contentUrl", &url_name(&c.name))
+                .attr("description", "")
+                .attr("type", "dataengine");
+            created(n);
+            n.attr("encryptExtracts", "false")
+                .attr("hasExtracts", "true")
+                .attr("useRemoteQueryAgent", "false")
+                .raw_attr("webpageUrl", web);
+            project_owner_tags(n, site, c);
+        }
+        Kind::Flow => {
+            n.attr("description", "")
+                .raw_attr("webpageUrl", web)
+                .attr("fileType", "tflx");
+            created(n);
+            project_owner_tags(n, site, c);
+        }
+        Kind::Project => {
+            n.attr("description", "")
+                .attr("contentPermissions", "ManagedByOwner")
+                .opt_attr("parentProjectId", c.project_id.as_deref());
+            n.child("owner").attr("id", &c.owner_id);
+        }
+        Kind::View => {
+            let wb = c.workbook_id.as_deref();
+            n.raw_attr("contentUrl", |o| {
+                if let Some(w) = wb {
+                    url_name_into(o, w);
+                }
+                o.push_str("/sheets/");
+                url_name_into(o, &c.name);
+            });
+            n.child("workbook").attr("id", wb.unwrap_or_default());
+            n.child("owner").attr("id", &c.owner_id);
+        }
     }
 }

@@ -6,11 +6,11 @@ use crate::error::ApiError;
 use crate::filter::{self, FieldSpec, Ty, Val, CMP_OPS, EQ, EQ_IN, NAME_OPS};
 use crate::model::ASSIGNABLE_ROLES;
 use crate::node::Node;
-use crate::paging;
+use crate::paging::{self, Page};
 use crate::reqbody;
 use crate::seed::plain_user;
 use crate::server::{Ctx, Reply};
-use crate::state::{Site, User};
+use crate::state::{Group, Site, Slot, User};
 
 /// Filterable user fields (not `email`, as on Tableau).
 pub const USER_FIELDS: &[FieldSpec] = &[
@@ -73,17 +73,45 @@ fn val<'a>(u: &'a User, field: &str) -> Val<'a> {
     }
 }
 
-/// `[pagination, users]` for users given by id in name order, applying
-/// filter, sort and fields. Unfiltered, unsorted pages cost O(page).
-pub fn page_users<'a, I>(
+/// Writes a page of `users` (`total` in all) with the asked-for fields.
+fn users_doc<'a>(
+    ctx: &Ctx<'_>,
+    page: Page,
+    total: usize,
+    users: impl ExactSizeIterator<Item = &'a User>,
+) -> Reply {
+    let (full, email) = (wants_field(ctx, "fullName"), wants_field(ctx, "email"));
+    ctx.document(400 + users.len() * 280, |doc| {
+        page.emit(doc, total);
+        let mut list = doc.child("users");
+        for u in users {
+            render::user_item(&mut list, u, full, email);
+        }
+    })
+}
+
+/// The page of `slots` (`total` of them, in name order) without filter or
+/// sort: O(page).
+fn plain_page<'a>(
     ctx: &Ctx<'_>,
     site: &'a Site,
-    ids: I,
+    page: Page,
+    slots: impl Iterator<Item = &'a Slot>,
     total: usize,
-) -> Result<Vec<Node>, ApiError>
-where
-    I: Iterator<Item = &'a String>,
-{
+) -> Result<Reply, ApiError> {
+    let w = page.window(total)?;
+    let users: Vec<&User> = slots
+        .skip(w.start)
+        .take(w.len())
+        .filter_map(|&s| site.users.at(s))
+        .collect();
+    Ok(users_doc(ctx, page, total, users.into_iter()))
+}
+
+/// A page of the site's users, or of `group`'s members, in name order,
+/// applying filter, sort and fields. Unfiltered, unsorted pages cost O(page),
+/// and so does a `name:eq` filter.
+pub fn page_users(ctx: &Ctx<'_>, site: &Site, group: Option<&Group>) -> Result<Reply, ApiError> {
     let page = paging::parse(&ctx.query)?;
     let conds = match ctx.query.get("filter") {
         Some(f) => filter::parse_filter(f, USER_FIELDS)?,
@@ -93,51 +121,51 @@ where
         Some(s) => filter::parse_sort(s, USER_SORTS)?,
         None => Vec::new(),
     };
-    let (full, email) = (wants_field(ctx, "fullName"), wants_field(ctx, "email"));
-    let (total, chosen): (usize, Vec<&User>) = if conds.is_empty() && sort.is_empty() {
-        let w = page.window(total)?;
-        let users = ids
-            .skip(w.start)
-            .take(w.len())
-            .filter_map(|id| site.users.get(id))
-            .collect();
-        (total, users)
-    } else {
-        let mut all: Vec<&User> = ids
-            .filter_map(|id| site.users.get(id))
-            .filter(|u| filter::matches_all(&conds, |f| val(u, f)))
-            .collect();
-        for (field, desc) in sort.iter().rev() {
-            all.sort_by(|a, b| {
-                let o = filter::cmp_vals(val(a, field), val(b, field));
-                if *desc {
-                    o.reverse()
-                } else {
-                    o
-                }
-            });
+    if conds.is_empty() && sort.is_empty() {
+        return match group {
+            None => plain_page(ctx, site, page, site.order.iter(), site.order.len()),
+            Some(g) => plain_page(ctx, site, page, g.members.values(), g.members.len()),
+        };
+    }
+    let passes = |u: &&User| filter::matches_all(&conds, |f| val(u, f));
+    let mut all: Vec<&User> = match filter::eq_value(&conds, "name") {
+        // Names are unique: at most this one user can pass.
+        Some(name) => site
+            .user_by_name(name)
+            .filter(|u| group.is_none_or(|g| g.members.contains_key(&u.name)))
+            .filter(passes)
+            .into_iter()
+            .collect(),
+        None => {
+            let slots: Box<dyn Iterator<Item = &Slot>> = match group {
+                None => Box::new(site.order.iter()),
+                Some(g) => Box::new(g.members.values()),
+            };
+            slots
+                .filter_map(|&s| site.users.at(s))
+                .filter(passes)
+                .collect()
         }
-        let w = page.window(all.len())?;
-        (all.len(), all[w].to_vec())
     };
-    let nodes = chosen
-        .into_iter()
-        .map(|u| render::user_list(u, full, email))
-        .collect();
-    Ok(vec![page.node(total), Node::list("users", nodes)])
+    for (field, desc) in sort.iter().rev() {
+        all.sort_by(|a, b| {
+            let o = filter::cmp_vals(val(a, field), val(b, field));
+            if *desc {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+    }
+    let w = page.window(all.len())?;
+    Ok(users_doc(ctx, page, all.len(), all[w].iter().copied()))
 }
 
 /// `GET sites/{s}/users`.
 pub fn list(ctx: &Ctx<'_>, site: &str) -> Result<Reply, ApiError> {
     let (_, idx) = authorize(ctx, site, "tableau:users:read")?;
     let sites = ctx.inner.sites.read().expect("sites lock");
-    let s = &sites[idx];
-    Ok(Reply::ok(page_users(
-        ctx,
-        s,
-        s.order.iter(),
-        s.order.len(),
-    )?))
+    page_users(ctx, &sites[idx], None)
 }
 
 /// `GET sites/{s}/users/{u}`.
@@ -186,10 +214,7 @@ pub fn add(ctx: &Ctx<'_>, site: &str) -> Result<Reply, ApiError> {
         .attr("siteRole", &u.site_role)
         .attr("authSetting", &u.auth_setting);
     s.insert_user(u);
-    Ok(Reply {
-        status: 201,
-        body: vec![node],
-    })
+    Ok(Reply::ok(vec![node]).with_status(201))
 }
 
 fn check_role(role: &str) -> Result<(), ApiError> {
