@@ -19,6 +19,8 @@ const PAGES_IN_FLIGHT: usize = 32;
 ///
 /// `what` names it in errors ("users", "members of group Sales"); `build`
 /// makes the request for a page, `decode` reads one, `id` gives an item's id.
+/// Pages are decoded on the blocking pool, so that a large listing decodes
+/// on every core while more pages are fetched.
 pub async fn fetch_all<T, B, D, I>(
     transport: &Transport,
     what: &str,
@@ -27,8 +29,9 @@ pub async fn fetch_all<T, B, D, I>(
     id: I,
 ) -> Result<Vec<T>>
 where
+    T: Send + 'static,
     B: Fn(PageRequest) -> ApiRequest,
-    D: Fn(&[u8]) -> Result<Page<T>>,
+    D: Fn(&[u8]) -> Result<Page<T>> + Clone + Send + 'static,
     I: Fn(&T) -> &str,
 {
     let size = transport
@@ -55,11 +58,15 @@ async fn fetch_page<T, B, D>(
     page: PageRequest,
 ) -> Result<Page<T>>
 where
+    T: Send + 'static,
     B: Fn(PageRequest) -> ApiRequest,
-    D: Fn(&[u8]) -> Result<Page<T>>,
+    D: Fn(&[u8]) -> Result<Page<T>> + Clone + Send + 'static,
 {
     let body = transport.send(&build(page)).await?;
-    let page = decode(&body)?;
+    let decode = decode.clone();
+    let page = tokio::task::spawn_blocking(move || decode(&body))
+        .await
+        .map_err(|e| Error::Internal(format!("decoding a page stopped: {e}")))??;
     transport.count_page();
     Ok(page)
 }

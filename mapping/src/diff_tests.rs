@@ -170,12 +170,12 @@ proptest! {
         let changes = diff(&a, &b);
         prop_assert_eq!(&changes, &diff(&a, &b));
 
-        let joined = b.accounts.keys().filter(|k| !a.accounts.contains_key(*k)).count();
-        let left = a.accounts.keys().filter(|k| !b.accounts.contains_key(*k)).count();
+        let joined = b.accounts.keys().filter(|k| !a.accounts.contains_key(k)).count();
+        let left = a.accounts.keys().filter(|k| !b.accounts.contains_key(k)).count();
         prop_assert_eq!(count(&changes, "joined"), joined);
         prop_assert_eq!(count(&changes, "left"), left);
 
-        let both: Vec<_> = a.accounts.keys().filter(|k| b.accounts.contains_key(*k)).collect();
+        let both: Vec<_> = a.accounts.keys().filter(|k| b.accounts.contains_key(k)).collect();
         let role_moves = both.iter().filter(|k| a.accounts[**k].site_role != b.accounts[**k].site_role).count();
         let role_events = ["suspended", "reactivated", "license_changed", "site_role_changed"]
             .iter().map(|k| count(&changes, k)).sum::<usize>();

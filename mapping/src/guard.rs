@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use crate::diff::pair_accounts;
+use crate::{AccountStatus, SiteSnapshot};
+
 /// Default share of active accounts that may vanish in one sync.
 pub const DEFAULT_MAX_REMOVAL_PERCENT: f64 = 10.0;
 
@@ -39,6 +42,22 @@ fn percent(part: usize, whole: usize) -> f64 {
     } else {
         part as f64 * 100.0 / whole as f64
     }
+}
+
+/// Checks how many of `previous`'s active accounts `next` no longer has.
+pub fn check_snapshot_removal(
+    previous: &SiteSnapshot,
+    next: &SiteSnapshot,
+    max_percent: f64,
+) -> Result<(), MassRemoval> {
+    let (mut active_before, mut removed) = (0, 0);
+    for (before, after) in pair_accounts(previous, next) {
+        if before.is_some_and(|a| a.status() == AccountStatus::Active) {
+            active_before += 1;
+            removed += usize::from(after.is_none());
+        }
+    }
+    check_mass_removal(active_before, removed, max_percent)
 }
 
 /// Checks how many previously active accounts a sync would remove.
@@ -81,6 +100,47 @@ mod tests {
                 check_mass_removal(before, removed, max).is_ok(),
                 ok,
                 "{removed}/{before} at {max}%"
+            );
+        }
+    }
+
+    #[test]
+    fn snapshot_removal_counts_only_active_accounts_that_vanish() {
+        use crate::{Account, SiteRole};
+        let account = |id: &str, role: SiteRole| Account {
+            id: id.into(),
+            name: id.into(),
+            email: None,
+            full_name: None,
+            site_role: role,
+            last_login: None,
+            auth_setting: None,
+            domain: None,
+        };
+        let mut previous = SiteSnapshot::default();
+        for n in 0..8 {
+            previous.insert_account(account(&format!("a{n}"), SiteRole::Viewer));
+        }
+        previous.insert_account(account("s1", SiteRole::Unlicensed));
+        previous.insert_account(account("s2", SiteRole::Unlicensed));
+        // (ids gone from the next snapshot, refused at 20%, the removed count)
+        let cases: [(&[&str], Option<usize>); 4] = [
+            (&[], None),
+            (&["s1", "s2", "a0"], None),
+            (&["a0", "a1"], Some(2)),
+            (&["a0", "a1", "a2"], Some(3)),
+        ];
+        for (gone, refused) in cases {
+            let mut next = previous.clone();
+            next.insert_account(account("new", SiteRole::Creator));
+            for id in gone {
+                next.accounts.remove(id);
+            }
+            let result = check_snapshot_removal(&previous, &next, 20.0);
+            assert_eq!(
+                result.err().map(|m| (m.removed, m.active_before)),
+                refused.map(|r| (r, 8)),
+                "{gone:?}"
             );
         }
     }

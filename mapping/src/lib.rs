@@ -4,6 +4,7 @@
 //! Pure by design (no I/O, no async), so every rule is tested by tables.
 
 mod account;
+mod accounts;
 mod change;
 mod content;
 mod diff;
@@ -20,11 +21,14 @@ mod snapshot;
 mod status;
 
 pub use account::Account;
+pub use accounts::Accounts;
 pub use change::{Change, ChangeKind};
 pub use content::{ContentKind, OwnedContent};
 pub use diff::{changed_accounts, diff};
 pub use group::{GrantLicenseMode, Group, ALL_USERS};
-pub use guard::{check_mass_removal, MassRemoval, DEFAULT_MAX_REMOVAL_PERCENT};
+pub use guard::{
+    check_mass_removal, check_snapshot_removal, MassRemoval, DEFAULT_MAX_REMOVAL_PERCENT,
+};
 pub use license::{License, UnknownLicense};
 pub use memberships::Memberships;
 pub use plan::{

@@ -19,9 +19,22 @@ pub struct Memberships {
     /// Per group id, the numbers of its members in user-id order, no repeats.
     groups: BTreeMap<String, Vec<u32>>,
     len: usize,
+    /// Numbers were given in user-id order, so they sort as the ids do.
+    disordered: bool,
 }
 
 impl Memberships {
+    /// No memberships yet, with `user_ids` numbered in the order given: in
+    /// id order (as a snapshot's accounts iterate), members then sort as
+    /// numbers instead of strings.
+    pub fn with_users<'a>(user_ids: impl IntoIterator<Item = &'a str>) -> Memberships {
+        let mut m = Memberships::default();
+        for id in user_ids {
+            m.number(id);
+        }
+        m
+    }
+
     /// How many (group, user) memberships there are.
     pub fn len(&self) -> usize {
         self.len
@@ -63,12 +76,43 @@ impl Memberships {
         group_id: String,
         user_ids: impl IntoIterator<Item = S>,
     ) {
-        let mut members: Vec<u32> = user_ids
+        let members: Vec<u32> = user_ids
             .into_iter()
             .map(|id| self.number(id.as_ref()))
             .collect();
-        let users = &self.users;
-        members.sort_unstable_by(|a, b| users[*a as usize].cmp(&users[*b as usize]));
+        self.set_numbers(group_id, members);
+    }
+
+    /// Like [`set_group`](Self::set_group), but only for users numbered
+    /// already (see [`with_users`](Self::with_users)); returns how many ids
+    /// were left out for naming anyone else.
+    pub fn set_known_members<S: AsRef<str>>(
+        &mut self,
+        group_id: String,
+        user_ids: impl IntoIterator<Item = S>,
+    ) -> usize {
+        let mut unknown = 0;
+        let members: Vec<u32> = user_ids
+            .into_iter()
+            .filter_map(|id| {
+                let found = self.numbers.get(id.as_ref()).copied();
+                unknown += usize::from(found.is_none());
+                found
+            })
+            .collect();
+        self.set_numbers(group_id, members);
+        unknown
+    }
+
+    /// Makes `members` (numbers, any order, repeats allowed) the members of
+    /// `group_id`.
+    fn set_numbers(&mut self, group_id: String, mut members: Vec<u32>) {
+        if self.disordered {
+            let users = &self.users;
+            members.sort_unstable_by(|a, b| users[*a as usize].cmp(&users[*b as usize]));
+        } else {
+            members.sort_unstable();
+        }
         members.dedup();
         self.len += members.len();
         let old = if members.is_empty() {
@@ -143,6 +187,9 @@ impl Memberships {
             return *n;
         }
         let n = u32::try_from(self.users.len()).expect("fewer than 2^32 users");
+        if self.users.last().is_some_and(|last| **last > *user_id) {
+            self.disordered = true;
+        }
         let id: Arc<str> = Arc::from(user_id);
         self.users.push(Arc::clone(&id));
         self.numbers.insert(id, n);
@@ -188,6 +235,28 @@ mod tests {
         );
         assert!(m.contains("g1", "u3") && !m.contains("g2", "u3") && !m.contains("g9", "u1"));
         assert_eq!(m.groups_of("u1").collect::<Vec<_>>(), ["g1"]);
+    }
+
+    #[test]
+    fn members_sort_by_id_however_users_were_numbered() {
+        for numbered in [&["u1", "u2", "u3"], &["u3", "u1", "u2"]] {
+            let mut m = Memberships::with_users(numbered.iter().copied());
+            m.set_group("g".into(), ["u3", "u1", "u2"]);
+            assert_eq!(
+                m.iter().map(|(_, u)| u).collect::<Vec<_>>(),
+                ["u1", "u2", "u3"],
+                "numbered {numbered:?}"
+            );
+            m.insert("g", "u0");
+            assert_eq!(m.iter().next(), Some(("g", "u0")));
+        }
+    }
+
+    #[test]
+    fn set_known_members_leaves_out_and_counts_the_unnumbered() {
+        let mut m = Memberships::with_users(["u1", "u2"]);
+        assert_eq!(m.set_known_members("g".into(), ["u2", "u9", "u1", "u8"]), 2);
+        assert_eq!(m.iter().collect::<Vec<_>>(), [("g", "u1"), ("g", "u2")]);
     }
 
     #[test]

@@ -2,15 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Account, Group, Memberships, OwnedContent};
+use crate::{Account, Accounts, Group, Memberships, OwnedContent};
 
 /// Everything a complete sync of one site returned.
 ///
-/// Keyed by Tableau id in ordered maps so that iteration, and therefore the
-/// change feed, is deterministic.
+/// Ordered by Tableau id so that iteration, and therefore the change feed,
+/// is deterministic.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SiteSnapshot {
-    pub accounts: BTreeMap<String, Account>,
+    pub accounts: Accounts,
     pub groups: BTreeMap<String, Group>,
     /// Explicit memberships; "All Users" is implicit and never listed.
     pub memberships: Memberships,
@@ -21,7 +21,7 @@ pub struct SiteSnapshot {
 impl SiteSnapshot {
     /// Adds or replaces an account.
     pub fn insert_account(&mut self, account: Account) {
-        self.accounts.insert(account.id.clone(), account);
+        self.accounts.insert(account);
     }
 
     /// Adds or replaces a group.

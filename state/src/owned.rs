@@ -2,7 +2,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use std::borrow::Cow;
+
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
 use tabgov_mapping::{ContentKind, OwnedContent};
 
 use crate::{Error, Result, SiteKey};
@@ -33,6 +35,40 @@ impl OwnedItem {
     }
 }
 
+/// The stored items of `site`, read as one JSON array that SQLite builds
+/// (the driver's cost per row would be most of the read).
+pub(crate) async fn stored_items(
+    conn: &mut SqliteConnection,
+    site: SiteKey,
+) -> Result<Vec<OwnedItem>> {
+    let json: Option<String> = sqlx::query_scalar(
+        "SELECT json_group_array(json_array(kind, content_id, name, owner_id)) \
+         FROM owned_content WHERE site_id = ?",
+    )
+    .bind(site)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows: Vec<(Cow<str>, String, Option<String>, String)> =
+        serde_json::from_str(json.as_deref().unwrap_or("[]")).map_err(|e| Error::Corrupt {
+            what: "owned_content",
+            value: e.to_string(),
+        })?;
+    rows.into_iter()
+        .map(|(kind, id, name, owner_id)| {
+            let kind = ContentKind::parse(&kind).ok_or_else(|| Error::Corrupt {
+                what: "owned_content.kind",
+                value: kind.clone().into_owned(),
+            })?;
+            Ok(OwnedItem {
+                id,
+                kind,
+                name,
+                owner_id,
+            })
+        })
+        .collect()
+}
+
 /// Sets the count of one kind (the mapping type only counts up by one).
 pub(crate) fn set_count(owned: &mut OwnedContent, kind: ContentKind, count: i64) {
     let count = u32::try_from(count).unwrap_or(u32::MAX);
@@ -60,21 +96,12 @@ pub(crate) async fn write_owned(
     site: SiteKey,
     items: &[OwnedItem],
 ) -> Result<(u64, u64)> {
-    let stored: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
-        "SELECT kind, content_id, name, owner_id FROM owned_content WHERE site_id = ?",
-    )
-    .bind(site)
-    .fetch_all(&mut **tx)
-    .await?;
+    let stored = stored_items(tx, site).await?;
     let wanted = dedup(items);
-    let mut held = HashMap::with_capacity(stored.len());
-    for (kind, id, name, owner) in &stored {
-        let kind = ContentKind::parse(kind).ok_or_else(|| Error::Corrupt {
-            what: "owned_content.kind",
-            value: kind.clone(),
-        })?;
-        held.insert((kind, id.as_str()), (name, owner.as_str()));
-    }
+    let held: HashMap<(ContentKind, &str), (&Option<String>, &str)> = stored
+        .iter()
+        .map(|i| ((i.kind, i.id.as_str()), (&i.name, i.owner_id.as_str())))
+        .collect();
     let gone: Vec<(ContentKind, &str)> = held
         .keys()
         .filter(|key| !wanted.contains_key(*key))

@@ -5,10 +5,12 @@ use std::borrow::Cow;
 use futures::TryStreamExt;
 use serde::Deserialize;
 use sqlx::{FromRow, SqliteConnection};
-use tabgov_mapping::{Account, ContentKind, GrantLicenseMode, Group, SiteRole, SiteSnapshot};
+use tabgov_mapping::{
+    Account, Accounts, GrantLicenseMode, Group, Memberships, SiteRole, SiteSnapshot,
+};
 
-use crate::owned::set_count;
-use crate::{time, Error, Result, SiteKey};
+use crate::owned::stored_items;
+use crate::{time, Error, OwnedItem, Result, SiteKey};
 
 /// Accounts read per statement; see [`load_snapshot`].
 const ACCOUNTS_PER_BATCH: i64 = 2000;
@@ -77,11 +79,7 @@ impl From<GroupRow> for Group {
 /// the sync transaction, or a pooled connection.
 pub async fn load_snapshot(conn: &mut SqliteConnection, site: SiteKey) -> Result<SiteSnapshot> {
     let mut snap = SiteSnapshot {
-        accounts: load_accounts(conn, site)
-            .await?
-            .into_iter()
-            .map(|a| (a.id.clone(), a))
-            .collect(),
+        accounts: Accounts::from_vec(load_accounts(conn, site).await?),
         ..SiteSnapshot::default()
     };
     {
@@ -95,22 +93,9 @@ pub async fn load_snapshot(conn: &mut SqliteConnection, site: SiteKey) -> Result
             snap.insert_group(Group::from(row));
         }
     }
+    snap.memberships = Memberships::with_users(snap.accounts.keys());
     load_memberships(conn, site, &mut snap).await?;
-    {
-        let mut rows = sqlx::query_as::<_, (String, String, i64)>(
-            "SELECT owner_id, kind, COUNT(*) FROM owned_content WHERE site_id = ? \
-             GROUP BY owner_id, kind",
-        )
-        .bind(site)
-        .fetch(&mut *conn);
-        while let Some((owner, kind, count)) = rows.try_next().await? {
-            let kind = ContentKind::parse(&kind).ok_or_else(|| Error::Corrupt {
-                what: "owned_content.kind",
-                value: kind.clone(),
-            })?;
-            set_count(snap.owned.entry(owner).or_default(), kind, count);
-        }
-    }
+    snap.owned = OwnedItem::count_by_owner(&stored_items(conn, site).await?);
     Ok(snap)
 }
 

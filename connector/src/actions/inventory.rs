@@ -164,7 +164,7 @@ impl ContentIndex {
                     transport,
                     &format!("{kind}s"),
                     |p| content::list_content(site, kind, p),
-                    |body| content::decode_content(kind, body),
+                    move |body| content::decode_content(kind, body),
                     |i| i.id.as_str(),
                 )
                 .await?;

@@ -1,10 +1,11 @@
 //! A site's listings gathered into one snapshot, to diff against the store.
 
-use tabgov_mapping::{Account, Group, SiteSnapshot};
+use tabgov_mapping::{Accounts, Memberships, SiteSnapshot};
 use tabgov_state::OwnedItem;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 use super::fetch::{list_site, ListingPart};
+use super::task::OwnTask;
 use crate::transport::Transport;
 use crate::Result;
 
@@ -22,51 +23,57 @@ pub struct SiteListing {
 /// Lists everything a sync stores, or fails as a whole.
 pub async fn fetch_site(transport: &Transport) -> Result<SiteListing> {
     let (parts, received) = unbounded_channel();
-    let (listed, listing) = tokio::join!(list_site(transport, parts), collect(received));
-    listed.map(|()| listing)
+    let collecting = OwnTask::spawn(collect(received));
+    list_site(transport, parts).await?;
+    collecting.join().await
 }
 
-/// Gathers every part until the channel closes.
+/// Gathers every part until the channel closes. Each group's member ids
+/// are numbered and dropped as soon as the users are in, rather than all
+/// 400k of a large site held as strings until the end.
 pub async fn collect(mut parts: UnboundedReceiver<ListingPart>) -> SiteListing {
-    let mut accounts = Vec::new();
-    let mut groups = Vec::new();
-    let mut members = Vec::new();
+    let mut listing = SiteListing::default();
+    let mut users_in = false;
+    let mut early_members = Vec::new();
     let mut owned = Vec::new();
     while let Some(part) = parts.recv().await {
         match part {
-            ListingPart::Users(all) => accounts = all,
-            ListingPart::Groups(all) => groups = all,
-            ListingPart::Members { group_id, user_ids } => members.push((group_id, user_ids)),
+            ListingPart::Users(accounts) => {
+                let snapshot = &mut listing.snapshot;
+                snapshot.accounts = Accounts::from_vec(accounts);
+                snapshot.memberships = Memberships::with_users(snapshot.accounts.keys());
+                users_in = true;
+                for (group_id, user_ids) in std::mem::take(&mut early_members) {
+                    listing.add_members(group_id, user_ids);
+                }
+            }
+            ListingPart::Groups(groups) => {
+                listing.snapshot.groups = groups.into_iter().map(|g| (g.id.clone(), g)).collect();
+            }
+            ListingPart::Members { group_id, user_ids } if users_in => {
+                listing.add_members(group_id, user_ids)
+            }
+            ListingPart::Members { group_id, user_ids } => early_members.push((group_id, user_ids)),
             ListingPart::Owned(items) => owned.extend(items),
         }
     }
-    into_listing(accounts, groups, members, owned)
-}
-
-/// Builds the listing from complete listings, each group's members in
-/// bulk. Members that are not among the users are counted as dangling and
-/// left out.
-fn into_listing(
-    accounts: Vec<Account>,
-    groups: Vec<Group>,
-    members: Vec<(String, Vec<String>)>,
-    owned: Vec<OwnedItem>,
-) -> SiteListing {
-    let mut listing = SiteListing::default();
-    listing.snapshot.accounts = accounts.into_iter().map(|a| (a.id.clone(), a)).collect();
-    listing.snapshot.groups = groups.into_iter().map(|g| (g.id.clone(), g)).collect();
-    for (group_id, mut user_ids) in members {
-        let listed = user_ids.len();
-        user_ids.retain(|id| listing.snapshot.accounts.contains_key(id));
-        listing.dangling += (listed - user_ids.len()) as u64;
-        listing.snapshot.memberships.set_group(group_id, user_ids);
-    }
-    let known = owned.len();
+    let offered = owned.len();
     listing.owned = owned
         .into_iter()
         .filter(|item| listing.snapshot.accounts.contains_key(&item.owner_id))
         .collect();
-    listing.dangling += (known - listing.owned.len()) as u64;
+    listing.dangling += (offered - listing.owned.len()) as u64;
     listing.snapshot.owned = OwnedItem::count_by_owner(&listing.owned);
     listing
+}
+
+impl SiteListing {
+    /// Sets one group's members; members that are not among the users are
+    /// counted as dangling and left out.
+    fn add_members(&mut self, group_id: String, user_ids: Vec<String>) {
+        self.dangling += self
+            .snapshot
+            .memberships
+            .set_known_members(group_id, user_ids) as u64;
+    }
 }

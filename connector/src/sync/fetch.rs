@@ -94,7 +94,7 @@ pub async fn list_site(transport: &Transport, parts: UnboundedSender<ListingPart
                     transport,
                     &format!("{kind}s"),
                     |p| content::list_content(site, kind, p),
-                    |body| content::decode_content(kind, body),
+                    move |body| content::decode_content(kind, body),
                     |item| item.id.as_str(),
                 )
                 .await?;

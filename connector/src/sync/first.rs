@@ -9,9 +9,11 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sqlx::{Connection, SqliteConnection};
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection, Sqlite, SqliteConnection};
 use tabgov_mapping::Account;
 use tabgov_state::{
     bulk_cache, clear_unpublished, finish_run, restore_cache, write_groups, write_joined_accounts,
@@ -21,6 +23,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 use super::fetch::{list_site, ListingPart};
 use super::sign_out_if;
+use super::task::OwnTask;
 use crate::transport::Transport;
 use crate::Result;
 
@@ -48,27 +51,27 @@ struct FirstSyncWrite {
 /// written so far are removed again.
 pub async fn first_sync(
     transport: &Transport,
-    conn: &mut SqliteConnection,
+    mut conn: PoolConnection<Sqlite>,
     site: SiteKey,
     run_id: i64,
     sign_out: bool,
 ) -> Result<(ApplySummary, u64)> {
-    clear(conn, site).await?;
+    clear(&mut conn, site).await?;
 
     let (parts, received) = unbounded_channel();
-    let failed = AtomicBool::new(false);
-    let listed = async {
-        let listed = list_site(transport, parts).await;
-        if listed.is_err() {
-            failed.store(true, Ordering::Relaxed);
-        }
-        sign_out_if(transport, sign_out).await;
-        listed
-    };
-    let (listed, written) = tokio::join!(
-        listed,
-        write_as_listed(conn, site, run_id, received, &failed)
-    );
+    let failed = Arc::new(AtomicBool::new(false));
+    let stop = Arc::clone(&failed);
+    let writing = OwnTask::spawn(async move {
+        let written = write_as_listed(&mut conn, site, run_id, received, &stop).await;
+        (conn, written)
+    });
+    let listed = list_site(transport, parts).await;
+    if listed.is_err() {
+        failed.store(true, Ordering::Relaxed);
+    }
+    sign_out_if(transport, sign_out).await;
+    let (mut conn, written) = writing.join().await?;
+    let conn = &mut *conn;
     let published = async {
         listed?;
         let done = written?;

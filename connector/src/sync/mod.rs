@@ -8,6 +8,7 @@ mod collect;
 mod fetch;
 mod first;
 mod resync;
+mod task;
 
 use std::time::Instant;
 
@@ -113,7 +114,7 @@ pub async fn sync_site(
     }
     let run_id = begin_run(store.pool(), site).await?;
     // One connection for the rest of the sync (an in-memory store has only
-    // one), given back before the run is recorded as failed.
+    // one), given back before a failed run is recorded.
     let mut conn = store
         .pool()
         .acquire()
@@ -122,11 +123,10 @@ pub async fn sync_site(
     let published = is_published(&mut conn, site).await?;
     let sign_out = opts.sign_out_when_listed;
     let synced = if published {
-        resync::resync(transport, &mut conn, site, run_id, opts, sign_out).await
+        resync::resync(transport, conn, site, run_id, opts, sign_out).await
     } else {
-        first::first_sync(transport, &mut conn, site, run_id, sign_out).await
+        first::first_sync(transport, conn, site, run_id, sign_out).await
     };
-    drop(conn);
     let (summary, dangling) = match synced {
         Ok(done) => done,
         Err(e) => {

@@ -2,12 +2,14 @@
 //! snapshot and only the difference is written, in one transaction.
 
 use chrono::Utc;
-use sqlx::{Connection, SqliteConnection};
-use tabgov_mapping::{check_mass_removal, diff, AccountStatus, SiteSnapshot};
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection, Sqlite, SqliteConnection};
+use tabgov_mapping::{check_snapshot_removal, diff, SiteSnapshot};
 use tabgov_state::{
     apply_sync, finish_run, load_snapshot, ApplySummary, RunOutcome, SiteKey, StoreVersion,
 };
 
+use super::task::OwnTask;
 use super::{collect::fetch_site, sign_out_if, SyncOptions};
 use crate::transport::Transport;
 use crate::{Error, Result};
@@ -21,14 +23,18 @@ use crate::{Error, Result};
 /// write transaction.
 pub async fn resync(
     transport: &Transport,
-    conn: &mut SqliteConnection,
+    mut conn: PoolConnection<Sqlite>,
     site: SiteKey,
     run_id: i64,
     opts: &SyncOptions,
     sign_out: bool,
 ) -> Result<(ApplySummary, u64)> {
-    let (listing, read) = tokio::join!(fetch_site(transport), read_previous(conn, site));
-    let listing = listing?;
+    let reading = OwnTask::spawn(async move {
+        let read = read_previous(&mut conn, site).await;
+        (conn, read)
+    });
+    let listing = fetch_site(transport).await?;
+    let (mut conn, read) = reading.join().await?;
     let (mut previous, version) = read?;
     let (written, ()) = tokio::join!(
         async {
@@ -86,17 +92,7 @@ fn refuse_mass_removal(
     next: &SiteSnapshot,
     opts: &SyncOptions,
 ) -> Result<()> {
-    let active_before: Vec<&str> = previous
-        .accounts
-        .values()
-        .filter(|a| a.status() == AccountStatus::Active)
-        .map(|a| a.id.as_str())
-        .collect();
-    let vanished = active_before
-        .iter()
-        .filter(|id| !next.accounts.contains_key(**id))
-        .count();
-    match check_mass_removal(active_before.len(), vanished, opts.max_removal_percent) {
+    match check_snapshot_removal(previous, next, opts.max_removal_percent) {
         Ok(()) => Ok(()),
         Err(mass) if opts.allow_mass_removal => {
             tracing::warn!("{mass}; proceeding because --allow-mass-removal was given");
