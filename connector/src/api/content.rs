@@ -6,7 +6,11 @@ use tabgov_state::OwnedItem;
 
 use super::page::{Page, PageRequest};
 use super::request::ApiRequest;
-use super::xml::{decode_list, escape_attr, Element};
+use super::scan::Attrs;
+use super::stream::{self, ItemReader};
+#[cfg(test)]
+use super::xml::{decode_list, Element};
+use super::xml::{escape_attr, AttrSource};
 use crate::Result;
 
 /// One item of a content listing and its owner.
@@ -60,17 +64,69 @@ pub fn change_owner(site_id: &str, kind: ContentKind, item_id: &str, owner_id: &
     ))
 }
 
-fn item(kind: ContentKind, el: &Element, path: &str) -> Result<ContentItem> {
-    let owner_id = match el.child("owner") {
-        Some(owner) => Some(owner.required(&format!("{path}/owner"), "id")?.to_owned()),
-        None => None,
-    };
+/// Decodes an item from the attributes of its element (`path` names it in
+/// errors); the owner, from a child, is left out.
+fn item_attrs(kind: ContentKind, el: &impl AttrSource, path: &str) -> Result<ContentItem> {
     Ok(ContentItem {
         kind,
         id: el.required(path, "id")?.to_owned(),
         name: el.opt_attr("name"),
-        owner_id,
+        owner_id: None,
     })
+}
+
+/// The owner's id from the item's first `<owner>`, which must have one.
+fn owner_id(owner: &impl AttrSource, path: &str) -> Result<String> {
+    owner
+        .required(&format!("{path}/owner"), "id")
+        .map(str::to_owned)
+}
+
+/// Puts an item together; a bad owner is reported before the item's own
+/// errors.
+fn with_owner(item: Result<ContentItem>, owner: Option<Result<String>>) -> Result<ContentItem> {
+    let owner_id = owner.transpose()?;
+    let mut item = item?;
+    item.owner_id = owner_id;
+    Ok(item)
+}
+
+/// Decodes one item element; `path` names it in errors.
+#[cfg(test)]
+fn item(kind: ContentKind, el: &Element, path: &str) -> Result<ContentItem> {
+    let owner = el.child("owner").map(|owner| owner_id(owner, path));
+    with_owner(item_attrs(kind, el, path), owner)
+}
+
+/// Reads the items of a content listing from events, as `item` reads an
+/// element: the item from its own attributes, then its first `<owner>`.
+struct Items(ContentKind);
+
+impl ItemReader for Items {
+    type Item = ContentItem;
+    type Open = (Result<ContentItem>, Option<Result<String>>);
+
+    fn open(&self, attrs: &Attrs<'_>, path: &str) -> Result<Self::Open> {
+        let item = item_attrs(self.0, &attrs.values(["id", "name"])?, path);
+        Ok((item, None))
+    }
+
+    fn child(
+        &self,
+        item: &mut Self::Open,
+        name: &str,
+        attrs: &Attrs<'_>,
+        path: &str,
+    ) -> Result<()> {
+        if name == "owner" && item.1.is_none() {
+            item.1 = Some(owner_id(&attrs.values(["id"])?, path));
+        }
+        Ok(())
+    }
+
+    fn close(&self, item: Self::Open) -> Result<ContentItem> {
+        with_owner(item.0, item.1)
+    }
 }
 
 /// Decodes a page of content of `kind` (also the answers of
@@ -78,6 +134,12 @@ fn item(kind: ContentKind, el: &Element, path: &str) -> Result<ContentItem> {
 /// children of the list element count: a `<view>` holds a `<workbook id>`
 /// and a workbook may hold `<views>`, and neither is an item.
 pub fn decode_content(kind: ContentKind, body: &[u8]) -> Result<Page<ContentItem>> {
+    stream::decode_list(body, plural(kind), kind.as_str(), &Items(kind))
+}
+
+/// [`decode_content`] through the tree, the reference it is tested against.
+#[cfg(test)]
+pub(super) fn decode_content_tree(kind: ContentKind, body: &[u8]) -> Result<Page<ContentItem>> {
     decode_list(body, plural(kind), kind.as_str(), |el, path| {
         item(kind, el, path)
     })

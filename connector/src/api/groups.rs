@@ -4,7 +4,11 @@ use tabgov_mapping::{GrantLicenseMode, Group, SiteRole};
 
 use super::page::{Page, PageRequest};
 use super::request::ApiRequest;
-use super::xml::{decode_list, decode_single, escape_attr, Element};
+use super::scan::Attrs;
+use super::stream::{self, ItemReader};
+#[cfg(test)]
+use super::xml::decode_list;
+use super::xml::{decode_single, escape_attr, AttrSource, Element};
 use crate::Result;
 
 /// `GET sites/{site}/groups`, one page, with `fields=_all_` (adds
@@ -42,28 +46,97 @@ pub fn remove_member(site_id: &str, group_id: &str, user_id: &str) -> ApiRequest
     ApiRequest::delete(format!("sites/{site_id}/groups/{group_id}/users/{user_id}"))
 }
 
-/// Decodes one `<group>`: the minimum site role comes from the
-/// `minimumSiteRole` attribute or else from `<import siteRole>`.
-fn group(el: &Element, path: &str) -> Result<Group> {
-    let import = el.child("import");
+/// The attributes of `<group>` that [`group_attrs`] reads.
+const GROUP_ATTRS: [&str; 3] = ["id", "name", "minimumSiteRole"];
+
+/// The attributes of `<import>` that [`apply_import`] reads.
+const IMPORT_ATTRS: [&str; 2] = ["siteRole", "grantLicenseMode"];
+
+/// Decodes a group from the attributes of its `<group>` element (`path`
+/// names it in errors); what its children say is left out.
+fn group_attrs(el: &impl AttrSource, path: &str) -> Result<Group> {
     let minimum_site_role = el
         .opt_attr("minimumSiteRole")
-        .or_else(|| import.and_then(|i| i.opt_attr("siteRole")))
         .map(|role| SiteRole::parse(&role));
     Ok(Group {
         id: el.required(path, "id")?.to_owned(),
         name: el.required(path, "name")?.to_owned(),
-        domain: el.child("domain").and_then(|d| d.opt_attr("name")),
+        domain: None,
         minimum_site_role,
-        grant_license_mode: import
-            .and_then(|i| i.opt_attr("grantLicenseMode"))
-            .map(|mode| GrantLicenseMode::parse(&mode)),
+        grant_license_mode: None,
     })
+}
+
+/// Adds what the group's first `<import>` says: the grant-licence mode, and
+/// the minimum site role when the group's own attribute gave none.
+fn apply_import(group: &mut Group, import: &impl AttrSource) {
+    if group.minimum_site_role.is_none() {
+        group.minimum_site_role = import.opt_attr("siteRole").map(|r| SiteRole::parse(&r));
+    }
+    group.grant_license_mode = import
+        .opt_attr("grantLicenseMode")
+        .map(|mode| GrantLicenseMode::parse(&mode));
+}
+
+/// Decodes one `<group>`: the minimum site role comes from the
+/// `minimumSiteRole` attribute or else from `<import siteRole>`.
+fn group(el: &Element, path: &str) -> Result<Group> {
+    let mut group = group_attrs(el, path)?;
+    if let Some(import) = el.child("import") {
+        apply_import(&mut group, import);
+    }
+    group.domain = el.child("domain").and_then(|d| d.opt_attr("name"));
+    Ok(group)
+}
+
+/// What is known of a `<group>` while it is open.
+#[derive(Debug)]
+struct OpenGroup {
+    group: Result<Group>,
+    import_seen: bool,
+    domain_seen: bool,
+}
+
+/// Reads `<group>` items from events, as [`group`] reads an element.
+struct Groups;
+
+impl ItemReader for Groups {
+    type Item = Group;
+    type Open = OpenGroup;
+
+    fn open(&self, attrs: &Attrs<'_>, path: &str) -> Result<OpenGroup> {
+        Ok(OpenGroup {
+            group: group_attrs(&attrs.values(GROUP_ATTRS)?, path),
+            import_seen: false,
+            domain_seen: false,
+        })
+    }
+
+    fn child(&self, item: &mut OpenGroup, name: &str, attrs: &Attrs<'_>, _: &str) -> Result<()> {
+        if name == "import" && !item.import_seen {
+            item.import_seen = true;
+            let import = attrs.values(IMPORT_ATTRS)?;
+            if let Ok(group) = &mut item.group {
+                apply_import(group, &import);
+            }
+        } else if name == "domain" && !item.domain_seen {
+            item.domain_seen = true;
+            let domain = attrs.values(["name"])?.opt_attr("name");
+            if let Ok(group) = &mut item.group {
+                group.domain = domain;
+            }
+        }
+        Ok(())
+    }
+
+    fn close(&self, item: OpenGroup) -> Result<Group> {
+        item.group
+    }
 }
 
 /// Decodes a page of groups (of a site, or of a user).
 pub fn decode_groups(body: &[u8]) -> Result<Page<Group>> {
-    decode_list(body, "groups", "group", group)
+    stream::decode_list(body, "groups", "group", &Groups)
 }
 
 /// Decodes a response holding one `<group>` (Update Group, Create Group).
@@ -71,11 +144,49 @@ pub fn decode_group(body: &[u8]) -> Result<Group> {
     decode_single(body, "group", group)
 }
 
-/// Decodes the user ids of a page of group members.
+/// A member's user id, from the attributes of its `<user>`.
+fn member_id(el: &impl AttrSource, path: &str) -> Result<String> {
+    el.required(path, "id").map(str::to_owned)
+}
+
+/// Reads the ids of `<user>` items from events, as [`member_id`] reads
+/// them from an element.
+struct MemberIds;
+
+impl ItemReader for MemberIds {
+    type Item = String;
+    type Open = Result<String>;
+
+    fn open(&self, attrs: &Attrs<'_>, path: &str) -> Result<Self::Open> {
+        Ok(member_id(&attrs.values(["id"])?, path))
+    }
+
+    fn child(&self, _: &mut Self::Open, _: &str, _: &Attrs<'_>, _: &str) -> Result<()> {
+        Ok(())
+    }
+
+    fn close(&self, item: Self::Open) -> Result<String> {
+        item
+    }
+}
+
+/// Decodes the user ids of a page of group members, without building a
+/// tree: a sync reads one such page per group and thousand members.
 pub fn decode_member_ids(body: &[u8]) -> Result<Page<String>> {
-    decode_list(body, "users", "user", |el, path| {
-        el.required(path, "id").map(str::to_owned)
-    })
+    stream::decode_list(body, "users", "user", &MemberIds)
+}
+
+/// [`decode_groups`] through the tree, the reference it is tested against.
+#[cfg(test)]
+pub(super) fn decode_groups_tree(body: &[u8]) -> Result<Page<Group>> {
+    decode_list(body, "groups", "group", group)
+}
+
+/// [`decode_member_ids`] through the tree, the reference it is tested
+/// against.
+#[cfg(test)]
+pub(super) fn decode_member_ids_tree(body: &[u8]) -> Result<Page<String>> {
+    decode_list(body, "users", "user", member_id)
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ pub mod error_body;
 pub mod groups;
 pub mod page;
 pub mod request;
+mod scan;
+mod stream;
 pub mod users;
 pub mod xml;
 

@@ -6,7 +6,11 @@ use tabgov_mapping::{Account, SiteRole};
 
 use super::page::{Page, PageRequest};
 use super::request::ApiRequest;
-use super::xml::{decode_list, decode_single, escape_attr, Element};
+use super::scan::Attrs;
+use super::stream::{self, ItemReader};
+#[cfg(test)]
+use super::xml::decode_list;
+use super::xml::{decode_single, escape_attr, AttrSource, Element};
 use crate::{Error, Result};
 
 fn paged(req: ApiRequest, page: PageRequest) -> ApiRequest {
@@ -84,7 +88,7 @@ pub fn owned_flows(site_id: &str, user_id: &str, page: PageRequest) -> ApiReques
 
 /// Reads `lastLogin`: absent (or empty) means never signed in; anything
 /// else must be an RFC 3339 time.
-fn last_login(el: &Element, path: &str) -> Result<Option<DateTime<Utc>>> {
+fn last_login(el: &impl AttrSource, path: &str) -> Result<Option<DateTime<Utc>>> {
     match el.attr("lastLogin").filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(raw) => DateTime::parse_from_rfc3339(raw.trim())
@@ -98,8 +102,20 @@ fn last_login(el: &Element, path: &str) -> Result<Option<DateTime<Utc>>> {
     }
 }
 
-/// Decodes one `<user>` element; `path` names it in errors.
-fn account(el: &Element, path: &str) -> Result<Account> {
+/// The attributes of `<user>` that [`account_attrs`] reads.
+const USER_ATTRS: [&str; 7] = [
+    "id",
+    "name",
+    "email",
+    "fullName",
+    "siteRole",
+    "lastLogin",
+    "authSetting",
+];
+
+/// Decodes a user from the attributes of its `<user>` element (`path`
+/// names it in errors); the domain, from a child, is left out.
+fn account_attrs(el: &impl AttrSource, path: &str) -> Result<Account> {
     Ok(Account {
         id: el.required(path, "id")?.to_owned(),
         name: el.required(path, "name")?.to_owned(),
@@ -108,12 +124,59 @@ fn account(el: &Element, path: &str) -> Result<Account> {
         site_role: SiteRole::parse(el.required(path, "siteRole")?),
         last_login: last_login(el, path)?,
         auth_setting: el.opt_attr("authSetting"),
-        domain: el.child("domain").and_then(|d| d.opt_attr("name")),
+        domain: None,
     })
 }
 
-/// Decodes a page of users (site users, or the users of a group).
+/// The user's domain, from its first `<domain name>` child.
+fn domain_name(domain: &impl AttrSource) -> Option<String> {
+    domain.opt_attr("name")
+}
+
+/// Decodes one `<user>` element; `path` names it in errors.
+fn account(el: &Element, path: &str) -> Result<Account> {
+    let mut account = account_attrs(el, path)?;
+    account.domain = el.child("domain").and_then(domain_name);
+    Ok(account)
+}
+
+/// Reads `<user>` items from events, as [`account`] reads an element.
+struct Accounts;
+
+impl ItemReader for Accounts {
+    type Item = Account;
+    /// The account (or its error) and whether its domain has been read.
+    type Open = (Result<Account>, bool);
+
+    fn open(&self, attrs: &Attrs<'_>, path: &str) -> Result<Self::Open> {
+        Ok((account_attrs(&attrs.values(USER_ATTRS)?, path), false))
+    }
+
+    fn child(&self, item: &mut Self::Open, name: &str, attrs: &Attrs<'_>, _: &str) -> Result<()> {
+        if name == "domain" && !item.1 {
+            item.1 = true;
+            let domain = domain_name(&attrs.values(["name"])?);
+            if let Ok(account) = &mut item.0 {
+                account.domain = domain;
+            }
+        }
+        Ok(())
+    }
+
+    fn close(&self, item: Self::Open) -> Result<Account> {
+        item.0
+    }
+}
+
+/// Decodes a page of users (site users, or the users of a group), without
+/// building a tree: a full page is a thousand users.
 pub fn decode_users(body: &[u8]) -> Result<Page<Account>> {
+    stream::decode_list(body, "users", "user", &Accounts)
+}
+
+/// [`decode_users`] through the tree, the reference it is tested against.
+#[cfg(test)]
+pub(super) fn decode_users_tree(body: &[u8]) -> Result<Page<Account>> {
     decode_list(body, "users", "user", account)
 }
 
