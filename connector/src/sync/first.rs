@@ -137,8 +137,12 @@ async fn write_as_listed(
             break;
         }
     }
-    restore_cache(conn, cache_before).await?;
-    result.map(|()| writer.done)
+    // A failed write's error comes first; the cache only matters if the
+    // connection goes on being used.
+    let restored = restore_cache(conn, cache_before).await;
+    result?;
+    restored?;
+    Ok(writer.done)
 }
 
 struct Writer {
@@ -159,11 +163,12 @@ impl Writer {
         for part in batch {
             match part {
                 ListingPart::Users(accounts) => {
-                    self.users = Some(accounts.iter().map(|a| a.id.clone()).collect());
+                    let users: HashSet<String> = accounts.iter().map(|a| a.id.clone()).collect();
                     self.write_accounts(conn, accounts, Utc::now()).await?;
                     for part in std::mem::take(&mut self.waiting) {
-                        self.sort(part, &mut memberships, &mut owned);
+                        self.done.dangling += admit(&users, part, &mut memberships, &mut owned);
                     }
+                    self.users = Some(users);
                 }
                 ListingPart::Groups(groups) => {
                     let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
@@ -173,43 +178,16 @@ impl Writer {
                     self.done.summary.groups = groups.len() as u64;
                     self.done.summary.groups_written = groups.len() as u64;
                 }
-                part if self.users.is_none() => self.waiting.push(part),
-                part => self.sort(part, &mut memberships, &mut owned),
+                part => match &self.users {
+                    Some(users) => {
+                        self.done.dangling += admit(users, part, &mut memberships, &mut owned)
+                    }
+                    None => self.waiting.push(part),
+                },
             }
         }
         self.write_memberships(conn, memberships).await?;
         self.write_owned(conn, owned).await
-    }
-
-    /// Moves a membership or content part into what this batch writes,
-    /// leaving out anything that names an unlisted user.
-    fn sort(
-        &mut self,
-        part: ListingPart,
-        memberships: &mut Vec<(String, String)>,
-        owned: &mut Vec<OwnedItem>,
-    ) {
-        let users = self.users.as_ref().expect("sorted only once users are in");
-        let before = memberships.len() + owned.len();
-        let mut offered = 0;
-        match part {
-            ListingPart::Members { group_id, user_ids } => {
-                offered = user_ids.len();
-                memberships.extend(
-                    user_ids
-                        .into_iter()
-                        .filter(|id| users.contains(id))
-                        .map(|id| (group_id.clone(), id)),
-                );
-            }
-            ListingPart::Owned(items) => {
-                offered = items.len();
-                owned.extend(items.into_iter().filter(|i| users.contains(&i.owner_id)));
-            }
-            ListingPart::Users(_) | ListingPart::Groups(_) => {}
-        }
-        let kept = memberships.len() + owned.len() - before;
-        self.done.dangling += (offered - kept) as u64;
     }
 
     async fn write_accounts(
@@ -270,4 +248,34 @@ impl Writer {
         self.done.summary.owned_written += owned.len() as u64;
         Ok(())
     }
+}
+
+/// Moves a membership or content part into what a batch writes, leaving out
+/// anything that names a user not in `users`; returns how many were left out.
+fn admit(
+    users: &HashSet<String>,
+    part: ListingPart,
+    memberships: &mut Vec<(String, String)>,
+    owned: &mut Vec<OwnedItem>,
+) -> u64 {
+    let before = memberships.len() + owned.len();
+    let offered = match part {
+        ListingPart::Members { group_id, user_ids } => {
+            let offered = user_ids.len();
+            memberships.extend(
+                user_ids
+                    .into_iter()
+                    .filter(|id| users.contains(id))
+                    .map(|id| (group_id.clone(), id)),
+            );
+            offered
+        }
+        ListingPart::Owned(items) => {
+            let offered = items.len();
+            owned.extend(items.into_iter().filter(|i| users.contains(&i.owner_id)));
+            offered
+        }
+        ListingPart::Users(_) | ListingPart::Groups(_) => 0,
+    };
+    (offered - (memberships.len() + owned.len() - before)) as u64
 }
