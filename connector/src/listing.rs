@@ -4,8 +4,10 @@
 //! Tableau announced is an error, never a silently short list.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use futures::{stream, StreamExt, TryStreamExt};
+use tokio::sync::Semaphore;
 
 use crate::api::{ApiRequest, Page, PageRequest};
 use crate::transport::Transport;
@@ -64,11 +66,23 @@ where
 {
     let body = transport.send(&build(page)).await?;
     let decode = decode.clone();
+    let _decoder = decoders()
+        .acquire()
+        .await
+        .map_err(|e| Error::Internal(format!("no page decoder: {e}")))?;
     let page = tokio::task::spawn_blocking(move || decode(&body))
         .await
         .map_err(|e| Error::Internal(format!("decoding a page stopped: {e}")))??;
     transport.count_page();
     Ok(page)
+}
+
+/// Pages decoded at once: one per core. More would only add blocking-pool
+/// threads (and their allocator arenas) with nothing to run on.
+fn decoders() -> &'static Semaphore {
+    static DECODERS: OnceLock<Semaphore> = OnceLock::new();
+    DECODERS
+        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
 }
 
 /// Checks the pages against what page 1 announced and merges them.

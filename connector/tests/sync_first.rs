@@ -109,3 +109,60 @@ async fn a_first_sync_that_fails_midway_leaves_only_its_failed_run() {
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].status, RunStatus::Failed, "{runs:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_sync_whose_store_writes_fail_stops_listing() {
+    let env = Env::start(site()).await;
+    // A clean listing of the site in the same small pages, for its size.
+    let full = {
+        let before = env.sim.request_count();
+        let conn = env.conn();
+        let args = env.sync_args(&conn, &["--page-size", "5"]);
+        let other = env.dir.path().join("other.db");
+        let db = format!("sqlite://{}", other.display());
+        let out = env
+            .command(&db, &args, &[("TABGOV_PAT_SECRET", PAT_SECRET)])
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        env.sim.request_count() - before
+    };
+
+    env.sim.set_faults(0.0, 0.0, 40);
+    let before = env.sim.request_count();
+    let conn = env.conn();
+    let args = env.sync_args(&conn, &["--page-size", "5", "--concurrency", "1"]);
+    let child = env
+        .command(&env.db(), &args, &[("TABGOV_PAT_SECRET", PAT_SECRET)])
+        .spawn()
+        .expect("tabgov starts");
+    let store = env.store().await;
+    while raw_rows(&store).await == 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Another writer holds the store longer than its busy timeout (5 s).
+    let mut blocker = store.pool().acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let out = child.wait_with_output().await.unwrap();
+    sqlx::query("ROLLBACK")
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    drop(blocker);
+
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("locked"), "the store's own error: {stderr}");
+    let made = env.sim.request_count() - before;
+    assert!(made < full, "{made} requests, a whole listing is {full}");
+    // Its cleanup met the same lock: what it wrote stays unreadable.
+    assert!(env.accounts().await.is_empty());
+}

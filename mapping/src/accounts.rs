@@ -18,16 +18,17 @@ pub struct Accounts {
 impl Accounts {
     /// Sorts `accounts` by id in place; of repeated ids the last one stays.
     pub fn from_vec(mut accounts: Vec<Account>) -> Accounts {
-        // Stable, so repeats keep their listing order and the last wins.
+        // Stable, so repeats keep their listing order; each later repeat
+        // takes the place of the one kept before it.
         accounts.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut sorted: Vec<Account> = Vec::with_capacity(accounts.len());
-        for account in accounts {
-            match sorted.last_mut() {
-                Some(last) if last.id == account.id => *last = account,
-                _ => sorted.push(account),
+        accounts.dedup_by(|later, kept| {
+            let repeat = later.id == kept.id;
+            if repeat {
+                std::mem::swap(later, kept);
             }
-        }
-        Accounts { sorted }
+            repeat
+        });
+        Accounts { sorted: accounts }
     }
 
     /// How many accounts there are.

@@ -46,4 +46,4 @@ pub use run::{begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRe
 pub use site::{find_site, forget_unused_site, list_sites, site, upsert_site, SiteKey, SiteRecord};
 pub use snapshot::load_snapshot;
 pub use store::{Store, DEFAULT_URL};
-pub use version::StoreVersion;
+pub use version::{begin_write, StoreVersion};

@@ -2,11 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use std::borrow::Cow;
-
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
 use tabgov_mapping::{ContentKind, OwnedContent};
 
+use crate::snapshot::Text;
 use crate::{Error, Result, SiteKey};
 
 /// One content item and its owner, as a complete content listing returns it.
@@ -48,16 +47,16 @@ pub(crate) async fn stored_items(
     .bind(site)
     .fetch_one(&mut *conn)
     .await?;
-    let rows: Vec<(Cow<str>, String, Option<String>, String)> =
+    let rows: Vec<(Text, String, Option<String>, String)> =
         serde_json::from_str(json.as_deref().unwrap_or("[]")).map_err(|e| Error::Corrupt {
             what: "owned_content",
             value: e.to_string(),
         })?;
     rows.into_iter()
         .map(|(kind, id, name, owner_id)| {
-            let kind = ContentKind::parse(&kind).ok_or_else(|| Error::Corrupt {
+            let kind = ContentKind::parse(kind.as_ref()).ok_or_else(|| Error::Corrupt {
                 what: "owned_content.kind",
-                value: kind.clone().into_owned(),
+                value: kind.as_ref().to_owned(),
             })?;
             Ok(OwnedItem {
                 id,

@@ -143,14 +143,24 @@ async fn load_memberships(
     .bind(site)
     .fetch(&mut *conn);
     while let Some((group_id, members)) = groups.try_next().await? {
-        let user_ids: Vec<Cow<str>> =
-            serde_json::from_str(&members).map_err(|e| Error::Corrupt {
-                what: "memberships",
-                value: e.to_string(),
-            })?;
+        let user_ids: Vec<Text> = serde_json::from_str(&members).map_err(|e| Error::Corrupt {
+            what: "memberships",
+            value: e.to_string(),
+        })?;
         snap.memberships.set_group(group_id, user_ids);
     }
     Ok(())
+}
+
+/// A string of a JSON array SQLite built, borrowed from the array unless it
+/// has escapes to undo (serde gives `Cow` fields owned strings otherwise).
+#[derive(Deserialize)]
+pub(crate) struct Text<'a>(#[serde(borrow)] pub Cow<'a, str>);
+
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Reads a JSON array that SQLite built; an empty aggregate is `[]` (or NULL).
@@ -164,5 +174,18 @@ fn from_json<T: serde::de::DeserializeOwned>(
             what: table,
             value: e.to_string(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_borrows_unless_there_is_an_escape() {
+        let json = r#"["4f1c", "a\"b"]"#;
+        let texts: Vec<Text> = serde_json::from_str(json).unwrap();
+        assert!(matches!(texts[0].0, Cow::Borrowed("4f1c")));
+        assert!(matches!(&texts[1].0, Cow::Owned(s) if s == "a\"b"));
     }
 }

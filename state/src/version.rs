@@ -1,6 +1,7 @@
-//! Telling whether anyone else wrote to the store since a given moment.
+//! Telling whether anyone else wrote to the store since a given moment, and
+//! transactions that cannot be overtaken by another writer.
 
-use sqlx::SqliteConnection;
+use sqlx::{Connection, Sqlite, SqliteConnection, Transaction};
 
 use crate::Result;
 
@@ -18,4 +19,13 @@ impl StoreVersion {
             .await?;
         Ok(StoreVersion(version))
     }
+}
+
+/// Starts a transaction that takes SQLite's write lock at once
+/// (`BEGIN IMMEDIATE`), waiting out other writers for the busy timeout.
+/// A deferred transaction that reads before it writes cannot wait: if
+/// another connection commits in between, its first write fails at once
+/// ("database is locked"). Use this for every read-then-write transaction.
+pub async fn begin_write(conn: &mut SqliteConnection) -> Result<Transaction<'_, Sqlite>> {
+    Ok(conn.begin_with("BEGIN IMMEDIATE").await?)
 }

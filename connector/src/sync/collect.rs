@@ -12,6 +12,7 @@ use crate::Result;
 /// A complete listing of a site.
 #[derive(Debug, Default)]
 pub struct SiteListing {
+    /// Accounts, groups, memberships and owned-content counts.
     pub snapshot: SiteSnapshot,
     /// Every content item with an owner on the site.
     pub owned: Vec<OwnedItem>,
@@ -31,7 +32,7 @@ pub async fn fetch_site(transport: &Transport) -> Result<SiteListing> {
 /// Gathers every part until the channel closes. Each group's member ids
 /// are numbered and dropped as soon as the users are in, rather than all
 /// 400k of a large site held as strings until the end.
-pub async fn collect(mut parts: UnboundedReceiver<ListingPart>) -> SiteListing {
+pub(super) async fn collect(mut parts: UnboundedReceiver<ListingPart>) -> SiteListing {
     let mut listing = SiteListing::default();
     let mut users_in = false;
     let mut early_members = Vec::new();

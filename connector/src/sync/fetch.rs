@@ -20,8 +20,10 @@ const GROUPS_IN_FLIGHT: usize = 32;
 
 /// One complete listing of a site.
 #[derive(Debug)]
-pub enum ListingPart {
+pub(super) enum ListingPart {
+    /// Every user, with all fields.
     Users(Vec<Account>),
+    /// Every group, "All Users" included.
     Groups(Vec<Group>),
     /// The explicit members of one group, as user ids.
     Members {
@@ -35,11 +37,17 @@ pub enum ListingPart {
 /// Lists everything a sync stores, sending each listing to `parts` when it
 /// is complete. An error means the listing as a whole failed: what was sent
 /// before it is not a complete site. `parts` closes when this returns.
-pub async fn list_site(transport: &Transport, parts: UnboundedSender<ListingPart>) -> Result<()> {
+pub(super) async fn list_site(
+    transport: &Transport,
+    parts: UnboundedSender<ListingPart>,
+) -> Result<()> {
     let site = transport.site_id();
-    // A closed receiver means the consumer stopped; its own error says why.
+    // A closed receiver means the consumer stopped (its own error says
+    // why): stop listing rather than fetch pages nobody takes.
     let send = |part| {
-        let _ = parts.send(part);
+        parts
+            .send(part)
+            .map_err(|_| crate::Error::Internal("the store stopped taking the listing".into()))
     };
     let users = async {
         let accounts = fetch_all(
@@ -50,8 +58,7 @@ pub async fn list_site(transport: &Transport, parts: UnboundedSender<ListingPart
             |a| a.id.as_str(),
         )
         .await?;
-        send(ListingPart::Users(accounts));
-        Ok(())
+        send(ListingPart::Users(accounts))
     };
     let groups_and_members = async {
         let groups = fetch_all(
@@ -62,7 +69,7 @@ pub async fn list_site(transport: &Transport, parts: UnboundedSender<ListingPart
             |g| g.id.as_str(),
         )
         .await?;
-        send(ListingPart::Groups(groups.clone()));
+        send(ListingPart::Groups(groups.clone()))?;
         stream::iter(groups.iter().filter(|g| !g.is_all_users()))
             .map(|g| {
                 let site = &site;
@@ -78,8 +85,7 @@ pub async fn list_site(transport: &Transport, parts: UnboundedSender<ListingPart
                     send(ListingPart::Members {
                         group_id: g.id.clone(),
                         user_ids,
-                    });
-                    Ok::<_, crate::Error>(())
+                    })
                 }
             })
             .buffer_unordered(GROUPS_IN_FLIGHT)
@@ -103,8 +109,7 @@ pub async fn list_site(transport: &Transport, parts: UnboundedSender<ListingPart
                         .into_iter()
                         .filter_map(|item| item.into_owned_item())
                         .collect(),
-                ));
-                Ok::<_, crate::Error>(())
+                ))
             }
         })
         .buffer_unordered(ContentKind::ALL.len())

@@ -2,8 +2,8 @@
 //!
 //! With nothing stored to compare against, every listed account has
 //! joined, so each listing can go to the store as soon as it is complete,
-//! in its own short transaction (see `tabgov_state::clear_unpublished` for
-//! why readers do not see it before the run succeeds). On a site of 20,000
+//! in its own short transaction; readers do not see any of it before the
+//! run succeeds (docs/store.md, "Published sites"). On a site of 20,000
 //! users this hides nearly all of the store's work behind Tableau's
 //! latency instead of adding it after the last page.
 
@@ -13,17 +13,18 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
-use sqlx::{Connection, Sqlite, SqliteConnection};
+use sqlx::{Sqlite, SqliteConnection};
 use tabgov_mapping::Account;
 use tabgov_state::{
-    bulk_cache, clear_unpublished, finish_run, restore_cache, write_groups, write_joined_accounts,
-    write_memberships, write_owned_items, ApplySummary, OwnedItem, RunOutcome, SiteKey,
+    begin_write, bulk_cache, clear_unpublished, finish_run, restore_cache, write_groups,
+    write_joined_accounts, write_memberships, write_owned_items, ApplySummary, OwnedItem,
+    RunOutcome, SiteKey,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 use super::fetch::{list_site, ListingPart};
-use super::sign_out_if;
 use super::task::OwnTask;
+use super::{sign_out_if, Synced};
 use crate::transport::Transport;
 use crate::Result;
 
@@ -46,16 +47,15 @@ struct FirstSyncWrite {
     dangling: u64,
 }
 
-/// Lists the site while writing it, then publishes it with the run record;
-/// returns what was written and the dangling count. On failure the rows
-/// written so far are removed again.
+/// Lists the site while writing it, then publishes it with the run record.
+/// On failure the rows written so far are removed again.
 pub async fn first_sync(
     transport: &Transport,
     mut conn: PoolConnection<Sqlite>,
     site: SiteKey,
     run_id: i64,
     sign_out: bool,
-) -> Result<(ApplySummary, u64)> {
+) -> Result<Synced> {
     clear(&mut conn, site).await?;
 
     let (parts, received) = unbounded_channel();
@@ -66,6 +66,7 @@ pub async fn first_sync(
         (conn, written)
     });
     let listed = list_site(transport, parts).await;
+    let stats = transport.stats();
     if listed.is_err() {
         failed.store(true, Ordering::Relaxed);
     }
@@ -73,19 +74,24 @@ pub async fn first_sync(
     let (mut conn, written) = writing.join().await?;
     let conn = &mut *conn;
     let published = async {
-        listed?;
+        // The writer's own error first: a listing stopped because the
+        // writer did would only say that.
         let done = written?;
-        let stats = transport.stats();
+        listed?;
         let outcome = RunOutcome {
             requests: stats.requests,
             retries: stats.retries,
             pages: stats.pages,
             ..RunOutcome::new(&done.summary, Utc::now())
         };
-        let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+        let mut tx = begin_write(conn).await?;
         finish_run(&mut tx, run_id, &outcome).await?;
         tx.commit().await.map_err(tabgov_state::Error::from)?;
-        Ok((done.summary, done.dangling))
+        Ok(Synced {
+            summary: done.summary,
+            dangling: done.dangling,
+            transport: stats,
+        })
     }
     .await;
     if published.is_err() {
@@ -99,7 +105,7 @@ pub async fn first_sync(
 
 /// Removes what an unfinished first sync of `site` wrote.
 async fn clear(conn: &mut SqliteConnection, site: SiteKey) -> Result<()> {
-    let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+    let mut tx = begin_write(conn).await?;
     clear_unpublished(&mut tx, site).await?;
     tx.commit().await.map_err(tabgov_state::Error::from)?;
     Ok(())
@@ -171,7 +177,7 @@ impl Writer {
                     self.users = Some(users);
                 }
                 ListingPart::Groups(groups) => {
-                    let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+                    let mut tx = begin_write(conn).await?;
                     let refs: Vec<_> = groups.iter().collect();
                     write_groups(&mut tx, self.site, self.run_id, &refs).await?;
                     tx.commit().await.map_err(tabgov_state::Error::from)?;
@@ -199,7 +205,7 @@ impl Writer {
         // In primary-key order; the change feed lists them by id too.
         accounts.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         for chunk in accounts.chunks(ROWS_PER_TRANSACTION / 2) {
-            let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+            let mut tx = begin_write(conn).await?;
             let refs: Vec<&Account> = chunk.iter().collect();
             write_joined_accounts(&mut tx, self.site, self.run_id, &refs, now).await?;
             tx.commit().await.map_err(tabgov_state::Error::from)?;
@@ -225,7 +231,7 @@ impl Writer {
                 .iter()
                 .map(|(g, u)| (g.as_str(), u.as_str()))
                 .collect();
-            let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+            let mut tx = begin_write(conn).await?;
             write_memberships(&mut tx, self.site, &pairs).await?;
             tx.commit().await.map_err(tabgov_state::Error::from)?;
         }
@@ -241,7 +247,7 @@ impl Writer {
     ) -> Result<()> {
         for chunk in owned.chunks(ROWS_PER_TRANSACTION) {
             let refs: Vec<&OwnedItem> = chunk.iter().collect();
-            let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+            let mut tx = begin_write(conn).await?;
             write_owned_items(&mut tx, self.site, &refs).await?;
             tx.commit().await.map_err(tabgov_state::Error::from)?;
         }

@@ -22,8 +22,7 @@ use tabgov_state::{
 use crate::transport::{Transport, TransportStats};
 use crate::{Error, Result};
 
-pub use collect::{collect, fetch_site, SiteListing};
-pub use fetch::{list_site, ListingPart};
+pub use collect::{fetch_site, SiteListing};
 
 /// How a sync may change the store.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -127,14 +126,17 @@ pub async fn sync_site(
     } else {
         first::first_sync(transport, conn, site, run_id, sign_out).await
     };
-    let (summary, dangling) = match synced {
+    let synced = match synced {
         Ok(done) => done,
         Err(e) => {
             let status = match e {
                 Error::Refused(_) => RunStatus::Refused,
                 _ => RunStatus::Failed,
             };
-            fail_run(store.pool(), run_id, status, &e.to_string()).await?;
+            if let Err(record) = fail_run(store.pool(), run_id, status, &e.to_string()).await {
+                // The sync's own error says more; the next sync marks the run.
+                tracing::warn!("could not record the run as {status:?}: {record}");
+            }
             return Err(e);
         }
     };
@@ -142,11 +144,19 @@ pub async fn sync_site(
         run_id,
         server,
         site: content_url,
-        summary,
-        transport: transport.stats(),
-        dangling,
+        summary: synced.summary,
+        transport: synced.transport,
+        dangling: synced.dangling,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// What either kind of sync did.
+struct Synced {
+    summary: ApplySummary,
+    dangling: u64,
+    /// The transport's counters when the listing ended, before any sign-out.
+    transport: TransportStats,
 }
 
 /// Ends the session once the listing is done, if asked to; a failure to

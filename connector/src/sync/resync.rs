@@ -6,11 +6,11 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Connection, Sqlite, SqliteConnection};
 use tabgov_mapping::{check_snapshot_removal, diff, SiteSnapshot};
 use tabgov_state::{
-    apply_sync, finish_run, load_snapshot, ApplySummary, RunOutcome, SiteKey, StoreVersion,
+    apply_sync, begin_write, finish_run, load_snapshot, RunOutcome, SiteKey, StoreVersion,
 };
 
 use super::task::OwnTask;
-use super::{collect::fetch_site, sign_out_if, SyncOptions};
+use super::{collect::fetch_site, sign_out_if, SyncOptions, Synced};
 use crate::transport::Transport;
 use crate::{Error, Result};
 
@@ -28,17 +28,18 @@ pub async fn resync(
     run_id: i64,
     opts: &SyncOptions,
     sign_out: bool,
-) -> Result<(ApplySummary, u64)> {
+) -> Result<Synced> {
     let reading = OwnTask::spawn(async move {
         let read = read_previous(&mut conn, site).await;
         (conn, read)
     });
     let listing = fetch_site(transport).await?;
+    let stats = transport.stats();
     let (mut conn, read) = reading.join().await?;
     let (mut previous, version) = read?;
     let (written, ()) = tokio::join!(
         async {
-            let mut tx = conn.begin().await.map_err(tabgov_state::Error::from)?;
+            let mut tx = begin_write(&mut conn).await?;
             if StoreVersion::read(&mut tx).await? != version {
                 previous = load_snapshot(&mut tx, site).await?;
             }
@@ -56,7 +57,6 @@ pub async fn resync(
                 now,
             )
             .await?;
-            let stats = transport.stats();
             let outcome = RunOutcome {
                 requests: stats.requests,
                 retries: stats.retries,
@@ -69,7 +69,11 @@ pub async fn resync(
         },
         sign_out_if(transport, sign_out),
     );
-    written.map(|summary| (summary, listing.dangling))
+    written.map(|summary| Synced {
+        summary,
+        dangling: listing.dangling,
+        transport: stats,
+    })
 }
 
 /// The stored snapshot, read in one read transaction, and the store's
