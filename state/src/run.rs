@@ -246,7 +246,8 @@ pub async fn fail_run(
         return Err(Error::InvalidRunEnd(status));
     }
     let now = Utc::now();
-    let mut tx = pool.begin().await?;
+    // Reads, then writes: take the write lock first (see `begin_write`).
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let (_, started_at) = running(&mut tx, run_id).await?;
     sqlx::query(
         "UPDATE sync_runs SET status = ?, error = ?, finished_at = ?, duration_ms = ? WHERE id = ?",
