@@ -51,6 +51,21 @@ impl Account {
     }
 }
 
+/// A bare account for tests: the id is also the name, nothing optional set.
+#[cfg(test)]
+pub(crate) fn bare_account(id: &str, role: SiteRole) -> Account {
+    Account {
+        id: id.into(),
+        name: id.into(),
+        email: None,
+        full_name: None,
+        site_role: role,
+        last_login: None,
+        auth_setting: None,
+        domain: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

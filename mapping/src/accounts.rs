@@ -105,18 +105,13 @@ impl Index<&str> for Accounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::account::bare_account;
     use crate::SiteRole;
 
     fn account(id: &str, name: &str) -> Account {
         Account {
-            id: id.into(),
             name: name.into(),
-            email: None,
-            full_name: None,
-            site_role: SiteRole::Viewer,
-            last_login: None,
-            auth_setting: None,
-            domain: None,
+            ..bare_account(id, SiteRole::Viewer)
         }
     }
 

@@ -106,17 +106,8 @@ mod tests {
 
     #[test]
     fn snapshot_removal_counts_only_active_accounts_that_vanish() {
-        use crate::{Account, SiteRole};
-        let account = |id: &str, role: SiteRole| Account {
-            id: id.into(),
-            name: id.into(),
-            email: None,
-            full_name: None,
-            site_role: role,
-            last_login: None,
-            auth_setting: None,
-            domain: None,
-        };
+        use crate::account::bare_account as account;
+        use crate::SiteRole;
         let mut previous = SiteSnapshot::default();
         for n in 0..8 {
             previous.insert_account(account(&format!("a{n}"), SiteRole::Viewer));

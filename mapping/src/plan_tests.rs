@@ -1,18 +1,7 @@
 use super::*;
 use crate::{ContentKind, GrantLicenseMode};
 
-fn account(id: &str, role: SiteRole) -> Account {
-    Account {
-        id: id.into(),
-        name: id.into(),
-        email: None,
-        full_name: None,
-        site_role: role,
-        last_login: None,
-        auth_setting: None,
-        domain: None,
-    }
-}
+use crate::account::bare_account as account;
 
 fn owning(n: u32) -> OwnedContent {
     let mut owned = OwnedContent::default();
