@@ -112,7 +112,16 @@ async fn a_first_sync_that_fails_midway_leaves_only_its_failed_run() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_first_sync_whose_store_writes_fail_stops_listing() {
-    let env = Env::start(site()).await;
+    // Few users (their listing is written early) and many groups (whose
+    // member listings go on long after).
+    let env = Env::start(
+        SimConfig::new()
+            .users(20)
+            .groups(120)
+            .memberships_per_user(6)
+            .seed(9),
+    )
+    .await;
     // A clean listing of the site in the same small pages, for its size.
     let full = {
         let before = env.sim.request_count();
@@ -133,19 +142,34 @@ async fn a_first_sync_whose_store_writes_fail_stops_listing() {
         env.sim.request_count() - before
     };
 
-    env.sim.set_faults(0.0, 0.0, 40);
+    env.sim.set_faults(0.0, 0.0, 60);
     let before = env.sim.request_count();
     let conn = env.conn();
     let args = env.sync_args(&conn, &["--page-size", "5", "--concurrency", "1"]);
-    let child = env
+    let store = env.store().await;
+    let mut child = env
         .command(&env.db(), &args, &[("TABGOV_PAT_SECRET", PAT_SECRET)])
         .spawn()
         .expect("tabgov starts");
-    let store = env.store().await;
-    while raw_rows(&store).await == 0 {
+    loop {
+        let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        if accounts > 0 {
+            break;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            let out = child.wait_with_output().await.unwrap();
+            panic!(
+                "the sync ended ({status}) before writing its accounts: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    // Another writer holds the store longer than its busy timeout (5 s).
+    // Another writer holds the store longer than its busy timeout (5 s),
+    // while member listings are still coming in to be written.
     let mut blocker = store.pool().acquire().await.unwrap();
     sqlx::query("BEGIN IMMEDIATE")
         .execute(&mut *blocker)

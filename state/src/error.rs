@@ -28,8 +28,8 @@ pub enum Error {
         holder: Option<String>,
     },
 
-    /// The lock file next to the database could not be opened or locked.
-    #[error("cannot use the sync lock file {path}: {source}")]
+    /// A lock file next to the database could not be opened or locked.
+    #[error("cannot use the lock file {path}: {source}")]
     Lock {
         path: PathBuf,
         source: std::io::Error,

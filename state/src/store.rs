@@ -1,13 +1,14 @@
 //! Opening the store: connection options, migrations, the pool.
 
-use std::path::PathBuf;
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-use crate::Result;
+use crate::{Error, Result};
 
 /// The store used when no `--db` is given: a file in the working directory.
 pub const DEFAULT_URL: &str = "sqlite://tabgov.db";
@@ -44,7 +45,7 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let (pool, location) = if in_memory {
+        let (pool, location, _opening) = if in_memory {
             let name = options.get_filename().display().to_string();
             // One connection that never expires: the database lives as long as it.
             let pool = SqlitePoolOptions::new()
@@ -54,9 +55,13 @@ impl Store {
                 .max_lifetime(None)
                 .connect_with(options)
                 .await?;
-            (pool, Location::Memory(name))
+            (pool, Location::Memory(name), None)
         } else {
             let path = options.get_filename().to_path_buf();
+            // Held until the migrations ran: two processes creating the same
+            // new store at once would otherwise race on switching it to WAL
+            // ("database is locked") and on the first migration.
+            let opening = lock_opening(&path).await?;
             let options = options
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -67,7 +72,7 @@ impl Store {
                 .max_connections(4)
                 .connect_with(options)
                 .await?;
-            (pool, Location::File(path))
+            (pool, Location::File(path), Some(opening))
         };
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Store { pool, location })
@@ -86,4 +91,29 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Waits for, and takes, the lock on `<db>.open.lock` next to the database
+/// file; released when the returned file is dropped (or the process exits).
+/// The wait happens on a thread of its own, never on the caller's executor,
+/// whose other tasks may be the ones that hold the lock.
+async fn lock_opening(db: &Path) -> Result<File> {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".open.lock");
+    let path = PathBuf::from(name);
+    let (sender, locked) = futures::channel::oneshot::channel();
+    let target = path.clone();
+    std::thread::spawn(move || {
+        let locked = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&target)
+            .and_then(|file| file.lock().map(|()| file));
+        let _ = sender.send(locked);
+    });
+    let locked = locked
+        .await
+        .unwrap_or_else(|_| Err(std::io::Error::other("the locking thread stopped")));
+    locked.map_err(|source| Error::Lock { path, source })
 }

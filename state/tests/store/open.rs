@@ -65,3 +65,19 @@ async fn upsert_site_keeps_the_key_and_learns_the_luid() {
         Err(tabgov_state::Error::AmbiguousSite { .. })
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stores_opened_at_once_on_a_new_file_all_open() {
+    for _ in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        let opens: Vec<_> = (0..4)
+            .map(|_| {
+                let url = url(&dir);
+                tokio::spawn(async move { Store::open(&url).await.map(drop) })
+            })
+            .collect();
+        for open in opens {
+            open.await.unwrap().expect("every open succeeds");
+        }
+    }
+}
