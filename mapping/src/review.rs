@@ -145,18 +145,13 @@ impl FromStr for Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::account::bare_account;
     use crate::{GrantLicenseMode, SiteRole};
 
     fn account(role: SiteRole) -> Account {
         Account {
-            id: "u".into(),
             name: "alice".into(),
-            email: None,
-            full_name: None,
-            site_role: role,
-            last_login: None,
-            auth_setting: None,
-            domain: None,
+            ..bare_account("u", role)
         }
     }
 
