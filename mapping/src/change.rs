@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{License, SiteRole};
+use crate::{Account, License, SiteRole};
 
 /// One change to one account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,6 +11,27 @@ pub struct Change {
     /// The account's sign-in name (the new one for a rename).
     pub user_name: String,
     pub kind: ChangeKind,
+}
+
+impl Change {
+    /// A change of `kind` to `account`, named as it is now.
+    pub fn of(account: &Account, kind: ChangeKind) -> Change {
+        Change {
+            user_id: account.id.clone(),
+            user_name: account.name.clone(),
+            kind,
+        }
+    }
+
+    /// `account` appeared on the site with its current role.
+    pub fn joined(account: &Account) -> Change {
+        Change::of(
+            account,
+            ChangeKind::Joined {
+                site_role: account.site_role.clone(),
+            },
+        )
+    }
 }
 
 /// What changed.

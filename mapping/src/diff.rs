@@ -16,14 +16,9 @@ pub fn diff(previous: &SiteSnapshot, next: &SiteSnapshot) -> Vec<Change> {
 
     for pair in pair_accounts(previous, next) {
         match pair {
-            (None, Some(account)) => changes.push(change(
-                account,
-                ChangeKind::Joined {
-                    site_role: account.site_role.clone(),
-                },
-            )),
+            (None, Some(account)) => changes.push(Change::joined(account)),
             (Some(before), Some(account)) => account_changes(before, account, &mut changes),
-            (Some(account), None) => changes.push(change(
+            (Some(account), None) => changes.push(Change::of(
                 account,
                 ChangeKind::Left {
                     site_role: account.site_role.clone(),
@@ -44,7 +39,7 @@ pub fn diff(previous: &SiteSnapshot, next: &SiteSnapshot) -> Vec<Change> {
     };
     for (group_id, user_id) in next.memberships.difference(&previous.memberships) {
         if let Some(account) = stayed(user_id) {
-            changes.push(change(
+            changes.push(Change::of(
                 account,
                 ChangeKind::GroupAdded {
                     group_id: group_id.to_owned(),
@@ -55,7 +50,7 @@ pub fn diff(previous: &SiteSnapshot, next: &SiteSnapshot) -> Vec<Change> {
     }
     for (group_id, user_id) in previous.memberships.difference(&next.memberships) {
         if let Some(account) = stayed(user_id) {
-            changes.push(change(
+            changes.push(Change::of(
                 account,
                 ChangeKind::GroupRemoved {
                     group_id: group_id.to_owned(),
@@ -75,20 +70,12 @@ pub fn diff(previous: &SiteSnapshot, next: &SiteSnapshot) -> Vec<Change> {
     changes
 }
 
-fn change(account: &Account, kind: ChangeKind) -> Change {
-    Change {
-        user_id: account.id.clone(),
-        user_name: account.name.clone(),
-        kind,
-    }
-}
-
 fn account_changes(before: &Account, after: &Account, out: &mut Vec<Change>) {
     if let Some(kind) = ChangeKind::for_role_move(&before.site_role, &after.site_role) {
-        out.push(change(after, kind));
+        out.push(Change::of(after, kind));
     }
     if before.name != after.name {
-        out.push(change(
+        out.push(Change::of(
             after,
             ChangeKind::NameChanged {
                 from: before.name.clone(),
@@ -97,7 +84,7 @@ fn account_changes(before: &Account, after: &Account, out: &mut Vec<Change>) {
         ));
     }
     if before.email != after.email {
-        out.push(change(
+        out.push(Change::of(
             after,
             ChangeKind::EmailChanged {
                 from: before.email.clone(),
@@ -106,7 +93,7 @@ fn account_changes(before: &Account, after: &Account, out: &mut Vec<Change>) {
         ));
     }
     if before.full_name != after.full_name {
-        out.push(change(
+        out.push(Change::of(
             after,
             ChangeKind::FullNameChanged {
                 from: before.full_name.clone(),

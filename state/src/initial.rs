@@ -13,7 +13,7 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
-use tabgov_mapping::{Account, Change, ChangeKind, Group};
+use tabgov_mapping::{Account, Change, Group};
 
 use crate::apply::{add_memberships, set_cache_size, upsert_accounts, upsert_groups};
 use crate::feed::insert_events;
@@ -65,16 +65,7 @@ pub async fn write_joined_accounts(
 ) -> Result<()> {
     let now = time::to_text(now);
     upsert_accounts(tx, site, run_id, &now, accounts).await?;
-    let joined: Vec<Change> = accounts
-        .iter()
-        .map(|a| Change {
-            user_id: a.id.clone(),
-            user_name: a.name.clone(),
-            kind: ChangeKind::Joined {
-                site_role: a.site_role.clone(),
-            },
-        })
-        .collect();
+    let joined: Vec<Change> = accounts.iter().map(|a| Change::joined(a)).collect();
     insert_events(tx, site, run_id, &joined, &now).await?;
     Ok(())
 }
