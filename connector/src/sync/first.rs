@@ -17,14 +17,13 @@ use sqlx::{Sqlite, SqliteConnection};
 use tabgov_mapping::Account;
 use tabgov_state::{
     begin_write, bulk_cache, clear_unpublished, finish_run, restore_cache, write_groups,
-    write_joined_accounts, write_memberships, write_owned_items, ApplySummary, OwnedItem,
-    RunOutcome, SiteKey,
+    write_joined_accounts, write_memberships, write_owned_items, ApplySummary, OwnedItem, SiteKey,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 use super::fetch::{list_site, ListingPart};
 use super::task::OwnTask;
-use super::{sign_out_if, Synced};
+use super::{run_outcome, sign_out_if, Synced};
 use crate::transport::Transport;
 use crate::Result;
 
@@ -78,12 +77,7 @@ pub async fn first_sync(
         // writer did would only say that.
         let done = written?;
         listed?;
-        let outcome = RunOutcome {
-            requests: stats.requests,
-            retries: stats.retries,
-            pages: stats.pages,
-            ..RunOutcome::new(&done.summary, Utc::now())
-        };
+        let outcome = run_outcome(&done.summary, &stats, Utc::now());
         let mut tx = begin_write(conn).await?;
         finish_run(&mut tx, run_id, &outcome).await?;
         tx.commit().await.map_err(tabgov_state::Error::from)?;

@@ -12,11 +12,13 @@ mod task;
 
 use std::time::Instant;
 
+use chrono::{DateTime, Utc};
+
 use serde::Serialize;
 use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
 use tabgov_state::{
-    begin_run, fail_run, is_published, upsert_site, ApplySummary, RunStatus, SiteKey, Store,
-    SyncLock,
+    begin_run, fail_run, is_published, upsert_site, ApplySummary, RunOutcome, RunStatus, SiteKey,
+    Store, SyncLock,
 };
 
 use crate::transport::{Transport, TransportStats};
@@ -157,6 +159,21 @@ struct Synced {
     dangling: u64,
     /// The transport's counters when the listing ended, before any sign-out.
     transport: TransportStats,
+}
+
+/// The run record of a sync that wrote `summary` after the listing `stats`
+/// counted.
+fn run_outcome(
+    summary: &ApplySummary,
+    stats: &TransportStats,
+    finished_at: DateTime<Utc>,
+) -> RunOutcome {
+    RunOutcome {
+        requests: stats.requests,
+        retries: stats.retries,
+        pages: stats.pages,
+        ..RunOutcome::new(summary, finished_at)
+    }
 }
 
 /// Ends the session once the listing is done, if asked to; a failure to

@@ -5,12 +5,10 @@ use chrono::Utc;
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, Sqlite, SqliteConnection};
 use tabgov_mapping::{check_snapshot_removal, diff, SiteSnapshot};
-use tabgov_state::{
-    apply_sync, begin_write, finish_run, load_snapshot, RunOutcome, SiteKey, StoreVersion,
-};
+use tabgov_state::{apply_sync, begin_write, finish_run, load_snapshot, SiteKey, StoreVersion};
 
 use super::task::OwnTask;
-use super::{collect::fetch_site, sign_out_if, SyncOptions, Synced};
+use super::{collect::fetch_site, run_outcome, sign_out_if, SyncOptions, Synced};
 use crate::transport::Transport;
 use crate::{Error, Result};
 
@@ -57,13 +55,7 @@ pub async fn resync(
                 now,
             )
             .await?;
-            let outcome = RunOutcome {
-                requests: stats.requests,
-                retries: stats.retries,
-                pages: stats.pages,
-                ..RunOutcome::new(&summary, now)
-            };
-            finish_run(&mut tx, run_id, &outcome).await?;
+            finish_run(&mut tx, run_id, &run_outcome(&summary, &stats, now)).await?;
             tx.commit().await.map_err(tabgov_state::Error::from)?;
             Ok(summary)
         },
