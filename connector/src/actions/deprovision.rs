@@ -11,7 +11,9 @@ use tabgov_state::{JournalAction, JournalState, SiteKey};
 use super::fault::crash_point;
 use super::inventory::{ContentIndex, Inventory};
 use super::journal::definite;
-use super::journal::{abandon, new_entry, record_noop, write_intent, Open, StoreChange};
+use super::journal::{
+    continue_or_abandon, new_entry, record_noop, write_intent, Open, StoreChange,
+};
 use super::render;
 use super::resolve::Resolved;
 use super::suspend::{open_intent, suspend};
@@ -117,14 +119,14 @@ async fn present(
                 return Ok(result.ended(Outcome::Planned, text));
             };
             let open = open_intent(ctx, &account.id, &JournalAction::Deprovision).await?;
-            let reuse = match open {
-                Some(o) if o.transfer_to == transfer_to => Some(o.id),
-                Some(o) => {
-                    abandon(ctx, &o, "it named another new owner for the content").await?;
-                    None
-                }
-                None => None,
-            };
+            let reuse = continue_or_abandon(
+                ctx,
+                open,
+                |o| o.transfer_to == transfer_to,
+                || "it named another new owner for the content".into(),
+            )
+            .await?
+            .map(|o| o.id);
             let id = match reuse {
                 Some(id) => id,
                 None => {

@@ -167,7 +167,26 @@ pub(crate) async fn record_noop(
 
 /// Closes an interrupted attempt that will not be continued as failed,
 /// saying why, so a new attempt can start with its own intent.
-pub(crate) async fn abandon(ctx: &ActionContext<'_>, open: &JournalEntry, why: &str) -> Result<()> {
+/// The open intent of an attempt that died before changing Tableau, to
+/// continue when `same_plan` says it planned what is about to be tried;
+/// otherwise it is closed as abandoned, saying `why`, and `None` is returned.
+pub(crate) async fn continue_or_abandon(
+    ctx: &ActionContext<'_>,
+    open: Option<JournalEntry>,
+    same_plan: impl FnOnce(&JournalEntry) -> bool,
+    why: impl FnOnce() -> String,
+) -> Result<Option<JournalEntry>> {
+    match open {
+        Some(o) if same_plan(&o) => Ok(Some(o)),
+        Some(o) => {
+            abandon(ctx, &o, &why()).await?;
+            Ok(None)
+        }
+        None => Ok(None),
+    }
+}
+
+async fn abandon(ctx: &ActionContext<'_>, open: &JournalEntry, why: &str) -> Result<()> {
     let outcome = format!("interrupted attempt not continued: {why}");
     Open::new(open.site_key, open.id, &open.target_user_id)
         .close(

@@ -6,7 +6,9 @@ use tabgov_mapping::{Account, SiteRole};
 use tabgov_state::{journal_last_suspend, JournalAction, JournalState, SiteKey};
 
 use super::fault::crash_point;
-use super::journal::{abandon, new_entry, record_noop, write_intent, Open, StoreChange};
+use super::journal::{
+    continue_or_abandon, new_entry, record_noop, write_intent, Open, StoreChange,
+};
 use super::render;
 use super::suspend::{groups_of, open_intent};
 use super::{ActionContext, ActionResult, Outcome, TargetRequest, Verb};
@@ -177,19 +179,14 @@ async fn run(
             let Some(site) = ctx.site.filter(|_| !ctx.opts.dry_run) else {
                 return Ok(result.ended(Outcome::Planned, text));
             };
-            let reuse = match open {
-                Some(o) if o.new_site_role.as_ref() == Some(&to) => Some(o.id),
-                Some(o) => {
-                    abandon(
-                        ctx,
-                        &o,
-                        "it planned another role than the journal's last suspend",
-                    )
-                    .await?;
-                    None
-                }
-                None => None,
-            };
+            let reuse = continue_or_abandon(
+                ctx,
+                open,
+                |o| o.new_site_role.as_ref() == Some(&to),
+                || "it planned another role than the journal's last suspend".into(),
+            )
+            .await?
+            .map(|o| o.id);
             let id = match reuse {
                 Some(id) => id,
                 None => {

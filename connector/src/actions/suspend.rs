@@ -7,7 +7,9 @@ use tabgov_mapping::{plan_suspend, Account, Group, OwnedContent, Plan, SiteRole,
 use tabgov_state::{journal_open_intent, JournalAction, JournalEntry, JournalState, SiteKey};
 
 use super::fault::crash_point;
-use super::journal::{abandon, new_entry, record_noop, write_intent, Open, StoreChange};
+use super::journal::{
+    continue_or_abandon, new_entry, record_noop, write_intent, Open, StoreChange,
+};
 use super::render;
 use super::{ActionContext, ActionResult, Outcome, TargetRequest, Verb};
 use crate::api::{groups, users};
@@ -158,18 +160,18 @@ async fn run(
             };
             // Continue an attempt that died before changing Tableau, when it
             // planned the same thing; otherwise close it and start afresh.
-            let reuse = match open {
-                Some(o) if o.previous_site_role.as_ref() == Some(&from) => Some(o),
-                Some(o) => {
-                    let why = format!(
+            let reuse = continue_or_abandon(
+                ctx,
+                open,
+                |o| o.previous_site_role.as_ref() == Some(&from),
+                || {
+                    format!(
                         "Tableau showed {} when the suspend was tried again",
                         account.site_role
-                    );
-                    abandon(ctx, &o, &why).await?;
-                    None
-                }
-                None => None,
-            };
+                    )
+                },
+            )
+            .await?;
             let (id, leave) = match reuse {
                 Some(o) => (o.id, o.groups_removed),
                 None => {
