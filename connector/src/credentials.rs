@@ -13,7 +13,9 @@ use crate::api::auth::SignInCredential;
 use crate::{Error, Result, Secret};
 
 /// Connected-app scopes, least privilege per command: a read-only sync never
-/// asks for update or delete.
+/// asks for update or delete. Tableau's `tableau:content:read` covers the
+/// listings of workbooks, data sources, projects and views but not flows,
+/// which need their own `tableau:flows:read`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scope {
     UsersRead,
@@ -22,7 +24,7 @@ pub enum Scope {
     GroupsRead,
     GroupsUpdate,
     ContentRead,
-    ContentUpdate,
+    FlowsRead,
 }
 
 impl Scope {
@@ -35,12 +37,17 @@ impl Scope {
             Scope::GroupsRead => "tableau:groups:read",
             Scope::GroupsUpdate => "tableau:groups:update",
             Scope::ContentRead => "tableau:content:read",
-            Scope::ContentUpdate => "tableau:content:update",
+            Scope::FlowsRead => "tableau:flows:read",
         }
     }
 
-    /// What a sync reads: users, groups and content ownership.
-    pub const SYNC: &'static [Scope] = &[Scope::UsersRead, Scope::GroupsRead, Scope::ContentRead];
+    /// What a sync reads: users, groups and content ownership (flows included).
+    pub const SYNC: &'static [Scope] = &[
+        Scope::UsersRead,
+        Scope::GroupsRead,
+        Scope::ContentRead,
+        Scope::FlowsRead,
+    ];
 }
 
 /// One way to sign in.
@@ -237,7 +244,8 @@ mod tests {
             serde_json::json!([
                 "tableau:users:read",
                 "tableau:groups:read",
-                "tableau:content:read"
+                "tableau:content:read",
+                "tableau:flows:read"
             ])
         );
         let exp = c["exp"].as_i64().unwrap();

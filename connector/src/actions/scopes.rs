@@ -22,8 +22,15 @@ pub const RESTORE: &[Scope] = &[
     Scope::GroupsUpdate,
 ];
 
-/// Deprovision: find the user, inventory their content, remove them.
-pub const DEPROVISION: &[Scope] = &[Scope::UsersRead, Scope::UsersDelete, Scope::ContentRead];
+/// Deprovision: find the user, inventory their content (flows need their
+/// own read scope), remove them. Removal with `mapAssetsTo` moves ownership
+/// inside Remove User, which needs no content update scope.
+pub const DEPROVISION: &[Scope] = &[
+    Scope::UsersRead,
+    Scope::UsersDelete,
+    Scope::ContentRead,
+    Scope::FlowsRead,
+];
 
 /// The scopes one target needs.
 pub fn for_request(request: &TargetRequest) -> Vec<Scope> {
@@ -99,7 +106,8 @@ mod tests {
             [
                 "tableau:users:read",
                 "tableau:users:delete",
-                "tableau:content:read"
+                "tableau:content:read",
+                "tableau:flows:read"
             ]
         );
         let instead = for_batch(&[req(Verb::Deprovision, false, OnContent::Suspend)]);
@@ -110,7 +118,8 @@ mod tests {
                 "tableau:users:update",
                 "tableau:users:delete",
                 "tableau:groups:read",
-                "tableau:content:read"
+                "tableau:content:read",
+                "tableau:flows:read"
             ]
         );
         let restore = for_batch(&[req(Verb::Restore, false, OnContent::Refuse)]);

@@ -20,7 +20,9 @@ pub enum SignInCredential<'a> {
         username: &'a str,
         password: &'a str,
     },
-    /// A connected-app JWT (direct trust, API 3.17+).
+    /// A connected-app JWT (direct trust, API 3.17+). Sent as `jwt` alone,
+    /// as Tableau documents it: `isUat` belongs to Tableau Cloud's unified
+    /// access tokens, which tabgov does not use.
     Jwt { token: &'a str },
 }
 
@@ -108,9 +110,7 @@ pub fn sign_in(credential: &SignInCredential<'_>, site_content_url: &str) -> Api
             escape_attr(username),
             escape_attr(password)
         ),
-        SignInCredential::Jwt { token } => {
-            format!("jwt=\"{}\" isUat=\"false\"", escape_attr(token))
-        }
+        SignInCredential::Jwt { token } => format!("jwt=\"{}\"", escape_attr(token)),
     };
     ApiRequest::post("auth/signin").body(format!(
         "<tsRequest><credentials {attrs}><site contentUrl=\"{}\"/></credentials></tsRequest>",
@@ -209,10 +209,7 @@ mod tests {
             vec![pair("name", "u"), pair("password", "p<w")]
         );
         let jwt = sign_in(&SignInCredential::Jwt { token: "a.b.c" }, "my&site");
-        assert_eq!(
-            credentials_of(&jwt),
-            vec![pair("jwt", "a.b.c"), pair("isUat", "false")]
-        );
+        assert_eq!(credentials_of(&jwt), vec![pair("jwt", "a.b.c")]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Nothing here sends; `transport` does.
 
 pub mod auth;
+pub mod connected_app_error;
 pub mod content;
 pub mod error_body;
 pub mod groups;

@@ -2,6 +2,7 @@
 //! code kept, and the exit code of the contract (1 runtime, 2 usage or
 //! config, 3 refused by a safety rule).
 
+use tabgov::api::connected_app_error::ConnectedAppRefusal;
 use tabgov::{Error, ErrorCode, TableauError};
 
 /// A command's failure: its exit code and the one sentence to print.
@@ -69,7 +70,7 @@ impl Failure {
 fn explain_tableau(t: &TableauError, server: &str, site: &str) -> String {
     let code = t.code.as_str();
     let fix = match code {
-        ErrorCode::SIGN_IN_FAILED => sign_in_fix(&t.detail),
+        ErrorCode::SIGN_IN_FAILED => sign_in_fix(t),
         ErrorCode::SESSION_INVALID => "the session or the connected app's scopes do not allow this call; check the connected app's scopes, or sign in again".to_owned(),
         ErrorCode::SITE_NOT_FOUND => format!(
             "{site} does not exist on {server}: check --site (the content URL in the site's address, \"\" for the default site)"
@@ -87,18 +88,22 @@ fn explain_tableau(t: &TableauError, server: &str, site: &str) -> String {
     }
 }
 
-/// A failed sign-in, with the connected-app sub-code read from the detail.
-fn sign_in_fix(detail: &str) -> String {
-    let sub = ["10084", "10085", "10096", "16"]
-        .into_iter()
-        .find(|c| detail.contains(&format!("code {c}")) || detail.contains(&format!("code: {c}")));
-    match sub {
-        Some("16") => "sign-in failed: the connected app's --jwt-username is not a user of the site".to_owned(),
-        Some("10084") => "sign-in failed: Tableau could not verify the JWT; check TABGOV_JWT_SECRET matches --jwt-secret-id and the server clock".to_owned(),
-        Some("10085") => "sign-in failed: no connected-app secret matches --jwt-client-id and --jwt-secret-id; check both on the connected app".to_owned(),
-        Some("10096") => "sign-in failed: the JWT expires too far ahead; check this machine's clock".to_owned(),
-        _ => "sign-in failed: the credential is wrong, expired or revoked, or the site does not exist; check the token name and TABGOV_PAT_SECRET (or the password) and --site, or create a new personal access token".to_owned(),
-    }
+/// A failed sign-in: the fix its connected-app sub-code names, when Tableau
+/// gave one, else what to check for each kind of credential.
+fn sign_in_fix(t: &TableauError) -> String {
+    let Some(refusal) = ConnectedAppRefusal::from_error(t) else {
+        return "sign-in failed: the credential is wrong, expired or revoked, or the site does not exist; check the token name and TABGOV_PAT_SECRET (or the password) and --site, or create a new personal access token (for a connected app: that it is enabled, --jwt-client-id, --jwt-secret-id, TABGOV_JWT_SECRET and --jwt-username)".to_owned();
+    };
+    let fix = match refusal {
+        ConnectedAppRefusal::UserNotFound => "the connected app's --jwt-username is not a user of the site; give the user's name exactly (it is case-sensitive; on Tableau Cloud it is the email)",
+        ConnectedAppRefusal::LoginFailed => "Tableau refused the JWT's claims; check this machine's clock (the JWT may be valid at most 10 minutes ahead) and --jwt-username",
+        ConnectedAppRefusal::BadJwtHeader => "the JWT header lacks the secret id (kid) or the client id (iss); give --jwt-secret-id and --jwt-client-id",
+        ConnectedAppRefusal::JwtParseError => "Tableau could not read the JWT (audience, subject or time); check that this machine's clock agrees with the server's",
+        ConnectedAppRefusal::AppNotFound => "no connected app has the client id given with --jwt-client-id; copy the client id from the connected app's page",
+        ConnectedAppRefusal::AppDisabled => "the connected app is disabled; enable it in Tableau's connected apps settings",
+        ConnectedAppRefusal::SecretNotFound => "no secret of the connected app matches --jwt-secret-id and TABGOV_JWT_SECRET; copy the secret id and value from the connected app (or generate a new secret)",
+    };
+    format!("sign-in failed: {fix}")
 }
 
 #[cfg(test)]
@@ -124,21 +129,69 @@ mod tests {
                 "401001",
             ),
             (
-                tableau(401, "401001", "connected app error code 10085: no"),
+                tableau(
+                    401,
+                    "401001",
+                    "connected app error code 5 (SYSTEM_USER_NOT_FOUND): x",
+                ),
                 1,
-                "--jwt-secret-id",
+                "--jwt-username is not a user",
                 "401001",
             ),
             (
-                tableau(401, "401001", "connected app error code 16: user"),
+                tableau(
+                    401,
+                    "401001",
+                    "connected app error code 16 (LOGIN_FAILED): exp",
+                ),
                 1,
-                "--jwt-username",
+                "10 minutes ahead",
                 "401001",
             ),
             (
-                tableau(401, "401001", "connected app error code 10096: exp"),
+                tableau(401, "401001", "connected app error code 10083 (BAD_JWT): x"),
                 1,
-                "clock",
+                "lacks the secret id (kid) or the client id (iss)",
+                "401001",
+            ),
+            (
+                tableau(401, "401001", "connected app error code 10084: aud"),
+                1,
+                "could not read the JWT",
+                "401001",
+            ),
+            (
+                tableau(401, "401001", "connected app error code 10089: x"),
+                1,
+                "no connected app has the client id",
+                "401001",
+            ),
+            (
+                tableau(401, "401001", "Error code: 126"),
+                1,
+                "no connected app has the client id",
+                "401001",
+            ),
+            (
+                tableau(
+                    401,
+                    "401001",
+                    "connected app error code 10090 (CONNECTED_APP_DISABLED)",
+                ),
+                1,
+                "the connected app is disabled",
+                "401001",
+            ),
+            (
+                tableau(401, "401001", "connected app error code 127: x"),
+                1,
+                "no secret of the connected app matches --jwt-secret-id and TABGOV_JWT_SECRET",
+                "401001",
+            ),
+            (
+                tableau(401, "401001", "Error signing in to Tableau Server"),
+                1,
+                "--jwt-client-id",
                 "401001",
             ),
             (

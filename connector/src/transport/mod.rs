@@ -117,15 +117,8 @@ impl Transport {
             Err(e) => return Err(e),
         };
         let version = match (&self.opts.api_version, &info) {
-            (Some(forced), _) => {
-                version::parse(forced).ok_or_else(|| {
-                    Error::Config(format!("--api-version '{forced}' is not of the form 3.21"))
-                })?;
-                forced.clone()
-            }
-            (None, Some(info)) => {
-                version::negotiate(&info.rest_api_version).map_err(Error::Config)?
-            }
+            (Some(forced), _) => version::forced(forced).map_err(Error::Config)?,
+            (None, Some(info)) => version::negotiate(info).map_err(Error::Config)?,
             (None, None) => {
                 return Err(Error::Config(
                     "the server's API version is unknown; set --api-version".into(),

@@ -24,6 +24,8 @@ pub struct ConnectedApp {
     pub secret_id: String,
     /// Secret value: the HS256 key.
     pub secret: String,
+    /// Whether the app is enabled; a disabled app's JWTs get sub-code 10090.
+    pub enabled: bool,
 }
 
 /// Everything the simulator needs to start. `Default` is one default site
@@ -209,7 +211,17 @@ impl SimConfig {
             client_id: client_id.into(),
             secret_id: secret_id.into(),
             secret: secret.into(),
+            enabled: true,
         });
+        self
+    }
+    /// Disables the connected app with `client_id` (added before).
+    pub fn disable_connected_app(mut self, client_id: &str) -> Self {
+        for app in &mut self.connected_apps {
+            if app.client_id == client_id {
+                app.enabled = false;
+            }
+        }
         self
     }
 }

@@ -25,6 +25,7 @@ pub mod jwt;
 pub mod model;
 pub mod node;
 pub mod paging;
+mod releases;
 pub mod reqbody;
 mod roster;
 mod routes;

@@ -3,23 +3,12 @@
 use crate::error::ApiError;
 use crate::jwt;
 use crate::node::Node;
+use crate::releases;
 use crate::reqbody;
 use crate::server::{Ctx, Reply};
 use crate::session::Session;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
-
-/// Tableau's product version for an API version (close enough for display).
-fn product_version(v: &str) -> (&'static str, &'static str) {
-    match v {
-        "3.21" => ("2023.3.0", "20233.23.1017.0948"),
-        "3.22" => ("2024.1.0", "20241.24.0222.1120"),
-        "3.23" => ("2024.2.0", "20242.24.0613.0835"),
-        "3.24" => ("2024.3.0", "20243.24.0910.0334"),
-        "3.25" => ("2025.1.0", "20251.25.0212.1024"),
-        _ => ("2023.1.0", "20231.23.0310.1045"),
-    }
-}
 
 /// `GET serverinfo` (no authentication, 2.4 and later).
 pub fn server_info(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
@@ -30,12 +19,15 @@ pub fn server_info(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         )));
     }
     let api = &ctx.inner.cfg.api_version;
-    let (product, build) = product_version(api);
-    let mut pv = Node::text("productVersion", product);
-    pv.attrs.push(("build", build.to_string()));
-    Ok(Reply::ok(vec![Node::new("serverInfo")
-        .child(pv)
-        .child(Node::text("restApiVersion", api))]))
+    let mut info = Node::new("serverInfo");
+    if let Some((product, build)) = releases::product_version(api) {
+        let mut pv = Node::text("productVersion", &product);
+        pv.attrs.push(("build", build));
+        info = info.child(pv);
+    }
+    Ok(Reply::ok(vec![
+        info.child(Node::text("restApiVersion", api))
+    ]))
 }
 
 fn credentials(token: &str, site_id: &str, content_url: &str, user_id: &str) -> Reply {
@@ -98,12 +90,7 @@ pub fn sign_in(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
             return Err(failed("JWT sign-in needs API 3.17 or later"));
         }
         let now = chrono::Utc::now().timestamp();
-        let v = jwt::verify(token, &cfg.connected_apps, now).map_err(|r| {
-            failed(&format!(
-                "connected app error code {}: {}",
-                r.code, r.reason
-            ))
-        })?;
+        let v = jwt::verify(token, &cfg.connected_apps, now).map_err(|r| failed(&r.detail()))?;
         (v.sub, None, Some(v.scopes))
     } else if let Some(name) = cred.attr("name") {
         let pw = cred.attr("password").unwrap_or("");
@@ -121,9 +108,11 @@ pub fn sign_in(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         let u = match s.user_by_name(&user_name) {
             Some(u) => u,
             None if scopes.is_some() => {
-                return Err(failed(&format!(
-                    "connected app error code 16: user '{user_name}' was not found on the site"
-                )))
+                let refused = jwt::Refused {
+                    code: jwt::SubCode::UserNotFound,
+                    reason: format!("user '{user_name}' was not found on the site"),
+                };
+                return Err(failed(&refused.detail()));
             }
             None => {
                 return Err(failed(&format!(

@@ -5,6 +5,7 @@
 use super::{authorize, render};
 use crate::error::ApiError;
 use crate::filter::{self, FieldSpec, Ty, Val, CMP_OPS, EQ_IN, NAME_OPS};
+use crate::jwt::read_scope;
 use crate::paging;
 use crate::reqbody;
 use crate::server::{Ctx, Reply};
@@ -149,7 +150,7 @@ fn page_content<'a>(
 
 /// `GET sites/{s}/{workbooks|datasources|flows|projects|views}`.
 pub fn list(ctx: &Ctx<'_>, site: &str, kind: Kind) -> Result<Reply, ApiError> {
-    let (_, idx) = authorize(ctx, site, "tableau:content:read")?;
+    let (_, idx) = authorize(ctx, site, read_scope(kind))?;
     let sites = ctx.inner.sites.read().expect("sites lock");
     let s = &sites[idx];
     page_content(ctx, s, kind, s.content(kind).iter(), false)
@@ -157,7 +158,7 @@ pub fn list(ctx: &Ctx<'_>, site: &str, kind: Kind) -> Result<Reply, ApiError> {
 
 /// `GET sites/{s}/{kind}/{id}`.
 pub fn get(ctx: &Ctx<'_>, site: &str, kind: Kind, id: &str) -> Result<Reply, ApiError> {
-    let (_, idx) = authorize(ctx, site, "tableau:content:read")?;
+    let (_, idx) = authorize(ctx, site, read_scope(kind))?;
     let sites = ctx.inner.sites.read().expect("sites lock");
     let s = &sites[idx];
     let c = s
@@ -171,7 +172,7 @@ pub fn get(ctx: &Ctx<'_>, site: &str, kind: Kind, id: &str) -> Result<Reply, Api
 /// `GET sites/{s}/users/{u}/workbooks?ownedBy=true` and
 /// `…/flows?isOwner=true`; without the flag every item is listed.
 pub fn of_user(ctx: &Ctx<'_>, site: &str, user: &str, kind: Kind) -> Result<Reply, ApiError> {
-    let (_, idx) = authorize(ctx, site, "tableau:content:read")?;
+    let (_, idx) = authorize(ctx, site, read_scope(kind))?;
     let sites = ctx.inner.sites.read().expect("sites lock");
     let s = &sites[idx];
     if !s.users.contains_key(user) {
