@@ -110,7 +110,7 @@ async fn without_db_the_demo_writes_tabgov_demo_db_and_never_replaces_a_real_sto
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("https://tableau.example.com") && stderr.contains("another --db"),
+        stderr.contains("was not created by tabgov demo") && stderr.contains("another --db"),
         "{stderr}"
     );
     let store = tabgov_state::Store::open(&format!("sqlite://{}", real.display()))

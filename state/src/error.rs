@@ -28,6 +28,37 @@ pub enum Error {
         holder: Option<String>,
     },
 
+    /// The store holds a migration this build does not know: a newer
+    /// tabgov wrote it. Nothing was changed.
+    #[error(
+        "the store {location} was written by a newer tabgov (store version {version}; this tabgov knows up to {known}): upgrade tabgov to use it; the store was left unchanged"
+    )]
+    NewerStore {
+        location: String,
+        version: i64,
+        known: i64,
+    },
+
+    /// The store file or its directory cannot be written, and the command
+    /// writes (or the store needs its migrations applied first).
+    #[error(
+        "the store {} cannot be written (the file or its directory is read-only){}",
+        path.display(),
+        if *needs_upgrade {
+            ", and it needs upgrading to this tabgov's format first: make it writable once and run this again"
+        } else {
+            ", and this command writes to it: run it where the store is writable (commands that only read, such as tabgov accounts, work as they are)"
+        }
+    )]
+    ReadOnly { path: PathBuf, needs_upgrade: bool },
+
+    /// The database file could not be created (a missing directory, say).
+    #[error("cannot create the store file {path}: {source}")]
+    CreateFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
     /// A lock file next to the database could not be opened or locked.
     #[error("cannot use the lock file {path}: {source}")]
     Lock {

@@ -16,7 +16,9 @@ mod journal;
 mod lock;
 mod mutate;
 mod owned;
+mod private_file;
 mod run;
+mod schema;
 mod site;
 mod snapshot;
 mod store;
@@ -42,7 +44,9 @@ pub use mutate::{
     update_account_role,
 };
 pub use owned::OwnedItem;
-pub use run::{begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRecord, RunStatus};
+pub use run::{
+    begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRecord, RunStatus, RunTraffic,
+};
 pub use site::{find_site, forget_unused_site, list_sites, site, upsert_site, SiteKey, SiteRecord};
 pub use snapshot::load_snapshot;
 pub use store::{Store, DEFAULT_URL};

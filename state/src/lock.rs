@@ -1,7 +1,7 @@
 //! One sync per site at a time, even across processes.
 
 use std::collections::BTreeSet;
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -82,7 +82,7 @@ fn lock_file(db: &std::path::Path, site: SiteKey) -> Result<File> {
         path: path.clone(),
         source,
     };
-    let mut file = OpenOptions::new()
+    let mut file = crate::private_file::private_options()
         .read(true)
         .write(true)
         .create(true)

@@ -95,6 +95,14 @@ impl RunOutcome {
     }
 }
 
+/// What a run sent to Tableau before it ended, from the client's counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunTraffic {
+    pub pages: u64,
+    pub requests: u64,
+    pub retries: u64,
+}
+
 /// A sync run as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunRecord {
@@ -233,14 +241,17 @@ pub async fn finish_run(
     Ok(())
 }
 
-/// Ends a run as `failed` or `refused` with its reason, in its own
-/// transaction. Nothing else changes: the previous snapshot stays current.
-/// Drop (roll back) the sync transaction first: it holds the write lock.
+/// Ends a run as `failed` or `refused` with its reason and the traffic it
+/// caused (a run that failed after thousands of requests says so), in its
+/// own transaction. Nothing else changes: the previous snapshot stays
+/// current. Drop (roll back) the sync transaction first: it holds the
+/// write lock.
 pub async fn fail_run(
     pool: &SqlitePool,
     run_id: i64,
     status: RunStatus,
     error: &str,
+    traffic: RunTraffic,
 ) -> Result<()> {
     if !matches!(status, RunStatus::Failed | RunStatus::Refused) {
         return Err(Error::InvalidRunEnd(status));
@@ -250,12 +261,16 @@ pub async fn fail_run(
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let (_, started_at) = running(&mut tx, run_id).await?;
     sqlx::query(
-        "UPDATE sync_runs SET status = ?, error = ?, finished_at = ?, duration_ms = ? WHERE id = ?",
+        "UPDATE sync_runs SET status = ?, error = ?, finished_at = ?, duration_ms = ?, \
+         pages = ?, requests = ?, retries = ? WHERE id = ?",
     )
     .bind(status.as_str())
     .bind(error)
     .bind(time::to_text(now))
     .bind((now - started_at).num_milliseconds().max(0))
+    .bind(traffic.pages as i64)
+    .bind(traffic.requests as i64)
+    .bind(traffic.retries as i64)
     .bind(run_id)
     .execute(&mut *tx)
     .await?;

@@ -1,4 +1,5 @@
-//! Opening the store: connection options, migrations, the pool.
+//! Opening the store: connection options, migrations, the pool; for
+//! readers, also a store that cannot be written.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -8,6 +9,8 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+use crate::private_file::{is_read_only, private_options};
+use crate::schema::{refuse_newer, SchemaState, MIGRATOR};
 use crate::{Error, Result};
 
 /// The store used when no `--db` is given: a file in the working directory.
@@ -58,10 +61,27 @@ impl Store {
             (pool, Location::Memory(name), None)
         } else {
             let path = options.get_filename().to_path_buf();
+            let read_only = |needs_upgrade| Error::ReadOnly {
+                path: path.clone(),
+                needs_upgrade,
+            };
             // Held until the migrations ran: two processes creating the same
             // new store at once would otherwise race on switching it to WAL
             // ("database is locked") and on the first migration.
-            let opening = lock_opening(&path).await?;
+            let opening = lock_opening(&path).await.map_err(|e| match e {
+                Error::Lock { source, .. } if is_read_only(&source) => read_only(false),
+                other => other,
+            })?;
+            create_private(&path).map_err(|e| {
+                if is_read_only(&e) {
+                    read_only(false)
+                } else {
+                    Error::CreateFile {
+                        path: path.clone(),
+                        source: e,
+                    }
+                }
+            })?;
             let options = options
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -71,11 +91,35 @@ impl Store {
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(options)
-                .await?;
+                .await
+                .map_err(|e| read_only_or(e, &path))?;
             (pool, Location::File(path), Some(opening))
         };
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        if let Err(e) = refuse_newer(&pool, url).await {
+            pool.close().await;
+            return Err(e);
+        }
+        if let Err(e) = MIGRATOR.run(&pool).await {
+            pool.close().await;
+            return Err(match (e, &location) {
+                (sqlx::migrate::MigrateError::Execute(e), Location::File(path)) => {
+                    read_only_or(e, path)
+                }
+                (e, _) => e.into(),
+            });
+        }
         Ok(Store { pool, location })
+    }
+
+    /// Opens the store at `url` for a command that only reads. A store that
+    /// can be written opens as with [`Store::open`]; one whose file or
+    /// directory is read-only opens read-only, without locks or migrations
+    /// (a store that still needs migrating is refused, saying so).
+    pub async fn open_for_reading(url: &str) -> Result<Store> {
+        match Store::open(url).await {
+            Err(Error::ReadOnly { path, .. }) if path.exists() => open_read_only(url, path).await,
+            other => other,
+        }
     }
 
     /// The connection pool, for the read functions and for `begin()`.
@@ -104,7 +148,7 @@ async fn lock_opening(db: &Path) -> Result<File> {
     let (sender, locked) = futures::channel::oneshot::channel();
     let target = path.clone();
     std::thread::spawn(move || {
-        let locked = OpenOptions::new()
+        let locked = private_options()
             .create(true)
             .truncate(false)
             .write(true)
@@ -116,4 +160,89 @@ async fn lock_opening(db: &Path) -> Result<File> {
         .await
         .unwrap_or_else(|_| Err(std::io::Error::other("the locking thread stopped")));
     locked.map_err(|source| Error::Lock { path, source })
+}
+
+/// SQLite's own word that the file or its directory cannot be written
+/// (SQLITE_READONLY, or SQLITE_CANTOPEN for the -wal and -shm files next
+/// to a file that exists) as [`Error::ReadOnly`]; anything else as it is.
+fn read_only_or(e: sqlx::Error, path: &Path) -> Error {
+    let primary = match &e {
+        sqlx::Error::Database(d) => d
+            .code()
+            .and_then(|c| c.parse::<i32>().ok())
+            .map(|c| c & 0xff),
+        _ => None,
+    };
+    match primary {
+        Some(8) | Some(14) if path.exists() => Error::ReadOnly {
+            path: path.to_path_buf(),
+            needs_upgrade: false,
+        },
+        _ => e.into(),
+    }
+}
+
+/// Creates the database file, owner-only, before SQLite does (SQLite gives
+/// its -wal and -shm files the database file's mode). An existing file is
+/// left as it is, but must be writable.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    match private_options().write(true).create_new(true).open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            OpenOptions::new().write(true).open(path).map(drop)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A store that cannot be written, opened read-only. In a read-only
+/// directory SQLite cannot create the WAL index a WAL database needs, so
+/// the file is then read as immutable: nobody can be writing it there.
+async fn open_read_only(url: &str, path: PathBuf) -> Result<Store> {
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
+        .read_only(true)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT);
+    let pool = match readable_pool(options.clone()).await {
+        Ok(pool) => pool,
+        Err(_) => readable_pool(options.immutable(true)).await?,
+    };
+    let state = match refuse_newer(&pool, url).await {
+        Ok(state) => state,
+        Err(e) => {
+            pool.close().await;
+            return Err(e);
+        }
+    };
+    if state != (SchemaState::Known { pending: false }) {
+        pool.close().await;
+        return Err(Error::ReadOnly {
+            path,
+            needs_upgrade: true,
+        });
+    }
+    Ok(Store {
+        pool,
+        location: Location::File(path),
+    })
+}
+
+/// A pool on `options` that has read the schema once (a WAL database that
+/// cannot be opened fails only on its first read).
+async fn readable_pool(options: SqliteConnectOptions) -> Result<SqlitePool> {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?;
+    match sqlx::query("SELECT count(*) FROM sqlite_master")
+        .fetch_one(&pool)
+        .await
+    {
+        Ok(_) => Ok(pool),
+        Err(e) => {
+            pool.close().await;
+            Err(e.into())
+        }
+    }
 }

@@ -5,7 +5,7 @@ use tabgov_mapping::{AccountStatus, License};
 use tabgov_state::{list_accounts, AccountFilter, AccountRecord};
 
 use super::args::{Format, StoreArgs};
-use super::connect::{load_config, open_store};
+use super::connect::{load_config, open_store_for_reading};
 use super::failure::Failure;
 use super::output::{self, Column};
 use super::site_filter::SiteFilter;
@@ -70,7 +70,7 @@ pub async fn run(store_args: &StoreArgs, args: AccountsArgs) -> Result<(), Failu
         .transpose()
         .map_err(|e| Failure::usage(format!("--license: {e}")))?;
     let config = load_config(store_args)?;
-    let store = open_store(store_args, config.as_ref()).await?;
+    let store = open_store_for_reading(store_args, config.as_ref()).await?;
     let filter = AccountFilter {
         site: args.site.key(&store).await?,
         status,

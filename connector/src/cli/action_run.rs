@@ -7,6 +7,7 @@ use tabgov::actions::{
     run_batch, scopes, ActionContext, ActionOptions, ActionResult, Outcome, TargetRequest,
     DEFAULT_MAX_ACTIONS,
 };
+use tabgov::reports::terminal_text::visible;
 use tabgov_mapping::OnContent;
 use tabgov_state::forget_unused_site;
 
@@ -169,7 +170,7 @@ fn report(flags: &ActionFlags, results: &[ActionResult]) -> Result<(), Failure> 
     for r in results {
         let who = r.user_name.as_deref().unwrap_or(&r.user);
         for w in &r.warnings {
-            eprintln!("warning: {who}: {w}");
+            eprintln!("warning: {}: {}", visible(who), visible(w));
         }
     }
     let columns = match flags.format {

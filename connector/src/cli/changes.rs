@@ -5,7 +5,7 @@ use clap::Args;
 use tabgov_state::{list_changes, ChangeFilter, ChangeRecord};
 
 use super::args::{Format, StoreArgs};
-use super::connect::{load_config, open_store};
+use super::connect::{load_config, open_store_for_reading};
 use super::failure::Failure;
 use super::output::{self, Column};
 use super::site_filter::SiteFilter;
@@ -48,7 +48,7 @@ const COLUMNS: &[Column<ChangeRecord>] = &[
 pub async fn run(store_args: &StoreArgs, args: ChangesArgs) -> Result<(), Failure> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
     let config = load_config(store_args)?;
-    let store = open_store(store_args, config.as_ref()).await?;
+    let store = open_store_for_reading(store_args, config.as_ref()).await?;
     let filter = ChangeFilter {
         site: args.site.key(&store).await?,
         run: args.run,

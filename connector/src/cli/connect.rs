@@ -11,6 +11,7 @@ use tabgov_state::Store;
 use super::args::{ConnectionArgs, StoreArgs};
 use super::config_file::{ConfigFile, SiteConfig};
 use super::failure::Failure;
+use super::store_url::store_url;
 
 /// One site to connect to.
 #[derive(Debug)]
@@ -38,21 +39,42 @@ pub fn load_config(args: &StoreArgs) -> Result<Option<ConfigFile>, Failure> {
         .map_err(|e| Failure::usage(e.to_string()))
 }
 
-/// Opens the store named by `--db`, the config file, or the default.
+/// Opens the store named by `--db`, the config file, or the default, for a
+/// command that writes to it.
 pub async fn open_store(args: &StoreArgs, config: Option<&ConfigFile>) -> Result<Store, Failure> {
-    let url = args
+    let url = chosen_url(args, config)?;
+    Store::open(&url).await.map_err(|e| store_failure(&url, e))
+}
+
+/// Opens the store for a command that only reads it: a read-only store
+/// (file or directory) is read as it is.
+pub async fn open_store_for_reading(
+    args: &StoreArgs,
+    config: Option<&ConfigFile>,
+) -> Result<Store, Failure> {
+    let url = chosen_url(args, config)?;
+    Store::open_for_reading(&url)
+        .await
+        .map_err(|e| store_failure(&url, e))
+}
+
+fn chosen_url(args: &StoreArgs, config: Option<&ConfigFile>) -> Result<String, Failure> {
+    let db = args
         .db
         .clone()
         .or_else(|| config.and_then(|c| c.db.clone()))
         .unwrap_or_else(|| tabgov_state::DEFAULT_URL.to_owned());
-    let url = if url.starts_with("sqlite:") {
-        url
-    } else {
-        format!("sqlite://{url}")
-    };
-    Store::open(&url)
-        .await
-        .map_err(|e| Failure::runtime(format!("cannot open the store {url}: {e}; check --db")))
+    store_url(&db)
+}
+
+/// A store that could not be opened, as one sentence: the store's own
+/// sentence when it names the fix, else the cause and `--db`.
+fn store_failure(url: &str, e: tabgov_state::Error) -> Failure {
+    match e {
+        tabgov_state::Error::NewerStore { .. } => Failure::usage(e.to_string()),
+        tabgov_state::Error::ReadOnly { .. } => Failure::runtime(e.to_string()),
+        other => Failure::runtime(format!("cannot open the store {url}: {other}; check --db")),
+    }
 }
 
 /// The sites a command acts on: the flags' one, or the config file's.

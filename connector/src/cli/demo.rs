@@ -11,6 +11,7 @@ use comfy_table::{presets, ContentArrangement, Table};
 use tabgov::actions::{run_batch, ActionContext, ActionOptions, ActionResult, TargetRequest, Verb};
 use tabgov::credentials::{Credential, Scope};
 use tabgov::reports::license_text::render_table;
+use tabgov::reports::terminal_text::visible;
 use tabgov::reports::{license_report, LicenseReport, LicenseReportOptions};
 use tabgov::sync::{sync_site, SiteLock, SyncOptions};
 use tabgov::transport::{Transport, TransportOptions};
@@ -20,14 +21,15 @@ use tabgov_state::{list_accounts, AccountFilter, Store};
 use tableau_sim::{SimConfig, Simulator};
 
 use super::args::StoreArgs;
-use super::demo_store::{demo_url, replace_demo_store, DEMO_DB};
+use super::demo_store::{demo_url, mark_demo_store, replace_demo_store, DEMO_DB};
 use super::failure::Failure;
 
 /// Flags of `tabgov demo`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "The store is --db, else ./tabgov-demo.db; an earlier demo store there is
-replaced (a store holding data from a real server never is).
+    after_help = "The store is --db, else ./tabgov-demo.db (TABGOV_DB is not used: it names
+your real store). Only a store an earlier demo created there is replaced; any
+other file, and a store holding an action journal, never is.
 
 Examples:
   tabgov demo
@@ -51,7 +53,7 @@ const SERVICE_GROUP: &str = "Service Accounts";
 
 /// Runs the demo.
 pub async fn run(store_args: &StoreArgs, args: DemoArgs) -> Result<(), Failure> {
-    let url = demo_url(store_args.db.as_deref());
+    let url = demo_url(store_args.db.as_deref())?;
     if let Some(path) = replace_demo_store(&url).await? {
         println!("Replacing the earlier demo store {}.", path.display());
     }
@@ -69,6 +71,11 @@ pub async fn run(store_args: &StoreArgs, args: DemoArgs) -> Result<(), Failure> 
     let store = Store::open(&url)
         .await
         .map_err(|e| Failure::runtime(format!("cannot open the store {url}: {e}; check --db")))?;
+    if let Err(e) = mark_demo_store(&store).await {
+        store.close().await;
+        sim.stop().await;
+        return Err(e);
+    }
     let result = walk_through(&sim, &store, &url).await;
     store.close().await;
     sim.stop().await;
@@ -238,10 +245,10 @@ fn plan_table(results: &[ActionResult]) -> Table {
             detail.push_str(&format!(" Warning: {w}"));
         }
         t.add_row([
-            r.user_name.clone().unwrap_or_else(|| r.user.clone()),
+            visible(r.user_name.as_deref().unwrap_or(&r.user)).into_owned(),
             r.action.to_string(),
             r.result.as_str().to_owned(),
-            detail,
+            visible(&detail).into_owned(),
         ]);
     }
     t

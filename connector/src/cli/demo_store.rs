@@ -1,31 +1,50 @@
-//! The demo's store: a fresh file, replacing an earlier demo's, never a
-//! store holding data from a real server.
+//! The demo's store: a fresh file, marked as the demo's when it is created.
+//! Only a store carrying that mark, and holding no action journal, is ever
+//! replaced: a store synced from a real server, even through a tunnel on
+//! the loopback interface, never is.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection};
+use sqlx::{ConnectOptions, Connection, SqliteConnection};
+use tabgov_state::Store;
 
 use super::failure::Failure;
+use super::store_url::store_url;
 
 /// The demo's store when `--db` is not given.
 pub const DEMO_DB: &str = "tabgov-demo.db";
 
+/// The table that marks a store as created by `tabgov demo`.
+const MARKER: &str = "tabgov_demo_store";
+
 /// The store URL for `--db` (a URL or a plain path), or the demo default.
-pub fn demo_url(db: Option<&str>) -> String {
-    let db = db.unwrap_or(DEMO_DB);
-    if db.starts_with("sqlite:") {
-        db.to_owned()
-    } else {
-        format!("sqlite://{db}")
-    }
+pub fn demo_url(db: Option<&str>) -> Result<String, Failure> {
+    store_url(db.unwrap_or(DEMO_DB))
 }
 
-/// Removes the database file behind `url` (and its WAL files) when it holds
-/// nothing but simulated sites, so the demo starts fresh. Returns the
-/// removed file. A store with a site of any other server is refused: the
-/// demo never destroys real data.
+/// Marks a store the demo just created as the demo's own.
+pub async fn mark_demo_store(store: &Store) -> Result<(), Failure> {
+    let mark = async {
+        sqlx::query(&format!(
+            "CREATE TABLE IF NOT EXISTS {MARKER} (created_at TEXT NOT NULL)"
+        ))
+        .execute(store.pool())
+        .await?;
+        sqlx::query(&format!("INSERT INTO {MARKER} (created_at) VALUES (?)"))
+            .bind(chrono::Utc::now().to_rfc3339())
+            .execute(store.pool())
+            .await
+    };
+    mark.await
+        .map(drop)
+        .map_err(|e| Failure::runtime(format!("cannot mark the demo store: {e}")))
+}
+
+/// Removes the database file behind `url` (and its WAL files) when the demo
+/// created it and no action was journalled in it, so the demo starts fresh.
+/// Returns the removed file. Any other existing file is refused, untouched.
 pub async fn replace_demo_store(url: &str) -> Result<Option<PathBuf>, Failure> {
     if url.contains(":memory:") || url.contains("mode=memory") {
         return Ok(None);
@@ -36,15 +55,9 @@ pub async fn replace_demo_store(url: &str) -> Result<Option<PathBuf>, Failure> {
     if !path.exists() {
         return Ok(None);
     }
-    let servers = servers_in(&path).await.map_err(|why| {
-        Failure::usage(format!(
-            "{} exists and {why}: the demo only replaces its own stores; pass another --db",
-            path.display()
-        ))
-    })?;
-    if let Some(real) = servers.iter().find(|s| !is_simulated(s)) {
+    if let Err(why) = demo_owned(&path).await {
         return Err(Failure::usage(format!(
-            "{} holds data synced from {real}: the demo only replaces its own stores; pass another --db",
+            "{} {why}: the demo only replaces a store it created itself; pass another --db (or no --db for ./{DEMO_DB})",
             path.display()
         )));
     }
@@ -67,29 +80,39 @@ pub async fn replace_demo_store(url: &str) -> Result<Option<PathBuf>, Failure> {
     Ok(Some(path))
 }
 
-/// The servers of every site in the store at `path`, read without writing.
-async fn servers_in(path: &Path) -> Result<Vec<String>, String> {
-    if std::fs::metadata(path).map(|m| m.len()).unwrap_or(1) == 0 {
-        return Ok(Vec::new());
-    }
+/// Whether the store at `path` is the demo's own: marked, with an empty
+/// journal. Read without writing; the reason when it is not.
+async fn demo_owned(path: &Path) -> Result<(), String> {
     let mut conn = SqliteConnectOptions::new()
         .filename(path)
         .read_only(true)
         .connect()
         .await
         .map_err(|_| "is not a SQLite database".to_owned())?;
-    let servers: Result<Vec<String>, _> = sqlx::query_scalar("SELECT server FROM sites")
-        .fetch_all(&mut conn)
-        .await;
+    let verdict = inspect(&mut conn).await;
     let _ = conn.close().await;
-    servers.map_err(|_| "is not a tabgov store".to_owned())
+    verdict
 }
 
-/// A simulator the demo started: plain HTTP on the loopback interface.
-fn is_simulated(server: &str) -> bool {
-    ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"]
-        .iter()
-        .any(|p| server.starts_with(p))
+async fn inspect(conn: &mut SqliteConnection) -> Result<(), String> {
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|_| "is not a SQLite database".to_owned())?;
+    if !tables.iter().any(|t| t == MARKER) {
+        return Err("was not created by tabgov demo".to_owned());
+    }
+    if tables.iter().any(|t| t == "action_journal") {
+        let journalled: i64 = sqlx::query_scalar("SELECT count(*) FROM action_journal")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| format!("cannot be read ({e})"))?;
+        if journalled > 0 {
+            return Err(format!("holds {journalled} action journal entries"));
+        }
+    }
+    Ok(())
 }
 
 fn suffixed(path: &Path, suffix: &str) -> PathBuf {
@@ -104,36 +127,43 @@ mod tests {
 
     #[test]
     fn urls_and_paths_are_both_accepted() {
-        assert_eq!(demo_url(None), "sqlite://tabgov-demo.db");
-        assert_eq!(demo_url(Some("x/demo.db")), "sqlite://x/demo.db");
-        assert_eq!(demo_url(Some("sqlite:///tmp/d.db")), "sqlite:///tmp/d.db");
+        assert_eq!(demo_url(None).unwrap(), "sqlite://tabgov-demo.db");
+        assert_eq!(demo_url(Some("x/demo.db")).unwrap(), "sqlite://x/demo.db");
+        assert_eq!(
+            demo_url(Some("sqlite:///tmp/d.db")).unwrap(),
+            "sqlite:///tmp/d.db"
+        );
+        assert_eq!(demo_url(Some("")).unwrap_err().code, 2);
     }
 
-    #[test]
-    fn only_loopback_http_counts_as_simulated() {
-        assert!(is_simulated("http://127.0.0.1:8800"));
-        assert!(!is_simulated("https://tableau.example.com"));
-        assert!(!is_simulated("http://127.0.0.1.example.com"));
+    async fn store_with_site(path: &Path, server: &str) -> Store {
+        let store = Store::open(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        tabgov_state::upsert_site(store.pool(), server, "", None)
+            .await
+            .unwrap();
+        store
     }
 
     #[tokio::test]
-    async fn a_real_store_is_never_replaced_and_other_files_are_left_alone() {
+    async fn only_marked_stores_without_a_journal_are_replaced() {
         let dir = tempfile::tempdir().unwrap();
-        let real = dir.path().join("real.db");
-        let url = format!("sqlite://{}", real.display());
-        let store = tabgov_state::Store::open(&url).await.unwrap();
-        tabgov_state::upsert_site(store.pool(), "https://tableau.example.com", "", None)
+        // Synced from loopback (a tunnel looks the same), not the demo's.
+        let tunnel = dir.path().join("tunnel.db");
+        store_with_site(&tunnel, "http://127.0.0.1:8443")
             .await
-            .unwrap();
-        store.close().await;
+            .close()
+            .await;
+        let url = format!("sqlite://{}", tunnel.display());
         let err = replace_demo_store(&url).await.unwrap_err();
         assert_eq!(err.code, 2);
         assert!(
-            err.message.contains("https://tableau.example.com"),
+            err.message.contains("was not created by tabgov demo"),
             "{}",
             err.message
         );
-        assert!(real.exists());
+        assert!(tunnel.exists());
 
         let text = dir.path().join("notes.db");
         std::fs::write(&text, "not a database at all, but some precious notes").unwrap();
@@ -141,22 +171,46 @@ mod tests {
             .await
             .unwrap_err();
         assert!(
-            err.message.contains("not a SQLite database")
-                || err.message.contains("not a tabgov store"),
+            err.message.contains("not a SQLite database"),
             "{}",
             err.message
         );
         assert!(text.exists());
 
         let demo = dir.path().join("demo.db");
-        let url = format!("sqlite://{}", demo.display());
-        let store = tabgov_state::Store::open(&url).await.unwrap();
-        tabgov_state::upsert_site(store.pool(), "http://127.0.0.1:4000", "", None)
-            .await
-            .unwrap();
+        let store = store_with_site(&demo, "http://127.0.0.1:4000").await;
+        mark_demo_store(&store).await.unwrap();
         store.close().await;
+        let url = format!("sqlite://{}", demo.display());
         assert_eq!(replace_demo_store(&url).await.unwrap(), Some(demo.clone()));
         assert!(!demo.exists());
         assert_eq!(replace_demo_store(&url).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_marked_store_holding_journal_entries_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = dir.path().join("demo.db");
+        let store = store_with_site(&demo, "http://127.0.0.1:4000").await;
+        mark_demo_store(&store).await.unwrap();
+        let mut tx = store.pool().begin().await.unwrap();
+        let entry = tabgov_state::NewJournalEntry::new(
+            1,
+            tabgov_state::JournalAction::Suspend,
+            "user-luid",
+            chrono::Utc::now(),
+        );
+        tabgov_state::journal_intent(&mut tx, &entry).await.unwrap();
+        tx.commit().await.unwrap();
+        store.close().await;
+        let err = replace_demo_store(&format!("sqlite://{}", demo.display()))
+            .await
+            .unwrap_err();
+        assert!(
+            err.message.contains("1 action journal entries"),
+            "{}",
+            err.message
+        );
+        assert!(demo.exists());
     }
 }

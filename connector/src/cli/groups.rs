@@ -4,7 +4,7 @@ use clap::Args;
 use tabgov_state::{list_groups, list_sites, GroupRecord};
 
 use super::args::{Format, StoreArgs};
-use super::connect::{load_config, open_store};
+use super::connect::{load_config, open_store_for_reading};
 use super::failure::Failure;
 use super::output::{self, Column};
 use super::site_filter::SiteFilter;
@@ -43,7 +43,7 @@ const TABLE_COLUMNS: &[Column<GroupRecord>] = &[
 /// Lists groups of one site or of every synced site.
 pub async fn run(store_args: &StoreArgs, args: GroupsArgs) -> Result<(), Failure> {
     let config = load_config(store_args)?;
-    let store = open_store(store_args, config.as_ref()).await?;
+    let store = open_store_for_reading(store_args, config.as_ref()).await?;
     let keys = match args.site.key(&store).await? {
         Some(key) => vec![key],
         None => list_sites(store.pool())

@@ -22,12 +22,16 @@ mod review;
 mod review_apply;
 mod session;
 mod site_filter;
+mod store_url;
 mod suspend;
 mod sync;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use tabgov::reports::terminal_text::visible_lines;
 
 use args::StoreArgs;
 use failure::Failure;
@@ -94,7 +98,15 @@ enum Command {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if matches!(cli.command, Command::Demo(_))
+        && matches.value_source("db") == Some(ValueSource::EnvVariable)
+    {
+        // TABGOV_DB names the user's real store: the demo writes its own
+        // unless --db is given on its command line.
+        cli.store.db = None;
+    }
     init_tracing(cli.verbose, cli.quiet);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -109,7 +121,8 @@ pub fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            // A failure may quote a Tableau name: no escape sequence reaches the terminal.
+            eprintln!("error: {}", visible_lines(&failure.message));
             ExitCode::from(failure.code)
         }
     }
@@ -144,11 +157,22 @@ fn init_tracing(verbose: u8, quiet: bool) {
         (false, _) => "debug,hyper=warn,reqwest=warn,sqlx=error,h2=warn,rustls=warn".to_owned(),
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(directives));
+    let colour = wants_colour(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
+}
+
+/// Colours only for a person at a terminal: never in a file, a pipe or a
+/// CI log, and never when NO_COLOR is set to anything but "" (no-color.org).
+fn wants_colour(stderr_is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 impl From<anyhow::Error> for Failure {
@@ -160,5 +184,20 @@ impl From<anyhow::Error> for Failure {
 impl From<tabgov_state::Error> for Failure {
     fn from(e: tabgov_state::Error) -> Failure {
         Failure::runtime(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wants_colour;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colours_only_on_a_terminal_without_no_color() {
+        assert!(wants_colour(true, None));
+        assert!(wants_colour(true, Some(OsStr::new(""))));
+        assert!(!wants_colour(true, Some(OsStr::new("1"))));
+        assert!(!wants_colour(false, None));
+        assert!(!wants_colour(false, Some(OsStr::new(""))));
     }
 }

@@ -1,9 +1,14 @@
-//! Printing listings as a table, one JSON array, or CSV.
+//! Printing listings as a table, one JSON array, or CSV. Values come from
+//! Tableau, where anyone may name themselves: CSV cells that a spreadsheet
+//! would run as a formula are guarded, and control characters in table
+//! cells are shown as visible escapes rather than sent to the terminal.
 
 use std::io::Write;
 
 use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
+use tabgov::reports::csv_cell::guard;
+use tabgov::reports::terminal_text::visible;
 
 use super::args::Format;
 
@@ -48,7 +53,7 @@ fn write<T: Serialize>(format: Format, rows: &[T], columns: &[Column<T>]) -> any
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(columns.iter().map(|(h, _)| *h))?;
             for row in rows {
-                w.write_record(columns.iter().map(|(_, f)| f(row)))?;
+                w.write_record(columns.iter().map(|(_, f)| guard(&f(row)).into_owned()))?;
             }
             w.flush()?;
         }
@@ -66,7 +71,7 @@ pub fn table<T>(rows: &[T], columns: &[Column<T>]) -> Table {
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(columns.iter().map(|(h, _)| *h));
     for row in rows {
-        t.add_row(columns.iter().map(|(_, f)| f(row)));
+        t.add_row(columns.iter().map(|(_, f)| visible(&f(row)).into_owned()));
     }
     t
 }
@@ -95,5 +100,17 @@ mod tests {
         for word in ["name", "owned", "alice", "bob", "3"] {
             assert!(shown.contains(word), "{shown}");
         }
+    }
+
+    #[test]
+    fn table_cells_show_escape_sequences_instead_of_sending_them() {
+        let rows = vec![("=cmd|'/C calc'!A0\x1b[31mred\u{202e}", 1)];
+        let columns: [Column<(&str, i32)>; 1] = [("name", |r| r.0.to_owned())];
+        let shown = table(&rows, &columns).to_string();
+        assert!(
+            !shown.contains('\x1b') && !shown.contains('\u{202e}'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("\\u{1b}[31mred\\u{202e}"), "{shown}");
     }
 }

@@ -14,7 +14,7 @@ use tabgov_mapping::{PriceTable, ReclaimPolicy};
 
 use super::args::StoreArgs;
 use super::config_file::ConfigFile;
-use super::connect::{load_config, open_store};
+use super::connect::{load_config, open_store_for_reading};
 use super::failure::Failure;
 use super::site_filter::SiteFilter;
 
@@ -134,7 +134,7 @@ async fn licenses(store_args: &StoreArgs, args: LicensesArgs) -> Result<(), Fail
         args.prices.as_deref(),
         args.currency.as_deref(),
     )?;
-    let store = open_store(store_args, config.as_ref()).await?;
+    let store = open_store_for_reading(store_args, config.as_ref()).await?;
     let mut opts = LicenseReportOptions::new(Utc::now());
     opts.site = args.site.key(&store).await?;
     opts.inactive_days = args.inactive_days;
@@ -214,7 +214,7 @@ pub fn price_table(
 pub fn deliver(out: Option<&Path>, body: &[u8]) -> Result<(), Failure> {
     match out {
         Some(path) => {
-            std::fs::write(path, body).map_err(|e| {
+            write_private(path, body).map_err(|e| {
                 Failure::runtime(format!("cannot write {}: {e}; check --out", path.display()))
             })?;
             eprintln!("wrote {}", path.display());
@@ -231,6 +231,22 @@ pub fn deliver(out: Option<&Path>, body: &[u8]) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// Writes `body` to `path`, created readable by its owner only (0600 on
+/// Unix): reports list every account's name, email and activity. An
+/// existing file keeps the mode its owner gave it.
+fn write_private(path: &Path, body: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(body)?;
+    file.flush()
 }
 
 #[cfg(test)]

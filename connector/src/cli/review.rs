@@ -8,7 +8,7 @@ use tabgov::reports::review_export::write_csv;
 use tabgov::reports::{review_rows, ReviewExportOptions};
 
 use super::args::StoreArgs;
-use super::connect::{load_config, open_store};
+use super::connect::{load_config, open_store_for_reading};
 use super::failure::Failure;
 use super::report::{deliver, nothing_synced};
 use super::review_apply::{self, ApplyArgs};
@@ -80,7 +80,7 @@ pub async fn run(store_args: &StoreArgs, args: ReviewArgs) -> Result<(), Failure
 
 async fn export(store_args: &StoreArgs, args: ExportArgs) -> Result<(), Failure> {
     let config = load_config(store_args)?;
-    let store = open_store(store_args, config.as_ref()).await?;
+    let store = open_store_for_reading(store_args, config.as_ref()).await?;
     if tabgov_state::list_sites(store.pool()).await?.is_empty() {
         store.close().await;
         return Err(nothing_synced());

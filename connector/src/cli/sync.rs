@@ -93,7 +93,10 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
                 return Err(f);
             }
             Err(f) if several => {
-                eprintln!("error: site {label}: {}", f.message);
+                eprintln!(
+                    "error: site {label}: {}",
+                    tabgov::reports::terminal_text::visible_lines(&f.message)
+                );
                 failures.push((label, f));
             }
             Err(f) => failures.push((label, f)),

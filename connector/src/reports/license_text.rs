@@ -7,6 +7,7 @@ use tabgov_mapping::Recommendation;
 
 use super::csv_cell::guard;
 use super::licenses::{money, LicenseReport, SiteCandidate};
+use super::terminal_text::visible;
 
 /// Candidate columns, in the order of the table, the CSV and the HTML page.
 pub const CANDIDATE_HEADERS: [&str; 11] = [
@@ -145,7 +146,11 @@ pub fn headline(report: &LicenseReport) -> String {
 /// The whole report for a terminal: usage, headline, candidates (the first
 /// `limit` of them when given), the note.
 pub fn render_table(report: &LicenseReport, limit: Option<usize>) -> String {
-    let sites: Vec<String> = report.sites.iter().map(|s| site_label(s)).collect();
+    let sites: Vec<String> = report
+        .sites
+        .iter()
+        .map(|s| visible(&site_label(s)).into_owned())
+        .collect();
     let mut out = format!(
         "Licence usage, site(s) {}: inactive means no interactive sign-in for {}+ days; prices in {} per user per month\n{}\n\n{}\n",
         sites.join(", "),
@@ -165,7 +170,12 @@ pub fn render_table(report: &LicenseReport, limit: Option<usize>) -> String {
             .set_header(CANDIDATE_HEADERS.iter().skip(first));
         let shown = limit.unwrap_or(usize::MAX).min(report.candidates.len());
         for c in &report.candidates[..shown] {
-            t.add_row(candidate_cells(c, &report.currency).into_iter().skip(first));
+            t.add_row(
+                candidate_cells(c, &report.currency)
+                    .into_iter()
+                    .skip(first)
+                    .map(|cell| visible(&cell).into_owned()),
+            );
         }
         out.push_str(&format!(
             "\nCandidates (most expensive and longest unused first; suspend keeps content, deprovision removes the user):\n{t}\n"

@@ -14,6 +14,7 @@ pub mod review_check;
 pub mod review_export;
 pub mod review_file;
 pub mod site_view;
+pub mod terminal_text;
 
 pub use licenses::{
     license_report, LicenseLine, LicenseReport, LicenseReportOptions, SiteCandidate,

@@ -17,8 +17,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
 use tabgov_state::{
-    begin_run, fail_run, is_published, upsert_site, ApplySummary, RunOutcome, RunStatus, SiteKey,
-    Store, SyncLock,
+    begin_run, fail_run, is_published, upsert_site, ApplySummary, RunOutcome, RunStatus,
+    RunTraffic, SiteKey, Store, SyncLock,
 };
 
 use crate::transport::{Transport, TransportStats};
@@ -135,7 +135,15 @@ pub async fn sync_site(
                 Error::Refused(_) => RunStatus::Refused,
                 _ => RunStatus::Failed,
             };
-            if let Err(record) = fail_run(store.pool(), run_id, status, &e.to_string()).await {
+            let sent = transport.stats();
+            let traffic = RunTraffic {
+                pages: sent.pages,
+                requests: sent.requests,
+                retries: sent.retries,
+            };
+            if let Err(record) =
+                fail_run(store.pool(), run_id, status, &e.to_string(), traffic).await
+            {
                 // The sync's own error says more; the next sync marks the run.
                 tracing::warn!("could not record the run as {status:?}: {record}");
             }

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod bare;
+pub mod settle;
+
 use std::process::Stdio;
 
 use tableau_sim::{SimConfig, Simulator};

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod common;
+mod file_safety;
 mod initial;
 mod journal;
 mod lock;

@@ -1,7 +1,7 @@
 use tabgov_mapping::{ContentKind, SiteRole, SiteSnapshot};
 use tabgov_state::{
     apply_sync, begin_run, fail_run, list_accounts, list_changes, list_groups, list_runs,
-    load_snapshot, site, AccountFilter, ChangeFilter, Error, OwnedItem, RunStatus,
+    load_snapshot, site, AccountFilter, ChangeFilter, Error, OwnedItem, RunStatus, RunTraffic,
 };
 
 use crate::common::{account, at, base, count, file_store, site as new_site, sync, with_owned};
@@ -242,6 +242,11 @@ async fn a_failed_run_changes_nothing_but_its_own_record() {
         run,
         RunStatus::Failed,
         "page 3 of users: HTTP 500",
+        RunTraffic {
+            pages: 2,
+            requests: 9,
+            retries: 6,
+        },
     )
     .await
     .unwrap();
@@ -255,8 +260,20 @@ async fn a_failed_run_changes_nothing_but_its_own_record() {
     assert_eq!(runs[0].status, RunStatus::Failed);
     assert_eq!(runs[0].error.as_deref(), Some("page 3 of users: HTTP 500"));
     assert!(runs[0].finished_at.is_some());
+    assert_eq!(
+        (runs[0].pages, runs[0].requests, runs[0].retries),
+        (2, 9, 6),
+        "a failed run keeps the traffic it caused"
+    );
 
-    let twice = fail_run(store.pool(), run, RunStatus::Refused, "again").await;
+    let twice = fail_run(
+        store.pool(),
+        run,
+        RunStatus::Refused,
+        "again",
+        RunTraffic::default(),
+    )
+    .await;
     assert!(matches!(
         twice,
         Err(Error::RunNotRunning {
@@ -265,13 +282,21 @@ async fn a_failed_run_changes_nothing_but_its_own_record() {
         })
     ));
     let run = begin_run(store.pool(), s).await.unwrap();
-    let wrong = fail_run(store.pool(), run, RunStatus::Succeeded, "no").await;
+    let wrong = fail_run(
+        store.pool(),
+        run,
+        RunStatus::Succeeded,
+        "no",
+        RunTraffic::default(),
+    )
+    .await;
     assert!(matches!(wrong, Err(Error::InvalidRunEnd(_))));
     fail_run(
         store.pool(),
         run,
         RunStatus::Refused,
         "12 of 40 would vanish",
+        RunTraffic::default(),
     )
     .await
     .unwrap();
@@ -316,6 +341,13 @@ async fn a_rolled_back_sync_leaves_the_previous_snapshot_and_an_interrupted_run(
     let runs = list_runs(store.pool(), Some(s)).await.unwrap();
     assert_eq!((runs[0].id, runs[0].status), (next_run, RunStatus::Running));
     assert_eq!((runs[1].id, runs[1].status), (run, RunStatus::Interrupted));
-    let stale = fail_run(store.pool(), run, RunStatus::Failed, "late").await;
+    let stale = fail_run(
+        store.pool(),
+        run,
+        RunStatus::Failed,
+        "late",
+        RunTraffic::default(),
+    )
+    .await;
     assert!(matches!(stale, Err(Error::RunNotRunning { .. })));
 }

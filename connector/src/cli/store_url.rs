@@ -1,0 +1,58 @@
+//! `--db` as given (a plain path or a sqlite: URL) to the store's URL, with
+//! one sentence for what this build cannot open.
+
+use super::failure::Failure;
+
+/// The SQLite URL for `db`: `sqlite:...` as it is, a plain path prefixed.
+/// An empty value and URLs of other databases are usage errors.
+pub fn store_url(db: &str) -> Result<String, Failure> {
+    if db.trim().is_empty() {
+        return Err(Failure::usage(
+            "--db is empty: give the store's file path, e.g. --db tabgov.db (or unset TABGOV_DB to use ./tabgov.db)",
+        ));
+    }
+    if db.starts_with("sqlite:") {
+        return Ok(db.to_owned());
+    }
+    if let Some((scheme, _)) = db.split_once("://") {
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme == "postgres" || scheme == "postgresql" {
+            return Err(Failure::usage(
+                "--db names a PostgreSQL database, which this build of tabgov does not support yet: give a SQLite file path, e.g. --db tabgov.db",
+            ));
+        }
+        if !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        {
+            return Err(Failure::usage(format!(
+                "--db names a {scheme}:// database, which tabgov does not support: give a SQLite file path, e.g. --db tabgov.db"
+            )));
+        }
+    }
+    Ok(format!("sqlite://{db}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_sqlite_urls_pass_and_other_databases_are_named() {
+        assert_eq!(store_url("x/t.db").unwrap(), "sqlite://x/t.db");
+        assert_eq!(store_url("/tmp/t.db").unwrap(), "sqlite:///tmp/t.db");
+        assert_eq!(store_url("sqlite::memory:").unwrap(), "sqlite::memory:");
+        for empty in ["", "  "] {
+            let f = store_url(empty).unwrap_err();
+            assert_eq!(f.code, 2);
+            assert!(f.message.contains("--db is empty"), "{}", f.message);
+        }
+        let f = store_url("postgres://u@db.example.com/tabgov").unwrap_err();
+        assert_eq!(f.code, 2);
+        assert!(f.message.contains("PostgreSQL"), "{}", f.message);
+        assert!(!f.message.contains("sqlite://postgres"), "{}", f.message);
+        let f = store_url("mysql://db/t").unwrap_err();
+        assert!(f.message.contains("mysql://"), "{}", f.message);
+    }
+}

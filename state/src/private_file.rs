@@ -1,0 +1,24 @@
+//! Files the store creates are readable by their owner only: the store
+//! holds every account's name, email and sign-in history.
+
+use std::fs::OpenOptions;
+
+/// Options that create a file with mode 0600 on Unix (the umask can only
+/// narrow it further).
+pub(crate) fn private_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// Whether an I/O error means "this place cannot be written".
+pub(crate) fn is_read_only(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+    )
+}

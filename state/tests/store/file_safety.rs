@@ -1,0 +1,71 @@
+//! What the store does to files: owner-only modes, and a store from a newer
+//! tabgov refused without being touched.
+
+use std::os::unix::fs::PermissionsExt;
+
+use tabgov_state::{upsert_site, Error, Store, SyncLock};
+
+use crate::common::{file_store, url};
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test]
+async fn the_store_its_wal_files_and_its_locks_are_owner_only() {
+    let (dir, store) = file_store().await;
+    let site = upsert_site(store.pool(), "https://t.example.com", "", None)
+        .await
+        .unwrap();
+    let _lock = SyncLock::acquire(&store, site).unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+        checked += 1;
+    }
+    // tabgov.db, -wal, -shm, .open.lock and the sync lock.
+    assert!(checked >= 5, "{checked} files");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_store_from_a_newer_tabgov_is_refused_and_left_unchanged() {
+    let (dir, store) = file_store().await;
+    upsert_site(store.pool(), "https://t.example.com", "", None)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (999999, 'from the future', 1, x'00', 1)",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    let file = dir.path().join("tabgov.db");
+    let before = std::fs::read(&file).unwrap();
+
+    for opened in [
+        Store::open(&url(&dir)).await,
+        Store::open_for_reading(&url(&dir)).await,
+    ] {
+        let err = opened.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::NewerStore {
+                    version: 999999,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("upgrade tabgov"), "{err}");
+    }
+    assert!(std::fs::read(&file).unwrap() == before, "not altered");
+}
