@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use tabgov_mapping::Group;
-use tabgov_state::{find_site, list_groups, upsert_site, SiteKey, Store};
+use tabgov_state::{find_site, group_names, upsert_site, SiteKey, Store};
 
 use super::ActionOptions;
 use crate::sync::{SiteLock, DEFAULT_LOCK_WAIT};
@@ -126,16 +126,16 @@ impl<'a> ActionContext<'a> {
         &self.opts
     }
 
-    /// Group names the store knows, by id: the journal keeps group ids, and
-    /// a group the user already left is no longer in their Tableau listing.
-    pub(crate) async fn stored_group_names(&self) -> Result<HashMap<String, String>> {
+    /// Names the store knows for the groups `ids`: the journal keeps group
+    /// ids, and a group the user already left is no longer in their Tableau
+    /// listing. Reads only those groups, not the site's memberships.
+    pub(crate) async fn stored_group_names(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, String>> {
         let Some(site) = self.site else {
             return Ok(HashMap::new());
         };
-        Ok(list_groups(self.store.pool(), site)
-            .await?
-            .into_iter()
-            .map(|g| (g.id, g.name))
-            .collect())
+        Ok(group_names(self.store.pool(), site, ids).await?)
     }
 }
