@@ -23,7 +23,9 @@ mod store;
 mod time;
 mod version;
 
-pub use accounts::{account, find_accounts, list_accounts, AccountFilter, AccountRecord};
+pub use accounts::{
+    account, count_site_accounts, find_accounts, list_accounts, AccountFilter, AccountRecord,
+};
 pub use apply::{apply_sync, ApplySummary};
 pub use error::{Error, Result};
 pub use feed::{list_changes, ChangeFilter, ChangeRecord};

@@ -95,6 +95,10 @@ async fn admins_staying(ctx: &ActionContext<'_>, prepared: &[Prepared]) -> Resul
 /// Resolves every target and new owner; collects every problem.
 async fn prepare(ctx: &ActionContext<'_>, requests: Vec<TargetRequest>) -> Result<Vec<Prepared>> {
     let mut resolver = Resolver::new();
+    let named = requests
+        .iter()
+        .flat_map(|r| std::iter::once(r.user.as_str()).chain(r.transfer_to.as_deref()));
+    resolver.prepare(ctx, named).await?;
     let mut heirs: HashMap<String, Resolution> = HashMap::new();
     let mut problems = Vec::new();
     let mut first_seen: HashMap<String, String> = HashMap::new();

@@ -19,6 +19,7 @@ mod deprovision;
 mod fault;
 mod inventory;
 mod journal;
+mod listing_match;
 pub mod offboard;
 pub mod remove_member;
 pub mod render;
