@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use tabgov_mapping::Group;
 use tabgov_state::{find_site, group_names, upsert_site, SiteKey, Store};
 
-use super::ActionOptions;
+use super::{ActionOptions, BatchProgress, BatchStage};
 use crate::sync::{SiteLock, DEFAULT_LOCK_WAIT};
 use crate::transport::Transport;
 use crate::{Error, Result};
@@ -34,6 +34,8 @@ pub struct ActionContext<'a> {
     /// The site's lock, held for the whole batch (not in a dry run): no
     /// sync lists the site and no other action acts on it meanwhile.
     _lock: Option<SiteLock>,
+    /// Told how far a batch is, when a caller shows progress.
+    progress: Option<BatchProgress>,
 }
 
 impl<'a> ActionContext<'a> {
@@ -105,6 +107,7 @@ impl<'a> ActionContext<'a> {
             reviewer: None,
             site_groups: tokio::sync::OnceCell::new(),
             _lock: lock,
+            progress: None,
         })
     }
 
@@ -114,6 +117,19 @@ impl<'a> ActionContext<'a> {
         self.campaign = campaign;
         self.reviewer = reviewer;
         self
+    }
+
+    /// Reports each target checked and acted on to `progress`.
+    pub fn with_progress(mut self, progress: BatchProgress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Tells the progress hook, if any, that `done` of `total` are through `stage`.
+    pub(crate) fn report_progress(&self, stage: BatchStage, done: usize, total: usize) {
+        if let Some(p) = &self.progress {
+            p.report(stage, done, total);
+        }
     }
 
     /// The store's key of the site, when it has a row.

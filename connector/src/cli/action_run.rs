@@ -14,6 +14,7 @@ use tabgov_mapping::OnContent;
 use tabgov_state::{forget_unused_site, Store};
 
 use super::args::{ConnectionArgs, Format, StoreArgs};
+use super::batch_progress::batch_bar;
 use super::connect::{load_config, open_store, targets};
 use super::failure::Failure;
 use super::output::{self, Column};
@@ -121,6 +122,17 @@ pub async fn execute(
     flags: &ActionFlags,
     requests: Vec<TargetRequest>,
 ) -> Result<(), Failure> {
+    execute_with_progress(store_args, connection, flags, requests, true).await
+}
+
+/// [`execute`] with a progress bar on a terminal unless `quiet`.
+pub async fn execute_with_progress(
+    store_args: &StoreArgs,
+    connection: &ConnectionArgs,
+    flags: &ActionFlags,
+    requests: Vec<TargetRequest>,
+    quiet: bool,
+) -> Result<(), Failure> {
     let config = load_config(store_args)?;
     let mut sites = targets(connection, config.as_ref())?;
     if sites.len() != 1 {
@@ -156,7 +168,15 @@ pub async fn execute(
             None => ActionContext::new(&transport, &store, opts).await,
         }
         .map_err(explain)?;
+        let bar = batch_bar(quiet);
+        let ctx = match &bar {
+            Some((_, hook)) => ctx.with_progress(hook.clone()),
+            None => ctx,
+        };
         let results = run_batch(&ctx, requests).await;
+        if let Some((bar, _)) = bar {
+            bar.finish_and_clear();
+        }
         if let (Err(_), Some(site)) = (&results, ctx.site_key()) {
             // A refused batch changed nothing: not even a new site row stays.
             forget_unused_site(store.pool(), site).await?;
