@@ -59,8 +59,8 @@ async fn a_sync_overlapping_a_suspend_and_a_deprovision_keeps_both() {
     let alice = env.sim.add_user("", "alice", "Creator");
     let bob = env.sim.add_user("", "bob", "Viewer");
     // Many groups make the listing long after its users page was read.
-    for i in 0..60 {
-        let g = env.sim.add_group("", &format!("team-{i:02}"), None, None);
+    for i in 0..100 {
+        let g = env.sim.add_group("", &format!("team-{i:03}"), None, None);
         env.sim.add_member("", &g.id, &alice.id);
     }
     env.sync(&[]).await.ok();
