@@ -203,6 +203,17 @@ pub async fn find_accounts(
     fetch(pool, qb).await
 }
 
+/// How many accounts of `site` are still on it (as of the last sync).
+pub async fn count_site_accounts(pool: &SqlitePool, site: SiteKey) -> Result<u64> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM accounts WHERE site_id = ? AND deprovisioned_at IS NULL",
+    )
+    .bind(site)
+    .fetch_one(pool)
+    .await?;
+    Ok(u64::try_from(n).unwrap_or_default())
+}
+
 /// Up to this many accounts, groups and content are looked up by account id;
 /// beyond it, for the whole of each site involved.
 const BY_ID: usize = 500;

@@ -16,10 +16,10 @@ pub enum Error {
     #[error("store migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 
-    /// Another sync of the same site holds the lock; two syncs at once would
-    /// race on the same rows.
+    /// Another sync or action on the same site holds the lock; a sync
+    /// listing while an action changes accounts would undo the action.
     #[error(
-        "another sync of site {site} is already running{}; wait for it to finish",
+        "another tabgov sync or action on site {site} is already running{}; wait for it to finish",
         holder.as_deref().map(|h| format!(" (process {h})")).unwrap_or_default()
     )]
     SyncInProgress {
@@ -57,6 +57,17 @@ pub enum Error {
     CreateFile {
         path: PathBuf,
         source: std::io::Error,
+    },
+
+    /// The site's lock was still held after waiting `waited_secs` for it.
+    #[error(
+        "site {site} stayed busy with another tabgov sync or action{} for {waited_secs} s; nothing was changed: run again when it has finished",
+        holder.as_deref().map(|h| format!(" (process {h})")).unwrap_or_default()
+    )]
+    SiteBusy {
+        site: SiteKey,
+        holder: Option<String>,
+        waited_secs: u64,
     },
 
     /// A lock file next to the database could not be opened or locked.

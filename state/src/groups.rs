@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use futures::TryStreamExt;
 use serde::Serialize;
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
 
 use crate::{Result, SiteKey};
 
@@ -80,4 +80,30 @@ pub async fn list_groups(pool: &SqlitePool, site: SiteKey) -> Result<Vec<GroupRe
         g.member_count = g.members.len() as u64;
     }
     Ok(groups)
+}
+
+/// The names of the live groups among `ids`, by id: one keyed query that
+/// reads those groups only, not the site's groups and memberships (an
+/// action naming the groups a user left calls it once per user).
+pub async fn group_names(
+    pool: &SqlitePool,
+    site: SiteKey,
+    ids: &[String],
+) -> Result<HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT g.id, g.name FROM groups g JOIN sites s ON s.id = g.site_id \
+         WHERE g.site_id = ",
+    );
+    qb.push_bind(site)
+        .push(" AND g.removed_at IS NULL AND s.last_success_run_id IS NOT NULL AND g.id IN (");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(id.clone());
+    }
+    qb.push(")");
+    let rows: Vec<(String, String)> = qb.build_query_as().fetch_all(pool).await?;
+    Ok(rows.into_iter().collect())
 }

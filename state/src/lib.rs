@@ -25,11 +25,13 @@ mod store;
 mod time;
 mod version;
 
-pub use accounts::{account, find_accounts, list_accounts, AccountFilter, AccountRecord};
+pub use accounts::{
+    account, count_site_accounts, find_accounts, list_accounts, AccountFilter, AccountRecord,
+};
 pub use apply::{apply_sync, ApplySummary};
 pub use error::{Error, Result};
 pub use feed::{list_changes, ChangeFilter, ChangeRecord};
-pub use groups::{list_groups, GroupRecord};
+pub use groups::{group_names, list_groups, GroupRecord};
 pub use initial::{
     bulk_cache, clear_unpublished, is_published, restore_cache, write_groups,
     write_joined_accounts, write_memberships, write_owned_items,

@@ -1,4 +1,6 @@
-//! One sync per site at a time, even across processes.
+//! One sync or action per site at a time, even across processes: a sync
+//! that listed while an action changed an account would write the old
+//! state back over the action.
 
 use std::collections::BTreeSet;
 use std::fs::{File, TryLockError};
@@ -12,7 +14,8 @@ use crate::{Error, Result, SiteKey, Store};
 /// In-memory stores held by this process: (database name, site).
 static HELD: Mutex<BTreeSet<(String, SiteKey)>> = Mutex::new(BTreeSet::new());
 
-/// Proof that this process is the only one syncing a site; released on drop.
+/// Proof that this process is the only one syncing or acting on a site;
+/// released on drop.
 ///
 /// For a database file the lock is an OS file lock on
 /// `<db>.sync-<site>.lock` next to it. The operating system drops the lock
@@ -36,7 +39,7 @@ enum Held {
 
 impl SyncLock {
     /// Takes the lock for `site` or fails at once with
-    /// [`Error::SyncInProgress`]; it never waits.
+    /// [`Error::SyncInProgress`]; it never waits (callers that wait poll it).
     pub fn acquire(store: &Store, site: SiteKey) -> Result<SyncLock> {
         let held = match store.location() {
             Location::File(db) => Held::File {

@@ -13,7 +13,7 @@ use super::resolve::{Resolution, Resolved, Resolver};
 use super::restore::restore;
 use super::safety::{other_site_admins, site_admin_ids};
 use super::suspend::suspend;
-use super::{ActionContext, ActionResult, Outcome, TargetRequest, Verb};
+use super::{ActionContext, ActionResult, BatchStage, Outcome, TargetRequest, Verb};
 use crate::{Error, Result};
 
 /// A target after validation.
@@ -49,7 +49,8 @@ pub async fn run_batch(
     let others = admins_staying(ctx, &prepared).await?;
     let mut index = ContentIndex::new();
     let mut results = Vec::with_capacity(prepared.len());
-    for p in &prepared {
+    for (done, p) in prepared.iter().enumerate() {
+        ctx.report_progress(BatchStage::Acting, done, prepared.len());
         let result = match (p.request.verb, &p.user) {
             (Verb::Deprovision, user) => {
                 let target = Target {
@@ -70,6 +71,7 @@ pub async fn run_batch(
         };
         results.push(result);
     }
+    ctx.report_progress(BatchStage::Acting, results.len(), prepared.len());
     Ok(results)
 }
 
@@ -95,11 +97,17 @@ async fn admins_staying(ctx: &ActionContext<'_>, prepared: &[Prepared]) -> Resul
 /// Resolves every target and new owner; collects every problem.
 async fn prepare(ctx: &ActionContext<'_>, requests: Vec<TargetRequest>) -> Result<Vec<Prepared>> {
     let mut resolver = Resolver::new();
+    let named = requests
+        .iter()
+        .flat_map(|r| std::iter::once(r.user.as_str()).chain(r.transfer_to.as_deref()));
+    resolver.prepare(ctx, named).await?;
     let mut heirs: HashMap<String, Resolution> = HashMap::new();
     let mut problems = Vec::new();
     let mut first_seen: HashMap<String, String> = HashMap::new();
     let mut prepared = Vec::with_capacity(requests.len());
-    for request in requests {
+    let total = requests.len();
+    for (done, request) in requests.into_iter().enumerate() {
+        ctx.report_progress(BatchStage::Checking, done, total);
         let label = request.label();
         let user = match resolver.resolve(ctx, &request.user).await? {
             Resolution::Found(Resolved::Gone { .. }) if request.verb != Verb::Deprovision => {

@@ -3,11 +3,12 @@
 use std::collections::HashMap;
 
 use tabgov_mapping::Group;
-use tabgov_state::{find_site, list_groups, upsert_site, SiteKey, Store};
+use tabgov_state::{find_site, group_names, upsert_site, SiteKey, Store};
 
-use super::ActionOptions;
+use super::{ActionOptions, BatchProgress, BatchStage};
+use crate::sync::{SiteLock, DEFAULT_LOCK_WAIT};
 use crate::transport::Transport;
-use crate::Result;
+use crate::{Error, Result};
 
 /// A signed-in site, its store and the batch's options.
 #[derive(Debug)]
@@ -30,16 +31,53 @@ pub struct ActionContext<'a> {
     ///
     /// [`groups_of`]: super::suspend::groups_of
     pub(crate) site_groups: tokio::sync::OnceCell<HashMap<String, Group>>,
+    /// The site's lock, held for the whole batch (not in a dry run): no
+    /// sync lists the site and no other action acts on it meanwhile.
+    _lock: Option<SiteLock>,
+    /// Told how far a batch is, when a caller shows progress.
+    progress: Option<BatchProgress>,
 }
 
 impl<'a> ActionContext<'a> {
     /// Prepares actions on the site `transport` is signed in to. A real run
     /// adds the site to the store when it was never synced, so its journal
-    /// has a home; a dry run only looks it up.
+    /// has a home, and takes the site's lock, waiting for a running sync or
+    /// action (see [`SiteLock::acquire_waiting`]); a dry run only looks the
+    /// site up.
     pub async fn new(
         transport: &'a Transport,
         store: &'a Store,
         opts: ActionOptions,
+    ) -> Result<ActionContext<'a>> {
+        let lock = if opts.dry_run {
+            None
+        } else {
+            let options = transport.options();
+            Some(
+                SiteLock::acquire_waiting(store, &options.server, &options.site, DEFAULT_LOCK_WAIT)
+                    .await?,
+            )
+        };
+        ActionContext::build(transport, store, opts, lock).await
+    }
+
+    /// Like [`ActionContext::new`] with the site's lock already taken, as
+    /// a command does before signing in (a second sign-in with the same
+    /// PAT would end a running sync's session).
+    pub async fn locked(
+        transport: &'a Transport,
+        store: &'a Store,
+        opts: ActionOptions,
+        lock: SiteLock,
+    ) -> Result<ActionContext<'a>> {
+        ActionContext::build(transport, store, opts, Some(lock)).await
+    }
+
+    async fn build(
+        transport: &'a Transport,
+        store: &'a Store,
+        opts: ActionOptions,
+        lock: Option<SiteLock>,
     ) -> Result<ActionContext<'a>> {
         let server = transport.options().server.clone();
         let content_url = transport.options().site.clone();
@@ -51,6 +89,13 @@ impl<'a> ActionContext<'a> {
         } else {
             Some(upsert_site(store.pool(), &server, &content_url, Some(&site_luid)).await?)
         };
+        if let (Some(lock), Some(site)) = (&lock, site) {
+            if lock.site() != site {
+                return Err(Error::Internal(format!(
+                    "the site lock is for another site than {server} {content_url:?}"
+                )));
+            }
+        }
         Ok(ActionContext {
             transport,
             store,
@@ -61,6 +106,8 @@ impl<'a> ActionContext<'a> {
             campaign: None,
             reviewer: None,
             site_groups: tokio::sync::OnceCell::new(),
+            _lock: lock,
+            progress: None,
         })
     }
 
@@ -70,6 +117,19 @@ impl<'a> ActionContext<'a> {
         self.campaign = campaign;
         self.reviewer = reviewer;
         self
+    }
+
+    /// Reports each target checked and acted on to `progress`.
+    pub fn with_progress(mut self, progress: BatchProgress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Tells the progress hook, if any, that `done` of `total` are through `stage`.
+    pub(crate) fn report_progress(&self, stage: BatchStage, done: usize, total: usize) {
+        if let Some(p) = &self.progress {
+            p.report(stage, done, total);
+        }
     }
 
     /// The store's key of the site, when it has a row.
@@ -82,16 +142,16 @@ impl<'a> ActionContext<'a> {
         &self.opts
     }
 
-    /// Group names the store knows, by id: the journal keeps group ids, and
-    /// a group the user already left is no longer in their Tableau listing.
-    pub(crate) async fn stored_group_names(&self) -> Result<HashMap<String, String>> {
+    /// Names the store knows for the groups `ids`: the journal keeps group
+    /// ids, and a group the user already left is no longer in their Tableau
+    /// listing. Reads only those groups, not the site's memberships.
+    pub(crate) async fn stored_group_names(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, String>> {
         let Some(site) = self.site else {
             return Ok(HashMap::new());
         };
-        Ok(list_groups(self.store.pool(), site)
-            .await?
-            .into_iter()
-            .map(|g| (g.id, g.name))
-            .collect())
+        Ok(group_names(self.store.pool(), site, ids).await?)
     }
 }

@@ -5,15 +5,25 @@
 //! Tableau cannot filter users by email, and a value holding `,` or `&`
 //! cannot go into a filter at all, so those (and names the filter missed,
 //! since it may compare case-sensitively) fall back to one complete user
-//! listing per batch, matched case-insensitively. A user Tableau no longer
-//! has is "gone" when tabgov knew them (store or journal), and unknown
-//! otherwise.
+//! listing per batch, matched case-insensitively. A batch naming more users
+//! than the listing has pages is resolved from that one listing instead of
+//! one request per user, with the same answers (see [`resolve_in_listing`]).
+//! A user Tableau no longer has is "gone" when tabgov knew them (store or
+//! journal), and unknown otherwise.
 
+use std::collections::HashSet;
 use tabgov_mapping::Account;
-use tabgov_state::{find_accounts, journal_list, JournalAction, JournalFilter};
 
+use tabgov_state::{
+    count_site_accounts, find_accounts, journal_list, JournalAction, JournalFilter,
+};
+
+pub use super::listing_match::{
+    listing_is_cheaper, looks_like_luid, match_listing, name_filterable, resolve_in_listing,
+    InListing, ListingMatch,
+};
 use super::ActionContext;
-use crate::api::users;
+use crate::api::{users, PageRequest};
 use crate::listing::fetch_all;
 use crate::{ErrorCode, Result};
 
@@ -55,57 +65,6 @@ pub enum Resolution {
     Ambiguous(Vec<String>),
 }
 
-/// True for Tableau's LUIDs (hyphenated UUIDs).
-pub fn looks_like_luid(s: &str) -> bool {
-    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
-}
-
-/// False when `value` would change a `filter=` expression (Tableau's filter
-/// values cannot hold `,` or `&`).
-pub fn name_filterable(value: &str) -> bool {
-    !value.is_empty() && !value.contains([',', '&'])
-}
-
-/// How a query matched a complete user listing.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ListingMatch<'a> {
-    None,
-    One(&'a Account),
-    Several(Vec<&'a Account>),
-}
-
-/// Matches `query` against every user: an id, then a sign-in name
-/// (case-insensitive), then an email. Names are unique only per domain (a
-/// Server with several Active Directory domains can have two `jsmith`), so
-/// several name matches are ambiguous, never a silent pick.
-pub fn match_listing<'a>(users: &'a [Account], query: &str) -> ListingMatch<'a> {
-    if let Some(a) = users.iter().find(|a| a.id == query) {
-        return ListingMatch::One(a);
-    }
-    let by_name: Vec<&Account> = users
-        .iter()
-        .filter(|a| a.name.eq_ignore_ascii_case(query))
-        .collect();
-    match by_name.len() {
-        0 => {}
-        1 => return ListingMatch::One(by_name[0]),
-        _ => return ListingMatch::Several(by_name),
-    }
-    let by_email: Vec<&Account> = users
-        .iter()
-        .filter(|a| {
-            a.email
-                .as_deref()
-                .is_some_and(|e| e.eq_ignore_ascii_case(query))
-        })
-        .collect();
-    match by_email.len() {
-        0 => ListingMatch::None,
-        1 => ListingMatch::One(by_email[0]),
-        _ => ListingMatch::Several(by_email),
-    }
-}
-
 /// Resolves the users of one batch, listing the site at most once.
 #[derive(Debug, Default)]
 pub struct Resolver {
@@ -118,11 +77,53 @@ impl Resolver {
         Resolver::default()
     }
 
+    /// Lists the site up front when `queries` (every user and new owner a
+    /// batch names) are more than the pages of that listing, going by the
+    /// store's count of the site's users: then [`Resolver::resolve`]
+    /// answers from the listing instead of asking Tableau once per user. A
+    /// site this store has no users of is looked up per user.
+    pub async fn prepare<'q>(
+        &mut self,
+        ctx: &ActionContext<'_>,
+        queries: impl IntoIterator<Item = &'q str>,
+    ) -> Result<()> {
+        let distinct: HashSet<&str> = queries
+            .into_iter()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .collect();
+        let Some(site) = ctx.site else {
+            return Ok(());
+        };
+        let users = count_site_accounts(ctx.store.pool(), site).await?;
+        let page = u64::from(
+            ctx.transport
+                .options()
+                .page_size
+                .clamp(1, PageRequest::MAX_SIZE),
+        );
+        if listing_is_cheaper(distinct.len() as u64, users, page) {
+            self.everyone(ctx).await?;
+        }
+        Ok(())
+    }
+
     /// Finds `query` (LUID, sign-in name or email) on the site.
     pub async fn resolve(&mut self, ctx: &ActionContext<'_>, query: &str) -> Result<Resolution> {
         let query = query.trim();
         if query.is_empty() {
             return Ok(Resolution::Unknown);
+        }
+        if let Some(everyone) = &self.everyone {
+            let listed = resolve_in_listing(everyone, query);
+            let gone_luid = listed.luid_not_listed.then_some(query);
+            return match listed.found {
+                ListingMatch::One(a) => Ok(Resolution::Found(Resolved::Present(a.clone()))),
+                ListingMatch::Several(all) => Ok(Resolution::Ambiguous(
+                    all.into_iter().map(|a| a.name.clone()).collect(),
+                )),
+                ListingMatch::None => not_on_site(ctx, query, gone_luid).await,
+            };
         }
         let mut gone_luid = None;
         if looks_like_luid(query) {
@@ -155,15 +156,7 @@ impl Resolver {
             }
             ListingMatch::None => {}
         }
-        let known = known_to_tabgov(ctx, query).await?;
-        Ok(match (gone_luid, known) {
-            (_, Some((id, name))) => Resolution::Found(Resolved::Gone { id, name }),
-            (Some(id), None) => Resolution::Found(Resolved::Gone {
-                id: id.to_owned(),
-                name: None,
-            }),
-            (None, None) => Resolution::Unknown,
-        })
+        not_on_site(ctx, query, gone_luid).await
     }
 
     /// Every user of the site, fetched on first use.
@@ -182,6 +175,24 @@ impl Resolver {
         }
         Ok(self.everyone.as_deref().unwrap_or_default())
     }
+}
+
+/// The answer for a `query` Tableau does not have: gone when tabgov knew
+/// the user (or Tableau answered `404002` for the LUID `gone_luid`).
+async fn not_on_site(
+    ctx: &ActionContext<'_>,
+    query: &str,
+    gone_luid: Option<&str>,
+) -> Result<Resolution> {
+    let known = known_to_tabgov(ctx, query).await?;
+    Ok(match (gone_luid, known) {
+        (_, Some((id, name))) => Resolution::Found(Resolved::Gone { id, name }),
+        (Some(id), None) => Resolution::Found(Resolved::Gone {
+            id: id.to_owned(),
+            name: None,
+        }),
+        (None, None) => Resolution::Unknown,
+    })
 }
 
 /// A user the store or the journal knew by this id, name or email: (id, name).
@@ -212,76 +223,4 @@ async fn known_to_tabgov(
                     .is_some_and(|n| n.eq_ignore_ascii_case(query))
         })
         .map(|e| (e.target_user_id, e.target_user_name)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tabgov_mapping::SiteRole;
-
-    fn user(id: &str, name: &str, email: Option<&str>) -> Account {
-        Account {
-            id: id.into(),
-            name: name.into(),
-            email: email.map(Into::into),
-            full_name: None,
-            site_role: SiteRole::Viewer,
-            last_login: None,
-            auth_setting: None,
-            domain: None,
-        }
-    }
-
-    #[test]
-    fn recognises_luids_only() {
-        assert!(looks_like_luid("9f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"));
-        assert!(!looks_like_luid("9f1e2d3c4b5a49788a6b5c4d3e2f1a0b"));
-        assert!(!looks_like_luid("alice@example.com"));
-        assert!(!looks_like_luid("9f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0z"));
-    }
-
-    #[test]
-    fn filter_values_cannot_hold_commas_or_ampersands() {
-        assert!(name_filterable("a.b@x.com"));
-        assert!(!name_filterable("Smith, John"));
-        assert!(!name_filterable("R&D"));
-        assert!(!name_filterable(""));
-    }
-
-    #[test]
-    fn names_win_over_emails_and_shared_emails_are_ambiguous() {
-        let users = vec![
-            user("1", "alice", Some("shared@x.com")),
-            user("2", "bob", Some("Shared@X.com")),
-            user("3", "carol@x.com", Some("c@x.com")),
-            user("4", "dave", Some("carol@x.com")),
-        ];
-        assert_eq!(match_listing(&users, "ALICE"), ListingMatch::One(&users[0]));
-        assert_eq!(match_listing(&users, "2"), ListingMatch::One(&users[1]));
-        assert_eq!(
-            match_listing(&users, "C@x.com"),
-            ListingMatch::One(&users[2])
-        );
-        assert_eq!(
-            match_listing(&users, "carol@x.com"),
-            ListingMatch::One(&users[2])
-        );
-        assert_eq!(
-            match_listing(&users, "shared@x.com"),
-            ListingMatch::Several(vec![&users[0], &users[1]])
-        );
-        assert_eq!(match_listing(&users, "nobody"), ListingMatch::None);
-    }
-
-    #[test]
-    fn one_name_in_two_domains_is_ambiguous() {
-        let mut other_domain = user("2", "JSmith", None);
-        other_domain.domain = Some("emea.example.com".into());
-        let users = vec![user("1", "jsmith", None), other_domain];
-        assert_eq!(
-            match_listing(&users, "jsmith"),
-            ListingMatch::Several(vec![&users[0], &users[1]])
-        );
-        assert_eq!(match_listing(&users, "1"), ListingMatch::One(&users[0]));
-    }
 }

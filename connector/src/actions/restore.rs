@@ -118,7 +118,7 @@ async fn run(
             .map(|g| g.id)
             .collect()
     };
-    let names = ctx.stored_group_names().await?;
+    let names = ctx.stored_group_names(&journalled).await?;
     let rejoin: Vec<GroupRef> = journalled
         .iter()
         .filter(|id| !member_of.contains(id))

@@ -103,7 +103,12 @@ async fn run(
             .warnings
             .extend(render::relicensing_warning(&relicensing));
     }
-    let mut names = ctx.stored_group_names().await?;
+    // Tableau names the groups the user is in; the store, those an
+    // interrupted attempt already left.
+    let left_before = open.as_ref().map(|o| o.groups_removed.as_slice());
+    let mut names = ctx
+        .stored_group_names(left_before.unwrap_or_default())
+        .await?;
     names.extend(groups.iter().map(|g| (g.id.clone(), g.name.clone())));
     let name_of = |ids: &[String]| -> Vec<String> {
         ids.iter()

@@ -2,16 +2,20 @@
 //! safety flags, signing in with the batch's least scopes, running the
 //! batch, printing one row per target, and the exit code.
 
+use std::time::Duration;
+
 use clap::{Args, ValueEnum};
 use tabgov::actions::{
     run_batch, scopes, ActionContext, ActionOptions, ActionResult, Outcome, TargetRequest,
     DEFAULT_MAX_ACTIONS,
 };
 use tabgov::reports::terminal_text::visible;
+use tabgov::sync::{SiteLock, DEFAULT_LOCK_WAIT};
 use tabgov_mapping::OnContent;
-use tabgov_state::forget_unused_site;
+use tabgov_state::{forget_unused_site, Store};
 
 use super::args::{ConnectionArgs, Format, StoreArgs};
+use super::batch_progress::batch_bar;
 use super::connect::{load_config, open_store, targets};
 use super::failure::Failure;
 use super::output::{self, Column};
@@ -47,9 +51,33 @@ pub struct ActionFlags {
     /// Result format: one row per target.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+
+    /// Wait this long for a running sync or action on the site to finish
+    /// before giving up (nothing is changed then).
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_LOCK_WAIT.as_secs())]
+    pub lock_wait_secs: u64,
 }
 
 impl ActionFlags {
+    /// Takes the site's lock before signing in (a real run only), so a
+    /// sync never lists the site while this batch changes it, waiting up to
+    /// `--lock-wait-secs` for a running one.
+    pub async fn lock_site(
+        &self,
+        store: &Store,
+        server: &str,
+        site: &str,
+    ) -> Result<Option<SiteLock>, Failure> {
+        if self.dry_run {
+            return Ok(None);
+        }
+        let wait = Duration::from_secs(self.lock_wait_secs);
+        SiteLock::acquire_waiting(store, server, site, wait)
+            .await
+            .map(Some)
+            .map_err(|e| Failure::from_error(e, server, site))
+    }
+
     /// A request for `user` carrying these flags' reason and ticket.
     pub fn request(&self, user: &str, verb: tabgov::actions::Verb) -> TargetRequest {
         TargetRequest {
@@ -95,6 +123,17 @@ pub async fn execute(
     flags: &ActionFlags,
     requests: Vec<TargetRequest>,
 ) -> Result<(), Failure> {
+    execute_with_progress(store_args, connection, flags, requests, true).await
+}
+
+/// [`execute`] with a progress bar on a terminal unless `quiet`.
+pub async fn execute_with_progress(
+    store_args: &StoreArgs,
+    connection: &ConnectionArgs,
+    flags: &ActionFlags,
+    requests: Vec<TargetRequest>,
+    quiet: bool,
+) -> Result<(), Failure> {
     let config = load_config(store_args)?;
     let mut sites = targets(connection, config.as_ref())?;
     if sites.len() != 1 {
@@ -106,7 +145,17 @@ pub async fn execute(
     let target = sites.remove(0);
     let (server, site) = (target.options.server.clone(), target.options.site.clone());
     let store = open_store(store_args, config.as_ref()).await?;
-    let transport = open(target, &scopes::for_batch(&requests)).await?;
+    let lock = flags.lock_site(&store, &server, &site).await?;
+    let transport = match open(target, &scopes::for_batch(&requests)).await {
+        Ok(t) => t,
+        Err(f) => {
+            // A wrong --site or token leaves no trace in the store.
+            if let Some(lock) = &lock {
+                forget_unused_site(store.pool(), lock.site()).await?;
+            }
+            return Err(f);
+        }
+    };
     let opts = ActionOptions {
         actor: flags.actor.clone().or_else(os_user),
         dry_run: flags.dry_run,
@@ -115,10 +164,20 @@ pub async fn execute(
     };
     let work = async {
         let explain = |e| Failure::from_error(e, &server, &site);
-        let ctx = ActionContext::new(&transport, &store, opts)
-            .await
-            .map_err(explain)?;
+        let ctx = match lock {
+            Some(lock) => ActionContext::locked(&transport, &store, opts, lock).await,
+            None => ActionContext::new(&transport, &store, opts).await,
+        }
+        .map_err(explain)?;
+        let bar = batch_bar(quiet);
+        let ctx = match &bar {
+            Some((_, hook)) => ctx.with_progress(hook.clone()),
+            None => ctx,
+        };
         let results = run_batch(&ctx, requests).await;
+        if let Some((bar, _)) = bar {
+            bar.finish_and_clear();
+        }
         if let (Err(_), Some(site)) = (&results, ctx.site_key()) {
             // A refused batch changed nothing: not even a new site row stays.
             forget_unused_site(store.pool(), site).await?;

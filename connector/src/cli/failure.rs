@@ -57,7 +57,11 @@ impl Failure {
             )),
             Error::Config(message) => Failure::usage(message),
             Error::Store(tabgov_state::Error::SyncInProgress { holder, .. }) => Failure::runtime(format!(
-                "another sync of {site_shown} on {server} is already running{}: wait for it to finish, then run again",
+                "another tabgov sync or action on {site_shown} on {server} is already running{}: wait for it to finish, then run again",
+                holder.map(|h| format!(" (process {h})")).unwrap_or_default()
+            )),
+            Error::Store(tabgov_state::Error::SiteBusy { holder, waited_secs, .. }) => Failure::runtime(format!(
+                "{site_shown} on {server} stayed busy with another tabgov sync or action{} for {waited_secs} s; nothing was changed: run again when it has finished, or raise --lock-wait-secs",
                 holder.map(|h| format!(" (process {h})")).unwrap_or_default()
             )),
             Error::Refused(message) => Failure::refused(message),

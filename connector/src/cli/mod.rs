@@ -4,6 +4,7 @@
 mod accounts;
 mod action_run;
 mod args;
+mod batch_progress;
 mod changes;
 mod check;
 pub mod config_file;
@@ -139,7 +140,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Suspend(a) => suspend::run(&cli.store, a).await,
         Command::Restore(a) => restore::run(&cli.store, a).await,
         Command::Deprovision(a) => deprovision::run(&cli.store, a).await,
-        Command::Offboard(a) => offboard::run(&cli.store, a).await,
+        Command::Offboard(a) => offboard::run(&cli.store, a, quiet).await,
         Command::Report(a) => report::run(&cli.store, a).await,
         Command::Review(a) => review::run(&cli.store, a).await,
         Command::Demo(a) => demo::run(&cli.store, a).await,

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use tabgov::actions::offboard::{parse_offboard, RowDefaults};
 use tabgov::actions::Verb;
 
-use super::action_run::{execute, ActionFlags, OnContentArg};
+use super::action_run::{execute_with_progress, ActionFlags, OnContentArg};
 use super::args::{ConnectionArgs, StoreArgs};
 use super::failure::Failure;
 
@@ -61,8 +61,9 @@ enum RowAction {
     Deprovision,
 }
 
-/// Reads, validates and carries out the file.
-pub async fn run(store_args: &StoreArgs, args: OffboardArgs) -> Result<(), Failure> {
+/// Reads, validates and carries out the file, with a progress bar on a
+/// terminal unless `quiet`.
+pub async fn run(store_args: &StoreArgs, args: OffboardArgs, quiet: bool) -> Result<(), Failure> {
     let defaults = RowDefaults {
         action: args.action.map(|a| match a {
             RowAction::Suspend => Verb::Suspend,
@@ -87,5 +88,5 @@ pub async fn run(store_args: &StoreArgs, args: OffboardArgs) -> Result<(), Failu
             problems.join("; ")
         ))
     })?;
-    execute(store_args, &args.connection, &args.flags, requests).await
+    execute_with_progress(store_args, &args.connection, &args.flags, requests, quiet).await
 }

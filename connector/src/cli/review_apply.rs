@@ -140,12 +140,15 @@ pub async fn run(store_args: &StoreArgs, args: ApplyArgs) -> Result<(), Failure>
             reason: flags.reason.clone(),
             ticket: flags.ticket.clone(),
         };
+        let lock = flags.lock_site(&store, &server, &site).await?;
         let transport = open(target, &scopes(&sheet.revokes, &rules)).await?;
         let work = async {
             let explain = |e| Failure::from_error(e, &server, &site);
-            let ctx = ActionContext::new(&transport, &store, opts)
-                .await
-                .map_err(explain)?
+            let ctx = match lock {
+                Some(lock) => ActionContext::locked(&transport, &store, opts, lock).await,
+                None => ActionContext::new(&transport, &store, opts).await,
+            }
+            .map_err(explain)?
                 .for_review(campaign.clone(), reviewer.clone());
             let problems = check_against_tableau(&ctx, &sheet.revokes).await.map_err(explain)?;
             if !problems.is_empty() {

@@ -7,6 +7,7 @@
 mod collect;
 mod fetch;
 mod first;
+mod lock;
 mod resync;
 mod task;
 
@@ -18,13 +19,14 @@ use serde::Serialize;
 use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
 use tabgov_state::{
     begin_run, fail_run, is_published, upsert_site, ApplySummary, RunOutcome, RunStatus,
-    RunTraffic, SiteKey, Store, SyncLock,
+    RunTraffic, Store,
 };
 
 use crate::transport::{Transport, TransportStats};
 use crate::{Error, Result};
 
 pub use collect::{fetch_site, SiteListing};
+pub use lock::{SiteLock, DEFAULT_LOCK_WAIT};
 
 /// How a sync may change the store.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,36 +64,6 @@ pub struct SyncReport {
     pub seconds: f64,
 }
 
-/// The right to sync one site: held from before sign-in (a second sync
-/// must not sign in with the same PAT and end the first one's session)
-/// until the run is recorded.
-#[derive(Debug)]
-pub struct SiteLock {
-    site: SiteKey,
-    _lock: SyncLock,
-}
-
-impl SiteLock {
-    /// Registers the site if new and takes its sync lock; a second sync of
-    /// the same site fails at once with [`tabgov_state::Error::SyncInProgress`].
-    pub async fn acquire(store: &Store, server: &str, content_url: &str) -> Result<SiteLock> {
-        let site = upsert_site(
-            store.pool(),
-            server.trim_end_matches('/'),
-            content_url,
-            None,
-        )
-        .await?;
-        let lock = SyncLock::acquire(store, site)?;
-        Ok(SiteLock { site, _lock: lock })
-    }
-
-    /// The store's key of the locked site.
-    pub fn site(&self) -> SiteKey {
-        self.site
-    }
-}
-
 /// Syncs the site `transport` is signed in to into `store`; `lock` must be
 /// that site's (taken with [`SiteLock::acquire`] before signing in).
 ///
@@ -108,7 +80,7 @@ pub async fn sync_site(
     let content_url = transport.options().site.clone();
     let site_luid = transport.site_id();
     let site = upsert_site(store.pool(), &server, &content_url, Some(&site_luid)).await?;
-    if site != lock.site {
+    if site != lock.site() {
         return Err(Error::Internal(format!(
             "the sync lock is for another site than {server} {content_url:?}"
         )));
