@@ -69,6 +69,15 @@ pub fn deprovision_plan(
         Plan::Remove {
             transfer_to: Some(_),
             ..
+        } if inventory.is_empty() => format!(
+            "would remove {user} from the site and give {} anything Tableau still counts as \
+             theirs (no listed content; collections, virtual connections and Recycle Bin items \
+             are not listed)",
+            heir.unwrap_or("the new owner"),
+        ),
+        Plan::Remove {
+            transfer_to: Some(_),
+            ..
         } => format!(
             "would remove {user} from the site and give their {} item(s) to {} ({})",
             inventory.items.len(),

@@ -114,7 +114,8 @@ fn edge_cases_read_as_the_tree_reads_them() {
         ("workbook", doc("<workbooks><workbook><owner/></workbook></workbooks>"), "at tsResponse/workbooks/workbook/owner: missing attribute id"),
         ("workbook", doc("<workbooks><workbook/></workbooks>"), "at tsResponse/workbooks/workbook: missing attribute id"),
         ("workbook", doc(r#"<workbooks><workbook id="w"><owner id="o"/><owner/></workbook><workbook id="x"><tags><owner id="no"/></tags></workbook></workbooks>"#), "ok 1/10/2 [w>o x>-]"),
-        ("view", doc(r#"<views><view id="v"><workbook id="w"/><owner id="o"/></view></views>"#), "ok 1/10/2 [v>o]"),
+        ("customView", doc(r#"<customViews><customView id="v"><workbook id="w"/><owner id="o"/><view id="x"/></customView></customViews>"#), "ok 1/10/2 [v>o]"),
+        ("dataAlert", doc(r#"<dataAlerts><dataAlert id="a" subject="s"><owner id="o"/><view id="v"><workbook id="w"/></view><recipients><recipient id="r"/></recipients></dataAlert></dataAlerts>"#), "ok 1/10/2 [a>o]"),
         ("flow", doc(r#"<flows><flow id="f"><owner/></flow><flow id="g" name="x" name="y"/></flows>"#), "at tsResponse/flows: malformed XML"),
     ];
     for (decoder, body, expected) in &cases {

@@ -190,7 +190,9 @@ impl Simulator {
     }
 
     /// Gives the user a new content item of `kind` (`workbook`, `datasource`,
-    /// `flow`, `project` or `view`). Panics on another kind.
+    /// `flow`, `project`, `view`, `customView` or `dataAlert`; a view, custom
+    /// view or data alert is of the user's first workbook, or the site's).
+    /// Panics on another kind.
     pub fn give_content(&self, site: &str, user_id: &str, kind: &str, name: &str) -> SimContent {
         let kind = Kind::parse(kind)
             .unwrap_or_else(|| panic!("tableau-sim: unknown content kind '{kind}'"));
@@ -201,7 +203,7 @@ impl Simulator {
                 .iter()
                 .find(|p| p.name == "default")
                 .map(|p| p.id.clone());
-            let workbook_id = (kind == Kind::View).then(|| {
+            let workbook_id = kind.on_a_view().then(|| {
                 let wbs = s.content(Kind::Workbook);
                 wbs.iter()
                     .find(|w| w.owner_id == user_id)
@@ -259,6 +261,21 @@ impl Simulator {
     pub fn expire_sessions(&self) {
         let mut s = self.inner.sessions.lock().expect("sessions lock");
         *s = crate::session::Sessions::new(self.inner.cfg.seed ^ 0xE11D);
+    }
+
+    /// Makes a user's workbooks and flows listings ignore `ownedBy` /
+    /// `isOwner` and list every item, as a server that does not honour the
+    /// flag would.
+    pub fn ignore_owner_flags(&self, ignore: bool) {
+        self.inner
+            .ignore_owner_flags
+            .store(ignore, Ordering::Relaxed);
+    }
+
+    /// Every Remove User that went through, in order: the removed user's id
+    /// and the `mapAssetsTo` it named.
+    pub fn removals(&self) -> Vec<(String, Option<String>)> {
+        self.inner.removals.lock().expect("removals lock").clone()
     }
 
     /// Tableau API requests served (not `/_sim`).

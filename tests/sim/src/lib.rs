@@ -102,6 +102,8 @@ fn build(cfg: SimConfig) -> std::io::Result<Inner> {
         faults: Mutex::new(faults),
         requests: AtomicU64::new(0),
         sign_ins: AtomicU64::new(0),
+        ignore_owner_flags: std::sync::atomic::AtomicBool::new(false),
+        removals: std::sync::Mutex::new(Vec::new()),
         cfg,
     })
 }

@@ -38,12 +38,14 @@ pub struct SimGroup {
     pub grant_license_mode: Option<String>,
 }
 
-/// A content item (workbook, datasource, flow, project or view).
+/// A content item (workbook, datasource, flow, project, view, custom view
+/// or data alert).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimContent {
     /// LUID.
     pub id: String,
-    /// `workbook`, `datasource`, `flow`, `project` or `view`.
+    /// `workbook`, `datasource`, `flow`, `project`, `view`, `customView` or
+    /// `dataAlert`.
     pub kind: String,
     /// Item name.
     pub name: String,

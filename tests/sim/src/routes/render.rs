@@ -154,7 +154,10 @@ pub fn content(n: &mut Elem<'_>, site: &Site, c: &Content, short: bool) {
         n.ts_attr("createdAt", &c.created_at)
             .ts_attr("updatedAt", &c.created_at);
     };
-    n.attr("id", &c.id).attr("name", &c.name);
+    n.attr("id", &c.id);
+    if c.kind != Kind::DataAlert {
+        n.attr("name", &c.name);
+    }
     match c.kind {
         Kind::Workbook => {
             if !short {
@@ -204,6 +207,35 @@ pub fn content(n: &mut Elem<'_>, site: &Site, c: &Content, short: bool) {
             });
             n.child("workbook").attr("id", wb.unwrap_or_default());
             n.child("owner").attr("id", &c.owner_id);
+        }
+        Kind::CustomView => {
+            created(n);
+            n.attr("shared", "false");
+            n.child("workbook")
+                .attr("id", c.workbook_id.as_deref().unwrap_or_default());
+            n.child("owner").attr("id", &c.owner_id);
+            n.child("view").attr("id", "");
+        }
+        Kind::DataAlert => {
+            // A data alert is named by its subject; its recipients are
+            // `<recipient>`s, never a second `<owner>`.
+            n.attr("subject", &c.name).attr("creatorId", &c.owner_id);
+            created(n);
+            n.attr("frequency", "Daily")
+                .attr("public", "false")
+                .attr("suspended", "false");
+            let owner = site.users.get(&c.owner_id).map(|u| u.name.as_str());
+            n.child("owner")
+                .attr("id", &c.owner_id)
+                .opt_attr("name", owner);
+            let mut view = n.child("view");
+            view.attr("id", "").attr("name", "");
+            view.child("workbook")
+                .attr("id", c.workbook_id.as_deref().unwrap_or_default());
+            drop(view);
+            n.child("recipients")
+                .item("recipient")
+                .attr("id", &c.owner_id);
         }
     }
 }
