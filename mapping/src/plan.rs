@@ -107,6 +107,9 @@ pub enum Plan {
         leave_groups: Vec<String>,
         /// Group names that would license the user again on sign-in (warned).
         relicensing_groups: Vec<String>,
+        /// Of those, the groups nobody can leave ("All Users"): even
+        /// `--sticky` leaves the user licensed again at their next sign-in.
+        cannot_leave: Vec<String>,
     },
     /// Remove the user from the site, handing content to `transfer_to`.
     Remove {
@@ -150,12 +153,12 @@ pub fn plan_suspend(facts: &TargetFacts<'_>, sticky: bool) -> Plan {
         .iter()
         .map(|g| g.name.clone())
         .collect();
+    let (fixed, leavable): (Vec<&Group>, Vec<&Group>) = facts
+        .relicensing_groups
+        .iter()
+        .partition(|g| g.is_all_users());
     let leave = if sticky {
-        facts
-            .relicensing_groups
-            .iter()
-            .map(|g| g.id.clone())
-            .collect()
+        leavable.iter().map(|g| g.id.clone()).collect()
     } else {
         Vec::new()
     };
@@ -163,6 +166,7 @@ pub fn plan_suspend(facts: &TargetFacts<'_>, sticky: bool) -> Plan {
         from: facts.account.site_role.clone(),
         leave_groups: leave,
         relicensing_groups: names,
+        cannot_leave: fixed.iter().map(|g| g.name.clone()).collect(),
     }
 }
 

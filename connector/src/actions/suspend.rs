@@ -98,11 +98,9 @@ async fn run(
     let plan = plan_suspend(&facts, request.sticky);
     let open = open_intent(ctx, &account.id, &JournalAction::Suspend).await?;
     let mut result = result;
-    if !request.sticky {
-        result
-            .warnings
-            .extend(render::relicensing_warning(&relicensing));
-    }
+    result
+        .warnings
+        .extend(render::relicensing_warning(&relicensing, request.sticky));
     let mut names = ctx.stored_group_names().await?;
     names.extend(groups.iter().map(|g| (g.id.clone(), g.name.clone())));
     let name_of = |ids: &[String]| -> Vec<String> {

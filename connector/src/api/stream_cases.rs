@@ -108,7 +108,8 @@ fn edge_cases_read_as_the_tree_reads_them() {
         ("member_ids", users_doc(r#"<user id=" a "><domain/></user><user id=""/>"#), "ok 1/10/2 [ a  ]"),
         ("groups", doc(r#"<groups><group id="g" name="G"><import/><import siteRole="Creator" grantLicenseMode="onSync"/><domain name="local"/></group></groups>"#), "ok 1/10/2 [g:-:-@local]"),
         ("groups", doc(r#"<groups><group id="g" name="G" minimumSiteRole=""><domain/><domain name="x"/><import siteRole="Explorer" grantLicenseMode="onLogin"/></group></groups>"#), "ok 1/10/2 [g:Explorer:onLogin@-]"),
-        ("groups", doc(r#"<groups><group id="g" name="G" minimumSiteRole="Viewer"><import siteRole="Creator" grantLicenseMode="later"/></group></groups>"#), "ok 1/10/2 [g:Viewer:later@-]"),
+        ("groups", doc(r#"<groups><group id="g" name="G" minimumSiteRole="Viewer"><import siteRole="Creator" grantLicenseMode="later"/></group></groups>"#), "ok 1/10/2 [g:Creator:later@-]"),
+        ("groups", doc(r#"<groups><group id="g" name="G" minimumSiteRole="Viewer"><domain name="local"/></group></groups>"#), "ok 1/10/2 [g:-:-@local]"),
         ("groups", doc(r#"<groups><group id="g"/></groups>"#), "at tsResponse/groups/group: missing attribute name"),
         // A bad owner is reported before the item's own missing id.
         ("workbook", doc("<workbooks><workbook><owner/></workbook></workbooks>"), "at tsResponse/workbooks/workbook/owner: missing attribute id"),

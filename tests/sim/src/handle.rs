@@ -189,6 +189,27 @@ impl Simulator {
         snap
     }
 
+    /// Sets what a group grants: the role and `onLogin`/`onSync` (both
+    /// `None`: nothing), and its domain (`local`, or a directory's name for
+    /// a group synchronised from Active Directory or an identity provider).
+    /// "All Users" can be changed like any other.
+    pub fn set_group_grant(
+        &self,
+        site: &str,
+        group_id: &str,
+        minimum_site_role: Option<&str>,
+        grant_license_mode: Option<&str>,
+        domain: &str,
+    ) {
+        self.inner.write(site, |s| {
+            if let Some(g) = s.groups.get_mut(group_id) {
+                g.minimum_site_role = minimum_site_role.map(String::from);
+                g.grant_license_mode = grant_license_mode.map(String::from);
+                g.domain = domain.to_string();
+            }
+        })
+    }
+
     /// Gives the user a new content item of `kind` (`workbook`, `datasource`,
     /// `flow`, `project`, `view`, `customView` or `dataAlert`; a view, custom
     /// view or data alert is of the user's first workbook, or the site's).

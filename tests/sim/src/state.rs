@@ -353,7 +353,8 @@ impl Site {
         };
         let mut grant: Option<String> = None;
         if user.site_role == "Unlicensed" {
-            for gid in &user.groups {
+            // "All Users" holds everyone without listing them as members.
+            for gid in user.groups.iter().chain([&self.all_users_id]) {
                 let Some(g) = self.groups.get(gid) else {
                     continue;
                 };

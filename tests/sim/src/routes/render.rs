@@ -98,21 +98,26 @@ pub fn user_added(u: &User) -> Node {
         .attr("externalAuthUserId", "")
 }
 
-/// A `<group>` with its domain and, for grant-licence groups, `<import>`,
-/// into the open element `n`.
-pub fn group(n: &mut Elem<'_>, site: &Site, g: &Group, user_count: bool) {
-    n.attr("id", &g.id)
-        .attr("name", &g.name)
-        .opt_attr("minimumSiteRole", g.minimum_site_role.as_deref());
+/// A `<group>` with its domain into the open element `n`; with `import`
+/// (API 3.9 and later) every group, local or not, also carries
+/// `<import domainName siteRole [grantLicenseMode]>`, the only place the
+/// granted role appears. `minimumSiteRole` is never written on `<group>`:
+/// Tableau takes it in requests but does not return it. A group that
+/// grants nothing shows `siteRole="Unlicensed"` and no mode.
+pub fn group(n: &mut Elem<'_>, site: &Site, g: &Group, user_count: bool, import: bool) {
+    n.attr("id", &g.id).attr("name", &g.name);
     if user_count {
         n.num_attr("userCount", site.member_count(g));
     }
     n.child("domain").attr("name", &g.domain);
-    if let (Some(role), Some(mode)) = (&g.minimum_site_role, &g.grant_license_mode) {
+    if import {
         n.child("import")
             .attr("domainName", &g.domain)
-            .attr("siteRole", role)
-            .attr("grantLicenseMode", mode);
+            .attr(
+                "siteRole",
+                g.minimum_site_role.as_deref().unwrap_or("Unlicensed"),
+            )
+            .opt_attr("grantLicenseMode", g.grant_license_mode.as_deref());
     }
 }
 
@@ -209,8 +214,7 @@ pub fn content(n: &mut Elem<'_>, site: &Site, c: &Content, short: bool) {
             n.child("owner").attr("id", &c.owner_id);
         }
         Kind::CustomView => {
-            created(n);
-            n.attr("shared", "false");
+            n.attr("contentUrl", &url_name(&c.name));
             n.child("workbook")
                 .attr("id", c.workbook_id.as_deref().unwrap_or_default());
             n.child("owner").attr("id", &c.owner_id);
@@ -221,17 +225,25 @@ pub fn content(n: &mut Elem<'_>, site: &Site, c: &Content, short: bool) {
             // `<recipient>`s, never a second `<owner>`.
             n.attr("subject", &c.name).attr("creatorId", &c.owner_id);
             created(n);
-            n.attr("frequency", "Daily")
-                .attr("public", "false")
-                .attr("suspended", "false");
+            n.attr("frequency", "Daily").attr("public", "false");
             let owner = site.users.get(&c.owner_id).map(|u| u.name.as_str());
             n.child("owner")
                 .attr("id", &c.owner_id)
                 .opt_attr("name", owner);
+            let wb = c.workbook_id.as_deref().unwrap_or_default();
+            let wb_name = site
+                .content(Kind::Workbook)
+                .iter()
+                .find(|w| w.id == wb)
+                .map(|w| w.name.as_str())
+                .unwrap_or_default();
+            let pid = c.project_id.as_deref().unwrap_or_default();
             let mut view = n.child("view");
             view.attr("id", "").attr("name", "");
-            view.child("workbook")
-                .attr("id", c.workbook_id.as_deref().unwrap_or_default());
+            view.child("workbook").attr("id", wb).attr("name", wb_name);
+            view.child("project")
+                .attr("id", pid)
+                .attr("name", site.project_name(pid));
             drop(view);
             n.child("recipients")
                 .item("recipient")
