@@ -153,6 +153,8 @@ fn users() {
         (alice.domain.as_ref(), alice.auth_setting.as_ref()),
         (None, None)
     );
+    // externalAuthUserId="" on local users: absent, not an empty id.
+    assert_eq!(alice.identity, tabgov_mapping::SignInIdentity::default());
 
     let Decoded::Users(empty) = ok("user_get_empty.xml") else {
         panic!()

@@ -39,10 +39,30 @@ pub fn relicensing_warning(groups: &[&Group], sticky: bool) -> Option<String> {
             names(&granting(&leavable))
         ));
     }
+    if sticky {
+        parts.extend(directory_sync_warning(&leavable));
+    }
     if !fixed.is_empty() {
         parts.push(cannot_leave_warning(&granting(&fixed)));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// The warning for memberships removed from groups synchronised from a
+/// directory (Active Directory, LDAP, an identity provider): the next
+/// directory sync adds them back. `None` when no group of `groups` is one.
+pub fn directory_sync_warning(groups: &[&Group]) -> Option<String> {
+    let synced: Vec<String> = groups
+        .iter()
+        .filter(|g| g.is_directory_synced())
+        .map(|g| format!("{} ({})", g.name, g.domain.as_deref().unwrap_or_default()))
+        .collect();
+    (!synced.is_empty()).then(|| {
+        format!(
+            "{} is synchronised from a directory: a membership removed in Tableau comes back at the next directory sync; remove it in the directory as well",
+            names(&synced)
+        )
+    })
 }
 
 /// What a suspension cannot undo: every user is in "All Users".
@@ -306,6 +326,18 @@ mod tests {
             w.starts_with("All Users (grants Explorer) licenses every user again on sign-in and cannot be left"),
             "{w}"
         );
+        let synced = Group {
+            id: "ad".into(),
+            name: "Finance".into(),
+            domain: Some("example.com".into()),
+            ..group.clone()
+        };
+        assert_eq!(
+            relicensing_warning(&[&synced], true).unwrap(),
+            "Finance (example.com) is synchronised from a directory: a membership removed in \
+             Tableau comes back at the next directory sync; remove it in the directory as well"
+        );
+        assert_eq!(directory_sync_warning(&[&group]), None, "a local group");
         let w = relicensing_warning(&[&all_users, &group], false).unwrap();
         assert!(
             w.contains("Analysts (grants Explorer)")

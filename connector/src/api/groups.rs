@@ -50,7 +50,7 @@ pub fn remove_member(site_id: &str, group_id: &str, user_id: &str) -> ApiRequest
 const GROUP_ATTRS: [&str; 2] = ["id", "name"];
 
 /// The attributes of `<import>` that [`apply_import`] reads.
-const IMPORT_ATTRS: [&str; 2] = ["siteRole", "grantLicenseMode"];
+const IMPORT_ATTRS: [&str; 3] = ["siteRole", "grantLicenseMode", "domainName"];
 
 /// Decodes a group from the attributes of its `<group>` element (`path`
 /// names it in errors); what its children say is left out. A
@@ -67,8 +67,12 @@ fn group_attrs(el: &impl AttrSource, path: &str) -> Result<Group> {
 }
 
 /// Adds what the group's first `<import>` says: the role it grants and
-/// when. From API 3.9 every group carries one, local groups included.
+/// when, and the directory it comes from when no `<domain name>` said so.
+/// From API 3.9 every group carries one, local groups included.
 fn apply_import(group: &mut Group, import: &impl AttrSource) {
+    if group.domain.is_none() {
+        group.domain = import.opt_attr("domainName");
+    }
     group.minimum_site_role = import.opt_attr("siteRole").map(|r| SiteRole::parse(&r));
     group.grant_license_mode = import
         .opt_attr("grantLicenseMode")
@@ -79,10 +83,10 @@ fn apply_import(group: &mut Group, import: &impl AttrSource) {
 /// only.
 fn group(el: &Element, path: &str) -> Result<Group> {
     let mut group = group_attrs(el, path)?;
+    group.domain = el.child("domain").and_then(|d| d.opt_attr("name"));
     if let Some(import) = el.child("import") {
         apply_import(&mut group, import);
     }
-    group.domain = el.child("domain").and_then(|d| d.opt_attr("name"));
     Ok(group)
 }
 
@@ -118,9 +122,11 @@ impl ItemReader for Groups {
             }
         } else if name == "domain" && !item.domain_seen {
             item.domain_seen = true;
+            // The first `<domain>`'s name wins over `<import domainName>`,
+            // whichever comes first; a `<domain>` without one says nothing.
             let domain = attrs.values(["name"])?.opt_attr("name");
-            if let Ok(group) = &mut item.group {
-                group.domain = domain;
+            if let (Ok(group), Some(domain)) = (&mut item.group, domain) {
+                group.domain = Some(domain);
             }
         }
         Ok(())

@@ -110,6 +110,9 @@ fn edge_cases_read_as_the_tree_reads_them() {
         ("groups", doc(r#"<groups><group id="g" name="G" minimumSiteRole=""><domain/><domain name="x"/><import siteRole="Explorer" grantLicenseMode="onLogin"/></group></groups>"#), "ok 1/10/2 [g:Explorer:onLogin@-]"),
         ("groups", doc(r#"<groups><group id="g" name="G" minimumSiteRole="Viewer"><import siteRole="Creator" grantLicenseMode="later"/></group></groups>"#), "ok 1/10/2 [g:Creator:later@-]"),
         ("groups", doc(r#"<groups><group id="g" name="G" minimumSiteRole="Viewer"><domain name="local"/></group></groups>"#), "ok 1/10/2 [g:-:-@local]"),
+        // The directory a group comes from: <domain name> first, else <import domainName>.
+        ("groups", doc(r#"<groups><group id="g" name="G"><import domainName="example.com" siteRole="Viewer" grantLicenseMode="onSync"/><domain/></group></groups>"#), "ok 1/10/2 [g:Viewer:onSync@example.com]"),
+        ("groups", doc(r#"<groups><group id="g" name="G"><import domainName="example.com"/><domain name="local"/></group></groups>"#), "ok 1/10/2 [g:-:-@local]"),
         ("groups", doc(r#"<groups><group id="g"/></groups>"#), "at tsResponse/groups/group: missing attribute name"),
         // A bad owner is reported before the item's own missing id.
         ("workbook", doc("<workbooks><workbook><owner/></workbook></workbooks>"), "at tsResponse/workbooks/workbook/owner: missing attribute id"),

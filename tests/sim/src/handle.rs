@@ -2,7 +2,7 @@
 //!
 //! Methods panic on an unknown site content URL: that is a test-setup mistake.
 
-use crate::model::{SimContent, SimGroup, SimUser};
+use crate::model::{SimContent, SimGroup, SimIdentity, SimUser};
 use crate::seed::plain_user;
 use crate::server::Inner;
 use crate::state::{new_luid, Content, Group, Kind, Site};
@@ -113,6 +113,16 @@ impl Simulator {
             let snap = u.snapshot();
             s.insert_user(u);
             snap
+        })
+    }
+
+    /// Sets what Tableau reports of a user's identity provider, external id,
+    /// language and locale.
+    pub fn set_identity(&self, site: &str, user_id: &str, identity: SimIdentity) {
+        self.inner.write(site, |s| {
+            if let Some(u) = s.users.get_mut(user_id) {
+                u.identity = identity;
+            }
         })
     }
 

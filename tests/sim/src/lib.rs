@@ -37,7 +37,7 @@ mod handle;
 
 pub use config::{ConnectedApp, PatCred, SimConfig};
 pub use error::ApiError;
-pub use model::{SimContent, SimGroup, SimUser};
+pub use model::{SimContent, SimGroup, SimIdentity, SimUser};
 
 use crate::config::parse_version;
 use crate::faults::Faults;

@@ -39,6 +39,19 @@ pub fn user_item(list: &mut Elem<'_>, u: &User, full_name: bool, email: bool) {
     list.raw_item("user", &l.pieces(full_name, email));
 }
 
+/// `externalAuthUserId` (empty when unset, as Tableau writes it) and the
+/// identity-provider and language attributes a user has.
+fn identity_attrs(n: &mut Elem<'_>, u: &User) {
+    let id = &u.identity;
+    n.attr(
+        "externalAuthUserId",
+        id.external_auth_user_id.as_deref().unwrap_or(""),
+    )
+    .opt_attr("idpConfigurationId", id.idp_configuration_id.as_deref())
+    .opt_attr("language", id.language.as_deref())
+    .opt_attr("locale", id.locale.as_deref());
+}
+
 fn user_list_full_name(n: &mut Elem<'_>, u: &User) {
     n.opt_attr("fullName", u.full_name.as_deref());
 }
@@ -55,7 +68,7 @@ pub fn user_list(n: &mut Elem<'_>, u: &User, full_name: bool, email: bool) {
     if let Some(d) = &u.last_login {
         n.ts_attr("lastLogin", d);
     }
-    n.attr("externalAuthUserId", "");
+    identity_attrs(n, u);
     if full_name {
         user_list_full_name(n, u);
     }
@@ -73,7 +86,16 @@ pub fn user_one(u: &User, email: bool) -> Node {
         .attr("siteRole", &u.site_role)
         .attr("authSetting", &u.auth_setting)
         .opt_attr("lastLogin", u.last_login.as_ref().map(ts))
-        .attr("externalAuthUserId", "");
+        .attr(
+            "externalAuthUserId",
+            u.identity.external_auth_user_id.as_deref().unwrap_or(""),
+        )
+        .opt_attr(
+            "idpConfigurationId",
+            u.identity.idp_configuration_id.clone(),
+        )
+        .opt_attr("language", u.identity.language.clone())
+        .opt_attr("locale", u.identity.locale.clone());
     if email {
         n = n.opt_attr("email", u.email.clone());
     }
