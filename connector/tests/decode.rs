@@ -154,7 +154,7 @@ fn users() {
         (None, None)
     );
     // externalAuthUserId="" on local users: absent, not an empty id.
-    assert_eq!(alice.identity, tabgov_mapping::SignInIdentity::default());
+    assert_eq!(*alice.identity, tabgov_mapping::SignInIdentity::default());
 
     let Decoded::Users(empty) = ok("user_get_empty.xml") else {
         panic!()

@@ -21,9 +21,10 @@ pub struct Account {
     pub auth_setting: Option<String>,
     /// Identity-store domain (`local` for local users).
     pub domain: Option<String>,
-    /// Where and how the user signs in, and their language settings.
+    /// Where and how the user signs in, and their language settings (boxed:
+    /// mostly absent, and an account is moved around a lot).
     #[serde(flatten)]
-    pub identity: SignInIdentity,
+    pub identity: Box<SignInIdentity>,
 }
 
 /// What Tableau reports about a user's identity provider and language.

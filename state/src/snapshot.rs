@@ -46,12 +46,12 @@ impl TryFrom<AccountRow> for Account {
             full_name: r.full_name,
             auth_setting: r.auth_setting,
             domain: r.domain,
-            identity: SignInIdentity {
+            identity: Box::new(SignInIdentity {
                 idp_configuration_id: r.idp_configuration_id,
                 external_auth_user_id: r.external_auth_user_id,
                 language: r.language,
                 locale: r.locale,
-            },
+            }),
         })
     }
 }

@@ -135,12 +135,12 @@ fn account_attrs(el: &impl AttrSource, path: &str) -> Result<Account> {
         last_login: last_login(el, path)?,
         auth_setting: el.opt_attr("authSetting"),
         domain: None,
-        identity: SignInIdentity {
+        identity: Box::new(SignInIdentity {
             idp_configuration_id: non_empty(el, "idpConfigurationId"),
             external_auth_user_id: non_empty(el, "externalAuthUserId"),
             language: non_empty(el, "language"),
             locale: non_empty(el, "locale"),
-        },
+        }),
     })
 }
 
@@ -352,7 +352,7 @@ mod tests {
         </users></tsResponse>"#;
         let page = decode_users(body).unwrap();
         assert_eq!(
-            page.items[0].identity,
+            *page.items[0].identity,
             SignInIdentity {
                 idp_configuration_id: Some("idp-7".into()),
                 external_auth_user_id: Some("00u9".into()),
@@ -360,7 +360,7 @@ mod tests {
                 locale: Some("fr_FR".into()),
             }
         );
-        assert_eq!(page.items[1].identity, SignInIdentity::default());
+        assert_eq!(*page.items[1].identity, SignInIdentity::default());
         assert_eq!(decode_users_tree(body).unwrap(), page);
     }
 

@@ -281,7 +281,7 @@ async fn every_user_filter_operator_over_http() {
     let all = c.get("groups?pageSize=1000").await;
     assert!(!all.body.contains("minimumSiteRole"), "{}", all.body);
     assert_eq!(
-        attrs(&all.body, "import", "siteRole").len(),
+        attrs(&all.body, "import", "domainName").len(),
         attrs(&all.body, "group", "id").len()
     );
     let grant_import = elements(&all.body)

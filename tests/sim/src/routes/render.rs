@@ -125,7 +125,7 @@ pub fn user_added(u: &User) -> Node {
 /// `<import domainName siteRole [grantLicenseMode]>`, the only place the
 /// granted role appears. `minimumSiteRole` is never written on `<group>`:
 /// Tableau takes it in requests but does not return it. A group that
-/// grants nothing shows `siteRole="Unlicensed"` and no mode.
+/// grants nothing shows its `domainName` alone.
 pub fn group(n: &mut Elem<'_>, site: &Site, g: &Group, user_count: bool, import: bool) {
     n.attr("id", &g.id).attr("name", &g.name);
     if user_count {
@@ -135,10 +135,7 @@ pub fn group(n: &mut Elem<'_>, site: &Site, g: &Group, user_count: bool, import:
     if import {
         n.child("import")
             .attr("domainName", &g.domain)
-            .attr(
-                "siteRole",
-                g.minimum_site_role.as_deref().unwrap_or("Unlicensed"),
-            )
+            .opt_attr("siteRole", g.minimum_site_role.as_deref())
             .opt_attr("grantLicenseMode", g.grant_license_mode.as_deref());
     }
 }
