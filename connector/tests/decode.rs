@@ -42,6 +42,8 @@ enum Decoded {
 const FIXTURES: &[&str] = &[
     "auth_sign_in.xml",
     "auth_sign_in_error.xml",
+    "custom_view_get.xml",
+    "data_alerts_get_by_id.xml",
     "datasource_get.xml",
     "flow_get.xml",
     "group_add_user.xml",
@@ -50,7 +52,6 @@ const FIXTURES: &[&str] = &[
     "group_populate_users_empty.xml",
     "group_update.xml",
     "project_get.xml",
-    "request_option_pagination.xml",
     "server_info_404.xml",
     "server_info_get.xml",
     "user_get.xml",
@@ -72,7 +73,8 @@ fn decode(name: &str, body: &[u8]) -> tabgov::Result<Decoded> {
         "datasource_get.xml" => content(ContentKind::Datasource),
         "flow_get.xml" => content(ContentKind::Flow),
         "project_get.xml" => content(ContentKind::Project),
-        "request_option_pagination.xml" => content(ContentKind::View),
+        "custom_view_get.xml" => content(ContentKind::CustomView),
+        "data_alerts_get_by_id.xml" => content(ContentKind::DataAlert),
         "user_populate_workbooks.xml" | "workbook_get.xml" => content(ContentKind::Workbook),
         "group_add_user.xml" | "user_get_by_id.xml" => decode_user(body).map(Decoded::User),
         "group_get.xml" | "user_populate_groups.xml" => decode_groups(body).map(Decoded::Groups),
@@ -151,6 +153,8 @@ fn users() {
         (alice.domain.as_ref(), alice.auth_setting.as_ref()),
         (None, None)
     );
+    // externalAuthUserId="" on local users: absent, not an empty id.
+    assert_eq!(*alice.identity, tabgov_mapping::SignInIdentity::default());
 
     let Decoded::Users(empty) = ok("user_get_empty.xml") else {
         panic!()
@@ -272,20 +276,30 @@ fn content() {
         p.items[1].owner_id.as_deref(),
         Some("2a47bbf8-8900-4ebb-b0a4-2723bd7c46c3")
     );
-    // Views hold a <workbook id>: it is not an item.
-    let Decoded::Content(p) = ok("request_option_pagination.xml") else {
+    // Custom views hold a <workbook id> and a <view id>: neither is an item.
+    let Decoded::Content(p) = ok("custom_view_get.xml") else {
         panic!()
     };
-    assert_eq!((p.size, p.total_available, p.items.len()), (10, 33, 10));
+    assert_eq!((p.size, p.total_available, p.items.len()), (100, 2, 2));
     assert_eq!(p.items[0].id, "d79634e1-6063-4ec9-95ff-50acbf609ff5");
+    assert_eq!(p.items[1].name.as_deref(), Some("Overview"));
     assert!(p
         .items
         .iter()
-        .all(|i| i.kind == ContentKind::View && i.owner_id.as_deref() == Some(o)));
-    let owned = p.items[0].clone().into_owned_item().unwrap();
+        .all(|i| i.kind == ContentKind::CustomView && i.owner_id.as_deref() == Some(o)));
+    // A data alert is named by its subject; its recipients are not owners.
+    let Decoded::Content(p) = ok("data_alerts_get_by_id.xml") else {
+        panic!()
+    };
+    let [alert] = &p.items[..] else {
+        panic!("{p:?}")
+    };
+    assert_eq!(alert.name.as_deref(), Some("Data Alert test"));
+    assert_eq!(alert.owner_id.as_deref(), Some(o));
+    let owned = alert.clone().into_owned_item().unwrap();
     assert_eq!(
         (owned.kind, owned.owner_id.as_str()),
-        (ContentKind::View, o)
+        (ContentKind::DataAlert, o)
     );
 }
 

@@ -21,6 +21,23 @@ pub struct Account {
     pub auth_setting: Option<String>,
     /// Identity-store domain (`local` for local users).
     pub domain: Option<String>,
+    /// Where and how the user signs in, and their language settings (boxed:
+    /// mostly absent, and an account is moved around a lot).
+    #[serde(flatten)]
+    pub identity: Box<SignInIdentity>,
+}
+
+/// What Tableau reports about a user's identity provider and language.
+/// Empty attributes are kept as absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInIdentity {
+    /// The identity-provider configuration the user signs in with (Tableau
+    /// Cloud, API 3.24 and later; `authSetting` may then be empty).
+    pub idp_configuration_id: Option<String>,
+    /// The user's id at the external identity provider.
+    pub external_auth_user_id: Option<String>,
+    pub language: Option<String>,
+    pub locale: Option<String>,
 }
 
 impl Account {
@@ -63,6 +80,7 @@ pub(crate) fn bare_account(id: &str, role: SiteRole) -> Account {
         last_login: None,
         auth_setting: None,
         domain: None,
+        identity: Default::default(),
     }
 }
 
@@ -80,6 +98,7 @@ mod tests {
             last_login: Some("2026-01-01T00:00:00Z".parse().unwrap()),
             auth_setting: None,
             domain: Some("local".into()),
+            identity: Default::default(),
         }
     }
 

@@ -4,33 +4,62 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The kinds of content whose ownership blocks removal of a user.
+/// The kinds of content whose ownership blocks removal of a user and that
+/// Tableau lets a client list with their owners. Views are not among them:
+/// a view has no owner of its own (its workbook's owner owns it). Tableau
+/// also counts collections, virtual connections and Recycle Bin items,
+/// which cannot be listed per owner: a removal that names a new owner
+/// always hands those over with `mapAssetsTo`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ContentKind {
     Project,
     Workbook,
-    View,
     Datasource,
     Flow,
+    CustomView,
+    DataAlert,
 }
 
 impl ContentKind {
-    pub const ALL: [ContentKind; 5] = [
+    pub const ALL: [ContentKind; 6] = [
         ContentKind::Project,
         ContentKind::Workbook,
-        ContentKind::View,
+        ContentKind::Datasource,
+        ContentKind::Flow,
+        ContentKind::CustomView,
+        ContentKind::DataAlert,
+    ];
+
+    /// The kinds a sync reads from the site's listings into the store.
+    /// Custom views and data alerts are read only when a removal is planned.
+    pub const SYNCED: [ContentKind; 4] = [
+        ContentKind::Project,
+        ContentKind::Workbook,
         ContentKind::Datasource,
         ContentKind::Flow,
     ];
 
-    /// Singular lower-case name, as in Tableau's element names.
+    /// Tableau's element name of one item (`workbook`, `customView`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             ContentKind::Project => "project",
             ContentKind::Workbook => "workbook",
-            ContentKind::View => "view",
             ContentKind::Datasource => "datasource",
             ContentKind::Flow => "flow",
+            ContentKind::CustomView => "customView",
+            ContentKind::DataAlert => "dataAlert",
+        }
+    }
+
+    /// The kind in words, for people (`data source`, `custom view`).
+    pub fn label(self) -> &'static str {
+        match self {
+            ContentKind::Project => "project",
+            ContentKind::Workbook => "workbook",
+            ContentKind::Datasource => "data source",
+            ContentKind::Flow => "flow",
+            ContentKind::CustomView => "custom view",
+            ContentKind::DataAlert => "data alert",
         }
     }
 
@@ -50,9 +79,10 @@ impl fmt::Display for ContentKind {
 pub struct OwnedContent {
     pub projects: u32,
     pub workbooks: u32,
-    pub views: u32,
     pub datasources: u32,
     pub flows: u32,
+    pub custom_views: u32,
+    pub data_alerts: u32,
 }
 
 impl OwnedContent {
@@ -65,9 +95,10 @@ impl OwnedContent {
         match kind {
             ContentKind::Project => self.projects,
             ContentKind::Workbook => self.workbooks,
-            ContentKind::View => self.views,
             ContentKind::Datasource => self.datasources,
             ContentKind::Flow => self.flows,
+            ContentKind::CustomView => self.custom_views,
+            ContentKind::DataAlert => self.data_alerts,
         }
     }
 
@@ -75,9 +106,10 @@ impl OwnedContent {
         match kind {
             ContentKind::Project => &mut self.projects,
             ContentKind::Workbook => &mut self.workbooks,
-            ContentKind::View => &mut self.views,
             ContentKind::Datasource => &mut self.datasources,
             ContentKind::Flow => &mut self.flows,
+            ContentKind::CustomView => &mut self.custom_views,
+            ContentKind::DataAlert => &mut self.data_alerts,
         }
     }
 
@@ -104,7 +136,7 @@ mod tests {
         }
         owned.add(ContentKind::Workbook);
         assert_eq!(owned.workbooks, 2);
-        assert_eq!(owned.total(), 6);
+        assert_eq!(owned.total(), 7);
         assert!(owned.blocks_removal());
     }
 
@@ -114,5 +146,10 @@ mod tests {
             assert_eq!(ContentKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(ContentKind::parse("metric"), None);
+        assert_eq!(
+            ContentKind::parse("view"),
+            None,
+            "a view is owned by its workbook"
+        );
     }
 }

@@ -15,6 +15,7 @@ fn account(id: &str, role: SiteRole) -> Account {
         last_login: None,
         auth_setting: None,
         domain: Some("local".into()),
+        identity: Default::default(),
     }
 }
 

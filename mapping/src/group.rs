@@ -9,6 +9,16 @@ use crate::SiteRole;
 /// The name of the group every user of a site is implicitly in.
 pub const ALL_USERS: &str = "All Users";
 
+/// The domain of groups created in Tableau itself.
+pub const LOCAL_DOMAIN: &str = "local";
+
+/// True when a group of `domain` is synchronised from a directory (Active
+/// Directory, LDAP, an identity provider): any domain but `local`.
+/// Memberships removed in Tableau come back at the next directory sync.
+pub fn is_directory_domain(domain: Option<&str>) -> bool {
+    domain.is_some_and(|d| !d.is_empty() && d != LOCAL_DOMAIN)
+}
+
 /// When Tableau applies a group's minimum site role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum GrantLicenseMode {
@@ -62,6 +72,12 @@ impl Group {
         self.name == ALL_USERS
     }
 
+    /// True when the group is synchronised from a directory: a membership
+    /// removed in Tableau comes back at the next sync.
+    pub fn is_directory_synced(&self) -> bool {
+        is_directory_domain(self.domain.as_deref())
+    }
+
     /// The licensed role this group would give an Unlicensed member back,
     /// which is what makes a suspension "not stick".
     pub fn relicenses_to(&self) -> Option<&SiteRole> {
@@ -110,6 +126,23 @@ mod tests {
         for (role, mode, expected) in cases {
             let g = group(role, mode);
             assert_eq!(g.relicenses_to(), expected.as_ref(), "{g:?}");
+        }
+    }
+
+    #[test]
+    fn only_groups_of_a_directory_are_synced() {
+        for (domain, synced) in [
+            (Some("local"), false),
+            (None, false),
+            (Some(""), false),
+            (Some("example.com"), true),
+            (Some("EXAMPLE"), true),
+        ] {
+            let g = Group {
+                domain: domain.map(Into::into),
+                ..group(None, None)
+            };
+            assert_eq!(g.is_directory_synced(), synced, "{domain:?}");
         }
     }
 

@@ -20,12 +20,12 @@ mod site_role;
 mod snapshot;
 mod status;
 
-pub use account::Account;
+pub use account::{Account, SignInIdentity};
 pub use accounts::Accounts;
 pub use change::{Change, ChangeKind};
 pub use content::{ContentKind, OwnedContent};
 pub use diff::{changed_accounts, diff};
-pub use group::{GrantLicenseMode, Group, ALL_USERS};
+pub use group::{is_directory_domain, GrantLicenseMode, Group, ALL_USERS, LOCAL_DOMAIN};
 pub use guard::{
     check_mass_removal, check_snapshot_removal, MassRemoval, DEFAULT_MAX_REMOVAL_PERCENT,
 };

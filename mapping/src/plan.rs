@@ -47,9 +47,10 @@ pub enum Refusal {
 pub struct OwnedContentSummary {
     pub projects: u32,
     pub workbooks: u32,
-    pub views: u32,
     pub datasources: u32,
     pub flows: u32,
+    pub custom_views: u32,
+    pub data_alerts: u32,
     pub total: u32,
 }
 
@@ -58,9 +59,10 @@ impl From<OwnedContent> for OwnedContentSummary {
         OwnedContentSummary {
             projects: o.projects,
             workbooks: o.workbooks,
-            views: o.views,
             datasources: o.datasources,
             flows: o.flows,
+            custom_views: o.custom_views,
+            data_alerts: o.data_alerts,
             total: o.total(),
         }
     }
@@ -73,13 +75,19 @@ impl fmt::Display for Refusal {
             Refusal::LastSiteAdministrator => {
                 f.write_str("refused: this is the last site administrator of the site")
             }
-            Refusal::OwnsContent { owned } => write!(
+            Refusal::OwnsContent { owned } => {
+                write!(
                 f,
-                "refused: owns {} item(s) ({} projects, {} workbooks, {} views, {} data sources, {} flows); \
+                "refused: owns {} item(s) ({} projects, {} workbooks, {} data sources, {} flows, \
+                 {} custom views, {} data alerts); \
                  pass --transfer-to USER to hand them over, or --on-content suspend",
-                owned.total, owned.projects, owned.workbooks, owned.views, owned.datasources, owned.flows
-            ),
-            Refusal::TransferToSelf => f.write_str("refused: --transfer-to names the user being removed"),
+                owned.total, owned.projects, owned.workbooks, owned.datasources, owned.flows,
+                owned.custom_views, owned.data_alerts
+            )
+            }
+            Refusal::TransferToSelf => {
+                f.write_str("refused: --transfer-to names the user being removed")
+            }
         }
     }
 }
@@ -99,6 +107,9 @@ pub enum Plan {
         leave_groups: Vec<String>,
         /// Group names that would license the user again on sign-in (warned).
         relicensing_groups: Vec<String>,
+        /// Of those, the groups nobody can leave ("All Users"): even
+        /// `--sticky` leaves the user licensed again at their next sign-in.
+        cannot_leave: Vec<String>,
     },
     /// Remove the user from the site, handing content to `transfer_to`.
     Remove {
@@ -142,12 +153,12 @@ pub fn plan_suspend(facts: &TargetFacts<'_>, sticky: bool) -> Plan {
         .iter()
         .map(|g| g.name.clone())
         .collect();
+    let (fixed, leavable): (Vec<&Group>, Vec<&Group>) = facts
+        .relicensing_groups
+        .iter()
+        .partition(|g| g.is_all_users());
     let leave = if sticky {
-        facts
-            .relicensing_groups
-            .iter()
-            .map(|g| g.id.clone())
-            .collect()
+        leavable.iter().map(|g| g.id.clone()).collect()
     } else {
         Vec::new()
     };
@@ -155,6 +166,7 @@ pub fn plan_suspend(facts: &TargetFacts<'_>, sticky: bool) -> Plan {
         from: facts.account.site_role.clone(),
         leave_groups: leave,
         relicensing_groups: names,
+        cannot_leave: fixed.iter().map(|g| g.name.clone()).collect(),
     }
 }
 
@@ -175,12 +187,15 @@ pub fn plan_deprovision(
     }
     let owned = facts.owned.total();
     match (owned, transfer_to, on_content) {
-        (0, _, _) => Plan::Remove {
-            transfer_to: None,
-            owned,
-        },
+        // A named new owner is always passed on: Tableau also blocks a
+        // removal for content no listing shows (collections, virtual
+        // connections, the Recycle Bin), and `mapAssetsTo` hands that over.
         (_, Some(target), _) => Plan::Remove {
             transfer_to: Some(target.id.clone()),
+            owned,
+        },
+        (0, None, _) => Plan::Remove {
+            transfer_to: None,
             owned,
         },
         (_, None, OnContent::Suspend) => plan_suspend(facts, sticky),

@@ -97,7 +97,8 @@ fn suspend_warns_about_relicensing_groups_and_sticky_leaves_them() {
         Plan::Suspend {
             from: SiteRole::Creator,
             leave_groups: vec![],
-            relicensing_groups: vec!["Analysts".into()]
+            relicensing_groups: vec!["Analysts".into()],
+            cannot_leave: vec![],
         }
     );
     let sticky = plan_suspend(&facts(&a, 0, vec![&g], 1), true);
@@ -106,7 +107,29 @@ fn suspend_warns_about_relicensing_groups_and_sticky_leaves_them() {
         Plan::Suspend {
             from: SiteRole::Creator,
             leave_groups: vec!["g1".into()],
-            relicensing_groups: vec!["Analysts".into()]
+            relicensing_groups: vec!["Analysts".into()],
+            cannot_leave: vec![],
+        }
+    );
+}
+
+#[test]
+fn sticky_cannot_leave_all_users_and_says_so() {
+    let a = account("u", SiteRole::Creator);
+    let g = grant_group();
+    let all_users = Group {
+        id: "all".into(),
+        name: crate::ALL_USERS.into(),
+        ..grant_group()
+    };
+    let sticky = plan_suspend(&facts(&a, 0, vec![&all_users, &g], 1), true);
+    assert_eq!(
+        sticky,
+        Plan::Suspend {
+            from: SiteRole::Creator,
+            leave_groups: vec!["g1".into()],
+            relicensing_groups: vec!["All Users".into(), "Analysts".into()],
+            cannot_leave: vec!["All Users".into()],
         }
     );
 }
@@ -116,7 +139,9 @@ fn deprovision_table() {
     let other = account("t", SiteRole::Creator);
     let cases: [(&str, u32, Option<&Account>, OnContent, &str); 7] = [
         ("u", 0, None, OnContent::Refuse, "remove"),
-        ("u", 0, Some(&other), OnContent::Refuse, "remove"),
+        // Tableau blocks removal for content no listing shows: the named
+        // new owner is passed on even when the inventory found nothing.
+        ("u", 0, Some(&other), OnContent::Refuse, "remove+transfer"),
         ("u", 3, Some(&other), OnContent::Refuse, "remove+transfer"),
         ("u", 3, None, OnContent::Refuse, "refuse:content"),
         ("u", 3, None, OnContent::Suspend, "suspend"),

@@ -17,6 +17,7 @@ fn account(name: &str, role: SiteRole, days_ago: Option<i64>) -> Account {
         last_login: days_ago.map(|d| now() - Duration::days(d)),
         auth_setting: None,
         domain: None,
+        identity: Default::default(),
     }
 }
 

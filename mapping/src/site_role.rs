@@ -96,7 +96,11 @@ impl SiteRole {
     pub fn license(&self) -> License {
         match self {
             SiteRole::Viewer | SiteRole::ViewerWithPublish => License::Viewer,
-            SiteRole::Creator | SiteRole::SiteAdministratorCreator => License::Creator,
+            // A Server administrator holds a Creator licence on Tableau
+            // Server; the role itself is kept verbatim.
+            SiteRole::Creator
+            | SiteRole::SiteAdministratorCreator
+            | SiteRole::ServerAdministrator => License::Creator,
             SiteRole::Explorer
             | SiteRole::ExplorerCanPublish
             | SiteRole::SiteAdministratorExplorer => License::Explorer,
@@ -104,7 +108,6 @@ impl SiteRole {
             SiteRole::Interactor
             | SiteRole::Publisher
             | SiteRole::SiteAdministrator
-            | SiteRole::ServerAdministrator
             | SiteRole::Guest
             | SiteRole::ReadOnly
             | SiteRole::SupportUser
@@ -200,7 +203,7 @@ mod tests {
         interactor: "Interactor" => Unknown, Active;
         publisher: "Publisher" => Unknown, Active;
         site_administrator: "SiteAdministrator" => Unknown, Active;
-        server_administrator: "ServerAdministrator" => Unknown, Active;
+        server_administrator: "ServerAdministrator" => Creator, Active;
         guest: "Guest" => Unknown, Active;
         read_only: "ReadOnly" => Unknown, Active;
         support_user: "SupportUser" => Unknown, Active;

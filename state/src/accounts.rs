@@ -6,7 +6,9 @@ use chrono::{DateTime, Duration, Utc};
 use futures::TryStreamExt;
 use serde::Serialize;
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
-use tabgov_mapping::{AccountStatus, ContentKind, License, OwnedContent, ALL_USERS};
+use tabgov_mapping::{
+    AccountStatus, ContentKind, License, OwnedContent, SignInIdentity, ALL_USERS,
+};
 
 use crate::owned::set_count;
 use crate::{time, Error, Result, SiteKey};
@@ -57,6 +59,9 @@ pub struct AccountRecord {
     pub deprovisioned_at: Option<DateTime<Utc>>,
     pub auth_setting: Option<String>,
     pub domain: Option<String>,
+    /// Identity provider, external id, language and locale.
+    #[serde(flatten)]
+    pub identity: SignInIdentity,
     pub site_key: SiteKey,
     /// The sync run (or action) that last wrote the row.
     pub updated_run_id: Option<i64>,
@@ -76,6 +81,10 @@ struct Row {
     last_login: Option<String>,
     auth_setting: Option<String>,
     domain: Option<String>,
+    idp_configuration_id: Option<String>,
+    external_auth_user_id: Option<String>,
+    language: Option<String>,
+    locale: Option<String>,
     first_seen: String,
     last_seen: Option<String>,
     deprovisioned_at: Option<String>,
@@ -117,6 +126,12 @@ impl TryFrom<Row> for AccountRecord {
             owned: OwnedContent::default(),
             auth_setting: r.auth_setting,
             domain: r.domain,
+            identity: SignInIdentity {
+                idp_configuration_id: r.idp_configuration_id,
+                external_auth_user_id: r.external_auth_user_id,
+                language: r.language,
+                locale: r.locale,
+            },
             site_key: r.site_id,
             updated_run_id: r.updated_run_id,
         })
@@ -124,7 +139,8 @@ impl TryFrom<Row> for AccountRecord {
 }
 
 const SELECT: &str = "SELECT a.site_id, s.content_url, a.id, a.name, a.email, a.full_name, \
-     a.site_role, a.license, a.status, a.last_login, a.auth_setting, a.domain, a.first_seen, \
+     a.site_role, a.license, a.status, a.last_login, a.auth_setting, a.domain, \
+     a.idp_configuration_id, a.external_auth_user_id, a.language, a.locale, a.first_seen, \
      CASE WHEN a.deprovisioned_at IS NULL THEN s.last_success_at ELSE a.last_seen END \
      AS last_seen, a.deprovisioned_at, a.updated_run_id \
      FROM accounts a JOIN sites s ON s.id = a.site_id WHERE s.last_success_run_id IS NOT NULL";

@@ -169,7 +169,8 @@ pub(crate) async fn upsert_accounts(
     for chunk in accounts.chunks(ROWS) {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO accounts (site_id, id, name, email, full_name, site_role, license, \
-             status, last_login, auth_setting, domain, first_seen, updated_run_id) ",
+             status, last_login, auth_setting, domain, idp_configuration_id, \
+             external_auth_user_id, language, locale, first_seen, updated_run_id) ",
         );
         qb.push_values(chunk, |mut b, a| {
             b.push_bind(site)
@@ -183,6 +184,10 @@ pub(crate) async fn upsert_accounts(
                 .push_bind(a.last_login.map(time::to_text))
                 .push_bind(a.auth_setting.as_deref())
                 .push_bind(a.domain.as_deref())
+                .push_bind(a.identity.idp_configuration_id.as_deref())
+                .push_bind(a.identity.external_auth_user_id.as_deref())
+                .push_bind(a.identity.language.as_deref())
+                .push_bind(a.identity.locale.as_deref())
                 .push_bind(now)
                 .push_bind(run_id);
         });
@@ -192,6 +197,9 @@ pub(crate) async fn upsert_accounts(
              site_role = excluded.site_role, license = excluded.license, \
              status = excluded.status, last_login = excluded.last_login, \
              auth_setting = excluded.auth_setting, domain = excluded.domain, \
+             idp_configuration_id = excluded.idp_configuration_id, \
+             external_auth_user_id = excluded.external_auth_user_id, \
+             language = excluded.language, locale = excluded.locale, \
              last_seen = NULL, deprovisioned_at = NULL, \
              updated_run_id = excluded.updated_run_id",
         );

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use futures::TryStreamExt;
 use serde::Serialize;
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
+use tabgov_mapping::is_directory_domain;
 
 use crate::{Result, SiteKey};
 
@@ -16,6 +17,9 @@ pub struct GroupRecord {
     pub id: String,
     pub name: String,
     pub domain: Option<String>,
+    /// True when the group is synchronised from a directory (its domain is
+    /// not `local`): memberships removed in Tableau come back.
+    pub directory_synced: bool,
     /// The role granted on sign-in or on sync, verbatim.
     pub minimum_site_role: Option<String>,
     /// `onLogin`, `onSync`, or what Tableau sent.
@@ -53,6 +57,7 @@ pub async fn list_groups(pool: &SqlitePool, site: SiteKey) -> Result<Vec<GroupRe
             site: r.content_url,
             id: r.id,
             name: r.name,
+            directory_synced: is_directory_domain(r.domain.as_deref()),
             domain: r.domain,
             minimum_site_role: r.minimum_site_role,
             grant_license_mode: r.grant_license_mode,

@@ -74,9 +74,10 @@ pub(crate) fn set_count(owned: &mut OwnedContent, kind: ContentKind, count: i64)
     match kind {
         ContentKind::Project => owned.projects = count,
         ContentKind::Workbook => owned.workbooks = count,
-        ContentKind::View => owned.views = count,
         ContentKind::Datasource => owned.datasources = count,
         ContentKind::Flow => owned.flows = count,
+        ContentKind::CustomView => owned.custom_views = count,
+        ContentKind::DataAlert => owned.data_alerts = count,
     }
 }
 

@@ -6,7 +6,7 @@ use futures::TryStreamExt;
 use serde::Deserialize;
 use sqlx::{FromRow, SqliteConnection};
 use tabgov_mapping::{
-    Account, Accounts, GrantLicenseMode, Group, Memberships, SiteRole, SiteSnapshot,
+    Account, Accounts, GrantLicenseMode, Group, Memberships, SignInIdentity, SiteRole, SiteSnapshot,
 };
 
 use crate::owned::stored_items;
@@ -27,6 +27,10 @@ pub(crate) struct AccountRow {
     pub last_login: Option<String>,
     pub auth_setting: Option<String>,
     pub domain: Option<String>,
+    pub idp_configuration_id: Option<String>,
+    pub external_auth_user_id: Option<String>,
+    pub language: Option<String>,
+    pub locale: Option<String>,
 }
 
 impl TryFrom<AccountRow> for Account {
@@ -42,6 +46,12 @@ impl TryFrom<AccountRow> for Account {
             full_name: r.full_name,
             auth_setting: r.auth_setting,
             domain: r.domain,
+            identity: Box::new(SignInIdentity {
+                idp_configuration_id: r.idp_configuration_id,
+                external_auth_user_id: r.external_auth_user_id,
+                language: r.language,
+                locale: r.locale,
+            }),
         })
     }
 }
@@ -107,7 +117,8 @@ async fn load_accounts(conn: &mut SqliteConnection, site: SiteKey) -> Result<Vec
     loop {
         let batch: Option<String> = sqlx::query_scalar(
             "SELECT json_group_array(json_array(id, name, email, full_name, site_role, \
-             last_login, auth_setting, domain)) FROM (SELECT * FROM accounts \
+             last_login, auth_setting, domain, idp_configuration_id, external_auth_user_id, \
+             language, locale)) FROM (SELECT * FROM accounts \
              WHERE site_id = ? AND deprovisioned_at IS NULL AND id > ? ORDER BY id LIMIT ?)",
         )
         .bind(site)

@@ -1,7 +1,10 @@
 //! What a user owns, read from Tableau before a removal: workbooks and
-//! flows from the user's own listings, data sources, projects and views
-//! from the site's listings filtered by owner (Tableau has no per-user
-//! listing for those). The site listings are fetched once per batch.
+//! flows from the user's own listings, data sources, projects, custom
+//! views and data alerts from the site's listings (Tableau has no per-user
+//! listing for those). The site listings are fetched once per batch. Every
+//! item counts only when its `<owner id>` is the user: a server that
+//! ignores `ownedBy`/`isOwner` must not make others' content theirs. Views
+//! are not listed: a view belongs to its workbook's owner.
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,10 +18,11 @@ use crate::transport::Transport;
 use crate::Result;
 
 /// Kinds read from the site's listings rather than from the user's own.
-const SITE_LISTED: [ContentKind; 3] = [
+const SITE_LISTED: [ContentKind; 4] = [
     ContentKind::Datasource,
     ContentKind::Project,
-    ContentKind::View,
+    ContentKind::CustomView,
+    ContentKind::DataAlert,
 ];
 
 /// Names shown per kind before "and N more".
@@ -82,7 +86,7 @@ impl Inventory {
                 if count > NAMES_SHOWN {
                     shown.push_str(&format!(" and {} more", count - NAMES_SHOWN));
                 }
-                format!("{count} {kind}{plural} ({shown})")
+                format!("{count} {}{plural} ({shown})", kind.label())
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -98,6 +102,14 @@ impl Inventory {
             .filter(|i| !held.contains(&(i.kind, i.id.as_str())))
             .collect()
     }
+}
+
+/// The items of `listed` whose owner is `user_id`.
+fn owned_by<'i>(listed: impl Iterator<Item = &'i ContentItem>, user_id: &str) -> Vec<ContentItem> {
+    listed
+        .filter(|i| i.owner_id.as_deref() == Some(user_id))
+        .cloned()
+        .collect()
 }
 
 /// The site-wide listings an inventory needs, fetched once per batch and
@@ -121,7 +133,7 @@ impl ContentIndex {
     /// Everything `user_id` owns on the site `transport` is signed in to.
     pub async fn inventory(&mut self, transport: &Transport, user_id: &str) -> Result<Inventory> {
         let site = transport.site_id();
-        let mut items = fetch_all(
+        let mut own = fetch_all(
             transport,
             "workbooks owned by the user",
             |p| users::owned_workbooks(&site, user_id, p),
@@ -129,7 +141,7 @@ impl ContentIndex {
             |i| i.id.as_str(),
         )
         .await?;
-        items.extend(
+        own.extend(
             fetch_all(
                 transport,
                 "flows owned by the user",
@@ -139,14 +151,10 @@ impl ContentIndex {
             )
             .await?,
         );
+        let mut items = owned_by(own.iter(), user_id);
         for kind in SITE_LISTED {
             let listing = self.listing(transport, &site, kind).await?;
-            items.extend(
-                listing
-                    .iter()
-                    .filter(|i| i.owner_id.as_deref() == Some(user_id))
-                    .cloned(),
-            );
+            items.extend(owned_by(listing.iter(), user_id));
         }
         Ok(Inventory { items })
     }
@@ -200,13 +208,27 @@ mod tests {
         assert_eq!(inv.counts().total(), 3);
         assert_eq!(
             inv.describe(),
-            "2 workbooks (Ops, Sales), 1 datasource (d1)"
+            "2 workbooks (Ops, Sales), 1 data source (d1)"
         );
         assert_eq!(
             inv.labels(),
             ["datasource:d1", "workbook:Ops", "workbook:Sales"]
         );
         assert_eq!(Inventory::default().describe(), "no content");
+    }
+
+    #[test]
+    fn only_items_whose_owner_is_the_user_count() {
+        let mut other = item(ContentKind::Workbook, "w2", None);
+        other.owner_id = Some("someone else".into());
+        let mut unowned = item(ContentKind::Flow, "f1", None);
+        unowned.owner_id = None;
+        let listed = [item(ContentKind::Workbook, "w1", None), other, unowned];
+        let ids: Vec<_> = owned_by(listed.iter(), "u")
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+        assert_eq!(ids, ["w1"]);
     }
 
     #[test]
@@ -223,7 +245,7 @@ mod tests {
         let before = Inventory {
             items: vec![
                 item(ContentKind::Workbook, "w1", None),
-                item(ContentKind::View, "v1", None),
+                item(ContentKind::CustomView, "v1", None),
             ],
         };
         let heir = Inventory {

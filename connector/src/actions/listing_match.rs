@@ -119,6 +119,7 @@ mod tests {
             last_login: None,
             auth_setting: None,
             domain: None,
+            identity: Default::default(),
         }
     }
 

@@ -10,6 +10,7 @@ use tabgov_mapping::Account;
 use tabgov_state::{JournalAction, JournalEntry, JournalState, NewJournalEntry};
 
 use super::journal::{record_noop, write_intent, Open, StoreChange};
+use super::render;
 use super::suspend::{groups_of, open_intent};
 use super::{ActionContext, Outcome};
 use crate::api::{groups, users};
@@ -39,6 +40,9 @@ pub struct MembershipResult {
     pub journal_id: Option<i64>,
     pub tableau_code: Option<String>,
     pub dry_run: bool,
+    /// What the removal cannot guarantee (a directory sync adding the
+    /// membership back).
+    pub warnings: Vec<String>,
 }
 
 impl MembershipResult {
@@ -53,6 +57,7 @@ impl MembershipResult {
             journal_id: None,
             tableau_code: None,
             dry_run,
+            warnings: Vec::new(),
         }
     }
 
@@ -125,7 +130,8 @@ async fn run(
     let open = open_intent(ctx, user, &JournalAction::RemoveMember)
         .await?
         .filter(|o| o.groups_removed.contains(&request.group_id));
-    if !is_member(ctx, user, &request.group_id).await? {
+    let mine = groups_of(ctx, user).await?;
+    let Some(current) = mine.iter().find(|g| g.id == request.group_id) else {
         return match (open, ctx.site, ctx.opts.dry_run) {
             (_, _, true) | (_, None, _) => Ok(result.ended(
                 Outcome::Noop,
@@ -149,7 +155,10 @@ async fn run(
                 Ok(result.ended(Outcome::Noop, format!("nothing to do: {reason}")))
             }
         };
-    }
+    };
+    result
+        .warnings
+        .extend(render::directory_sync_warning(&[current]));
     if ctx.opts.dry_run {
         return Ok(result.ended(
             Outcome::Planned,

@@ -15,33 +15,77 @@ pub fn names(list: &[String]) -> String {
     }
 }
 
-/// The warning for a suspension that will not stick: these groups raise
-/// an Unlicensed member back on sign-in.
-pub fn relicensing_warning(groups: &[&Group]) -> Option<String> {
-    if groups.is_empty() {
-        return None;
-    }
-    let shown: Vec<String> = groups
+/// Group names with the role each grants: `Analysts (grants Explorer)`.
+fn granting(groups: &[&Group]) -> Vec<String> {
+    groups
         .iter()
         .map(|g| match g.relicenses_to() {
             Some(role) => format!("{} (grants {role})", g.name),
             None => g.name.clone(),
         })
+        .collect()
+}
+
+/// The warning for a suspension that will not stick: these groups raise
+/// an Unlicensed member back on sign-in. `--sticky` leaves them, except
+/// "All Users", which nobody can leave.
+pub fn relicensing_warning(groups: &[&Group], sticky: bool) -> Option<String> {
+    let (fixed, leavable): (Vec<&Group>, Vec<&Group>) =
+        groups.iter().partition(|g| g.is_all_users());
+    let mut parts = Vec::new();
+    if !sticky && !leavable.is_empty() {
+        parts.push(format!(
+            "member of {} that license(s) the user again on sign-in, so the suspension will not stick; pass --sticky to also remove the user from them",
+            names(&granting(&leavable))
+        ));
+    }
+    if sticky {
+        parts.extend(directory_sync_warning(&leavable));
+    }
+    if !fixed.is_empty() {
+        parts.push(cannot_leave_warning(&granting(&fixed)));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// The warning for memberships removed from groups synchronised from a
+/// directory (Active Directory, LDAP, an identity provider): the next
+/// directory sync adds them back. `None` when no group of `groups` is one.
+pub fn directory_sync_warning(groups: &[&Group]) -> Option<String> {
+    let synced: Vec<String> = groups
+        .iter()
+        .filter(|g| g.is_directory_synced())
+        .map(|g| format!("{} ({})", g.name, g.domain.as_deref().unwrap_or_default()))
         .collect();
-    Some(format!(
-        "member of {} that license(s) the user again on sign-in, so the suspension will not stick; pass --sticky to also remove the user from them",
-        names(&shown)
-    ))
+    (!synced.is_empty()).then(|| {
+        format!(
+            "{} is synchronised from a directory: a membership removed in Tableau comes back at the next directory sync; remove it in the directory as well",
+            names(&synced)
+        )
+    })
+}
+
+/// What a suspension cannot undo: every user is in "All Users".
+fn cannot_leave_warning(shown: &[String]) -> String {
+    format!(
+        "{} licenses every user again on sign-in and cannot be left, so the suspension will not stick even with --sticky; change that group's grant in Tableau",
+        names(shown)
+    )
 }
 
 /// A suspend plan, as `--dry-run` shows it. `leaving` names the groups of
 /// `leave_groups`.
 pub fn suspend_plan(user: &str, plan: &Plan, leaving: &[String]) -> String {
     match plan {
-        Plan::Suspend { from, .. } => {
+        Plan::Suspend {
+            from, cannot_leave, ..
+        } => {
             let mut s = format!("would set {user} from {from} to Unlicensed");
             if !leaving.is_empty() {
                 s.push_str(&format!(" and remove them from {}", names(leaving)));
+            }
+            if !cannot_leave.is_empty() {
+                s.push_str(&format!("; {}", cannot_leave_warning(cannot_leave)));
             }
             s
         }
@@ -66,6 +110,15 @@ pub fn deprovision_plan(
     heir: Option<&str>,
 ) -> String {
     match plan {
+        Plan::Remove {
+            transfer_to: Some(_),
+            ..
+        } if inventory.is_empty() => format!(
+            "would remove {user} from the site and give {} anything Tableau still counts as \
+             theirs (no listed content; collections, virtual connections and Recycle Bin items \
+             are not listed)",
+            heir.unwrap_or("the new owner"),
+        ),
         Plan::Remove {
             transfer_to: Some(_),
             ..
@@ -159,10 +212,23 @@ mod tests {
             from: SiteRole::Creator,
             leave_groups: vec!["g1".into()],
             relicensing_groups: vec!["Analysts".into()],
+            cannot_leave: vec![],
         };
         assert_eq!(
             suspend_plan("alice", &plan, &["Analysts".into()]),
             "would set alice from Creator to Unlicensed and remove them from Analysts"
+        );
+        let all_users = Plan::Suspend {
+            from: SiteRole::Creator,
+            leave_groups: vec![],
+            relicensing_groups: vec!["All Users".into()],
+            cannot_leave: vec!["All Users".into()],
+        };
+        assert_eq!(
+            suspend_plan("alice", &all_users, &[]),
+            "would set alice from Creator to Unlicensed; All Users licenses every user again on \
+             sign-in and cannot be left, so the suspension will not stick even with --sticky; \
+             change that group's grant in Tableau"
         );
         let noop = Plan::Noop {
             reason: "already Unlicensed".into(),
@@ -241,9 +307,42 @@ mod tests {
             minimum_site_role: Some(SiteRole::Explorer),
             grant_license_mode: Some(GrantLicenseMode::OnLogin),
         };
-        let w = relicensing_warning(&[&group]).unwrap();
+        let w = relicensing_warning(&[&group], false).unwrap();
         assert!(w.starts_with("member of Analysts (grants Explorer)"), "{w}");
         assert!(w.contains("--sticky"));
-        assert_eq!(relicensing_warning(&[]), None);
+        assert_eq!(relicensing_warning(&[], false), None);
+        assert_eq!(
+            relicensing_warning(&[&group], true),
+            None,
+            "--sticky leaves it"
+        );
+        let all_users = Group {
+            id: "all".into(),
+            name: "All Users".into(),
+            ..group.clone()
+        };
+        let w = relicensing_warning(&[&all_users, &group], true).unwrap();
+        assert!(
+            w.starts_with("All Users (grants Explorer) licenses every user again on sign-in and cannot be left"),
+            "{w}"
+        );
+        let synced = Group {
+            id: "ad".into(),
+            name: "Finance".into(),
+            domain: Some("example.com".into()),
+            ..group.clone()
+        };
+        assert_eq!(
+            relicensing_warning(&[&synced], true).unwrap(),
+            "Finance (example.com) is synchronised from a directory: a membership removed in \
+             Tableau comes back at the next directory sync; remove it in the directory as well"
+        );
+        assert_eq!(directory_sync_warning(&[&group]), None, "a local group");
+        let w = relicensing_warning(&[&all_users, &group], false).unwrap();
+        assert!(
+            w.contains("Analysts (grants Explorer)")
+                && w.contains("All Users (grants Explorer) licenses every user"),
+            "{w}"
+        );
     }
 }

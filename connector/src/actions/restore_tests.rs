@@ -12,6 +12,7 @@ fn account(role: SiteRole) -> Account {
         last_login: None,
         auth_setting: None,
         domain: None,
+        identity: Default::default(),
     }
 }
 

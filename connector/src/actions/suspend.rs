@@ -98,11 +98,9 @@ async fn run(
     let plan = plan_suspend(&facts, request.sticky);
     let open = open_intent(ctx, &account.id, &JournalAction::Suspend).await?;
     let mut result = result;
-    if !request.sticky {
-        result
-            .warnings
-            .extend(render::relicensing_warning(&relicensing));
-    }
+    result
+        .warnings
+        .extend(render::relicensing_warning(&relicensing, request.sticky));
     // Tableau names the groups the user is in; the store, those an
     // interrupted attempt already left.
     let left_before = open.as_ref().map(|o| o.groups_removed.as_slice());

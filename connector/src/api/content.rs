@@ -37,20 +37,39 @@ impl ContentItem {
     }
 }
 
-/// The plural path segment and list element of `kind`.
-fn plural(kind: ContentKind) -> &'static str {
+/// The path segment of `kind`'s listing (Tableau spells custom views in
+/// lower case, data alerts in camel case).
+fn path_segment(kind: ContentKind) -> &'static str {
     match kind {
-        ContentKind::Project => "projects",
-        ContentKind::Workbook => "workbooks",
-        ContentKind::View => "views",
-        ContentKind::Datasource => "datasources",
-        ContentKind::Flow => "flows",
+        ContentKind::CustomView => "customviews",
+        other => list_element(other),
     }
 }
 
-/// `GET sites/{site}/{workbooks|datasources|flows|projects|views}`, one page.
+/// The list element of `kind`'s listing.
+fn list_element(kind: ContentKind) -> &'static str {
+    match kind {
+        ContentKind::Project => "projects",
+        ContentKind::Workbook => "workbooks",
+        ContentKind::Datasource => "datasources",
+        ContentKind::Flow => "flows",
+        ContentKind::CustomView => "customViews",
+        ContentKind::DataAlert => "dataAlerts",
+    }
+}
+
+/// The attribute naming an item: a data alert has a subject instead.
+fn name_attribute(kind: ContentKind) -> &'static str {
+    match kind {
+        ContentKind::DataAlert => "subject",
+        _ => "name",
+    }
+}
+
+/// `GET sites/{site}/{workbooks|datasources|flows|projects|customviews|dataAlerts}`,
+/// one page.
 pub fn list_content(site_id: &str, kind: ContentKind, page: PageRequest) -> ApiRequest {
-    ApiRequest::get(format!("sites/{site_id}/{}", plural(kind)))
+    ApiRequest::get(format!("sites/{site_id}/{}", path_segment(kind)))
         .query("pageSize", page.size.to_string())
         .query("pageNumber", page.number.to_string())
 }
@@ -58,7 +77,7 @@ pub fn list_content(site_id: &str, kind: ContentKind, page: PageRequest) -> ApiR
 /// `PUT sites/{site}/{plural}/{id}` giving the item to `owner_id`.
 pub fn change_owner(site_id: &str, kind: ContentKind, item_id: &str, owner_id: &str) -> ApiRequest {
     let element = kind.as_str();
-    ApiRequest::put(format!("sites/{site_id}/{}/{item_id}", plural(kind))).body(format!(
+    ApiRequest::put(format!("sites/{site_id}/{}/{item_id}", path_segment(kind))).body(format!(
         "<tsRequest><{element}><owner id=\"{}\"/></{element}></tsRequest>",
         escape_attr(owner_id)
     ))
@@ -70,7 +89,7 @@ fn item_attrs(kind: ContentKind, el: &impl AttrSource, path: &str) -> Result<Con
     Ok(ContentItem {
         kind,
         id: el.required(path, "id")?.to_owned(),
-        name: el.opt_attr("name"),
+        name: el.opt_attr(name_attribute(kind)),
         owner_id: None,
     })
 }
@@ -107,7 +126,8 @@ impl ItemReader for Items {
     type Open = (Result<ContentItem>, Option<Result<String>>);
 
     fn open(&self, attrs: &Attrs<'_>, path: &str) -> Result<Self::Open> {
-        let item = item_attrs(self.0, &attrs.values(["id", "name"])?, path);
+        let names = ["id", name_attribute(self.0)];
+        let item = item_attrs(self.0, &attrs.values(names)?, path);
         Ok((item, None))
     }
 
@@ -131,16 +151,18 @@ impl ItemReader for Items {
 
 /// Decodes a page of content of `kind` (also the answers of
 /// `users::owned_workbooks` and `users::owned_flows`). Only direct
-/// children of the list element count: a `<view>` holds a `<workbook id>`
-/// and a workbook may hold `<views>`, and neither is an item.
+/// children of the list element count: a custom view holds a
+/// `<workbook id>` and a workbook may hold `<views>`, and neither is an
+/// item. A data alert's first `<owner>` is its owner (its recipients are
+/// `<recipient>`s).
 pub fn decode_content(kind: ContentKind, body: &[u8]) -> Result<Page<ContentItem>> {
-    stream::decode_list(body, plural(kind), kind.as_str(), &Items(kind))
+    stream::decode_list(body, list_element(kind), kind.as_str(), &Items(kind))
 }
 
 /// [`decode_content`] through the tree, the reference it is tested against.
 #[cfg(test)]
 pub(super) fn decode_content_tree(kind: ContentKind, body: &[u8]) -> Result<Page<ContentItem>> {
-    decode_list(body, plural(kind), kind.as_str(), |el, path| {
+    decode_list(body, list_element(kind), kind.as_str(), |el, path| {
         item(kind, el, path)
     })
 }
@@ -156,9 +178,10 @@ mod tests {
         for (kind, plural) in [
             (ContentKind::Project, "projects"),
             (ContentKind::Workbook, "workbooks"),
-            (ContentKind::View, "views"),
             (ContentKind::Datasource, "datasources"),
             (ContentKind::Flow, "flows"),
+            (ContentKind::CustomView, "customviews"),
+            (ContentKind::DataAlert, "dataAlerts"),
         ] {
             let r = list_content("s", kind, page);
             assert_eq!(
@@ -212,10 +235,37 @@ mod tests {
             }
         );
         assert_eq!(page.items[1].clone().into_owned_item(), None);
-        let e = decode_content(ContentKind::View, body)
+        let e = decode_content(ContentKind::Flow, body)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("missing element views"), "{e}");
+        assert!(e.contains("missing element flows"), "{e}");
+    }
+
+    #[test]
+    fn reads_custom_views_and_data_alerts_with_their_owners() {
+        let views = br#"<tsResponse><pagination pageNumber="1" pageSize="100" totalAvailable="1"/><customViews>
+            <customView id="cv" name="Mine" shared="false"><workbook id="w"/><owner id="o1"/><view id="v"/></customView>
+        </customViews></tsResponse>"#;
+        let page = decode_content(ContentKind::CustomView, views).unwrap();
+        assert_eq!(
+            (page.items[0].id.as_str(), page.items[0].name.as_deref()),
+            ("cv", Some("Mine"))
+        );
+        assert_eq!(page.items[0].owner_id.as_deref(), Some("o1"));
+        let alerts = br#"<tsResponse><pagination pageNumber="1" pageSize="100" totalAvailable="1"/><dataAlerts>
+            <dataAlert id="a" subject="Low stock" creatorId="c" frequency="Daily" public="true"><owner id="o2" name="Bob"/>
+            <view id="v" name="V"><workbook id="w" name="W"/></view><recipients><recipient id="r"/></recipients></dataAlert>
+        </dataAlerts></tsResponse>"#;
+        let page = decode_content(ContentKind::DataAlert, alerts).unwrap();
+        assert_eq!(
+            (page.items[0].id.as_str(), page.items[0].name.as_deref()),
+            ("a", Some("Low stock"))
+        );
+        assert_eq!(page.items[0].owner_id.as_deref(), Some("o2"));
+        assert_eq!(
+            decode_content_tree(ContentKind::DataAlert, alerts).unwrap(),
+            page
+        );
     }
 
     #[test]

@@ -47,45 +47,46 @@ pub fn remove_member(site_id: &str, group_id: &str, user_id: &str) -> ApiRequest
 }
 
 /// The attributes of `<group>` that [`group_attrs`] reads.
-const GROUP_ATTRS: [&str; 3] = ["id", "name", "minimumSiteRole"];
+const GROUP_ATTRS: [&str; 2] = ["id", "name"];
 
 /// The attributes of `<import>` that [`apply_import`] reads.
-const IMPORT_ATTRS: [&str; 2] = ["siteRole", "grantLicenseMode"];
+const IMPORT_ATTRS: [&str; 3] = ["siteRole", "grantLicenseMode", "domainName"];
 
 /// Decodes a group from the attributes of its `<group>` element (`path`
-/// names it in errors); what its children say is left out.
+/// names it in errors); what its children say is left out. A
+/// `minimumSiteRole` attribute is not read: it is what a client sends to
+/// create or update a group, never what a listing returns.
 fn group_attrs(el: &impl AttrSource, path: &str) -> Result<Group> {
-    let minimum_site_role = el
-        .opt_attr("minimumSiteRole")
-        .map(|role| SiteRole::parse(&role));
     Ok(Group {
         id: el.required(path, "id")?.to_owned(),
         name: el.required(path, "name")?.to_owned(),
         domain: None,
-        minimum_site_role,
+        minimum_site_role: None,
         grant_license_mode: None,
     })
 }
 
-/// Adds what the group's first `<import>` says: the grant-licence mode, and
-/// the minimum site role when the group's own attribute gave none.
+/// Adds what the group's first `<import>` says: the role it grants and
+/// when, and the directory it comes from when no `<domain name>` said so.
+/// From API 3.9 every group carries one, local groups included.
 fn apply_import(group: &mut Group, import: &impl AttrSource) {
-    if group.minimum_site_role.is_none() {
-        group.minimum_site_role = import.opt_attr("siteRole").map(|r| SiteRole::parse(&r));
+    if group.domain.is_none() {
+        group.domain = import.opt_attr("domainName");
     }
+    group.minimum_site_role = import.opt_attr("siteRole").map(|r| SiteRole::parse(&r));
     group.grant_license_mode = import
         .opt_attr("grantLicenseMode")
         .map(|mode| GrantLicenseMode::parse(&mode));
 }
 
-/// Decodes one `<group>`: the minimum site role comes from the
-/// `minimumSiteRole` attribute or else from `<import siteRole>`.
+/// Decodes one `<group>`: the granted role comes from `<import siteRole>`
+/// only.
 fn group(el: &Element, path: &str) -> Result<Group> {
     let mut group = group_attrs(el, path)?;
+    group.domain = el.child("domain").and_then(|d| d.opt_attr("name"));
     if let Some(import) = el.child("import") {
         apply_import(&mut group, import);
     }
-    group.domain = el.child("domain").and_then(|d| d.opt_attr("name"));
     Ok(group)
 }
 
@@ -121,9 +122,11 @@ impl ItemReader for Groups {
             }
         } else if name == "domain" && !item.domain_seen {
             item.domain_seen = true;
+            // The first `<domain>`'s name wins over `<import domainName>`,
+            // whichever comes first; a `<domain>` without one says nothing.
             let domain = attrs.values(["name"])?.opt_attr("name");
-            if let Ok(group) = &mut item.group {
-                group.domain = domain;
+            if let (Ok(group), Some(domain)) = (&mut item.group, domain) {
+                group.domain = Some(domain);
             }
         }
         Ok(())
@@ -245,14 +248,20 @@ mod tests {
     }
 
     #[test]
-    fn reads_minimum_role_from_attribute_or_import() {
+    fn reads_the_granted_role_from_import_only() {
+        // `minimumSiteRole` on `<group>` is a request attribute: a listing
+        // that carried one would still grant nothing without `<import>`.
         let g = list(
             r#"<group id="g" name="G" minimumSiteRole="Viewer"><domain name="local"/></group>"#,
         )
         .unwrap();
-        assert_eq!(g.items[0].minimum_site_role, Some(SiteRole::Viewer));
+        assert_eq!(g.items[0].minimum_site_role, None);
         assert_eq!(g.items[0].grant_license_mode, None);
         assert_eq!(g.items[0].domain.as_deref(), Some("local"));
+        // A local group that grants nothing still carries `<import>` (3.9+).
+        let g = list(r#"<group id="g" name="G"><domain name="local"/><import domainName="local" siteRole="Unlicensed"/></group>"#).unwrap();
+        assert_eq!(g.items[0].minimum_site_role, Some(SiteRole::Unlicensed));
+        assert_eq!(g.items[0].relicenses_to(), None);
         let g = list(r#"<group id="g" name="G"><import domainName="ad" siteRole="Explorer" grantLicenseMode="onSync"/></group>"#).unwrap();
         assert_eq!(g.items[0].minimum_site_role, Some(SiteRole::Explorer));
         assert_eq!(
@@ -260,7 +269,7 @@ mod tests {
             Some(GrantLicenseMode::OnSync)
         );
         let g = list(r#"<group id="g" name="G" minimumSiteRole="Creator"><import siteRole="Viewer" grantLicenseMode="later"/></group>"#).unwrap();
-        assert_eq!(g.items[0].minimum_site_role, Some(SiteRole::Creator));
+        assert_eq!(g.items[0].minimum_site_role, Some(SiteRole::Viewer));
         assert_eq!(
             g.items[0].grant_license_mode,
             Some(GrantLicenseMode::Other("later".into()))

@@ -108,13 +108,18 @@ fn edge_cases_read_as_the_tree_reads_them() {
         ("member_ids", users_doc(r#"<user id=" a "><domain/></user><user id=""/>"#), "ok 1/10/2 [ a  ]"),
         ("groups", doc(r#"<groups><group id="g" name="G"><import/><import siteRole="Creator" grantLicenseMode="onSync"/><domain name="local"/></group></groups>"#), "ok 1/10/2 [g:-:-@local]"),
         ("groups", doc(r#"<groups><group id="g" name="G" minimumSiteRole=""><domain/><domain name="x"/><import siteRole="Explorer" grantLicenseMode="onLogin"/></group></groups>"#), "ok 1/10/2 [g:Explorer:onLogin@-]"),
-        ("groups", doc(r#"<groups><group id="g" name="G" minimumSiteRole="Viewer"><import siteRole="Creator" grantLicenseMode="later"/></group></groups>"#), "ok 1/10/2 [g:Viewer:later@-]"),
+        ("groups", doc(r#"<groups><group id="g" name="G" minimumSiteRole="Viewer"><import siteRole="Creator" grantLicenseMode="later"/></group></groups>"#), "ok 1/10/2 [g:Creator:later@-]"),
+        ("groups", doc(r#"<groups><group id="g" name="G" minimumSiteRole="Viewer"><domain name="local"/></group></groups>"#), "ok 1/10/2 [g:-:-@local]"),
+        // The directory a group comes from: <domain name> first, else <import domainName>.
+        ("groups", doc(r#"<groups><group id="g" name="G"><import domainName="example.com" siteRole="Viewer" grantLicenseMode="onSync"/><domain/></group></groups>"#), "ok 1/10/2 [g:Viewer:onSync@example.com]"),
+        ("groups", doc(r#"<groups><group id="g" name="G"><import domainName="example.com"/><domain name="local"/></group></groups>"#), "ok 1/10/2 [g:-:-@local]"),
         ("groups", doc(r#"<groups><group id="g"/></groups>"#), "at tsResponse/groups/group: missing attribute name"),
         // A bad owner is reported before the item's own missing id.
         ("workbook", doc("<workbooks><workbook><owner/></workbook></workbooks>"), "at tsResponse/workbooks/workbook/owner: missing attribute id"),
         ("workbook", doc("<workbooks><workbook/></workbooks>"), "at tsResponse/workbooks/workbook: missing attribute id"),
         ("workbook", doc(r#"<workbooks><workbook id="w"><owner id="o"/><owner/></workbook><workbook id="x"><tags><owner id="no"/></tags></workbook></workbooks>"#), "ok 1/10/2 [w>o x>-]"),
-        ("view", doc(r#"<views><view id="v"><workbook id="w"/><owner id="o"/></view></views>"#), "ok 1/10/2 [v>o]"),
+        ("customView", doc(r#"<customViews><customView id="v"><workbook id="w"/><owner id="o"/><view id="x"/></customView></customViews>"#), "ok 1/10/2 [v>o]"),
+        ("dataAlert", doc(r#"<dataAlerts><dataAlert id="a" subject="s"><owner id="o"/><view id="v"><workbook id="w"/></view><recipients><recipient id="r"/></recipients></dataAlert></dataAlerts>"#), "ok 1/10/2 [a>o]"),
         ("flow", doc(r#"<flows><flow id="f"><owner/></flow><flow id="g" name="x" name="y"/></flows>"#), "at tsResponse/flows: malformed XML"),
     ];
     for (decoder, body, expected) in &cases {

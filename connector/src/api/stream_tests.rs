@@ -174,7 +174,8 @@ fn fixtures_their_variants_and_their_truncations_agree() {
                         let stride = if sampled { body.len() / 40 + 1 } else { 1 };
                         for cut in (0..body.len()).step_by(stride) {
                             let cut = &body[..cut];
-                            let results = both_of(cut, &[ContentKind::Workbook, ContentKind::View]);
+                            let results =
+                                both_of(cut, &[ContentKind::Workbook, ContentKind::CustomView]);
                             assert_agree_on(&format!("{name} {what} cut"), results, cut);
                         }
                         assert_agree(&format!("{name} {what}"), body);

@@ -2,7 +2,7 @@
 //! per-user listings (groups, owned workbooks and flows).
 
 use chrono::{DateTime, Utc};
-use tabgov_mapping::{Account, SiteRole};
+use tabgov_mapping::{Account, SignInIdentity, SiteRole};
 
 use super::page::{Page, PageRequest};
 use super::request::ApiRequest;
@@ -103,7 +103,7 @@ fn last_login(el: &impl AttrSource, path: &str) -> Result<Option<DateTime<Utc>>>
 }
 
 /// The attributes of `<user>` that [`account_attrs`] reads.
-const USER_ATTRS: [&str; 7] = [
+const USER_ATTRS: [&str; 11] = [
     "id",
     "name",
     "email",
@@ -111,7 +111,17 @@ const USER_ATTRS: [&str; 7] = [
     "siteRole",
     "lastLogin",
     "authSetting",
+    "idpConfigurationId",
+    "externalAuthUserId",
+    "language",
+    "locale",
 ];
+
+/// An attribute that may be present but empty (`externalAuthUserId=""` on
+/// local users): empty counts as absent.
+fn non_empty(el: &impl AttrSource, name: &str) -> Option<String> {
+    el.opt_attr(name).filter(|v| !v.is_empty())
+}
 
 /// Decodes a user from the attributes of its `<user>` element (`path`
 /// names it in errors); the domain, from a child, is left out.
@@ -125,6 +135,12 @@ fn account_attrs(el: &impl AttrSource, path: &str) -> Result<Account> {
         last_login: last_login(el, path)?,
         auth_setting: el.opt_attr("authSetting"),
         domain: None,
+        identity: Box::new(SignInIdentity {
+            idp_configuration_id: non_empty(el, "idpConfigurationId"),
+            external_auth_user_id: non_empty(el, "externalAuthUserId"),
+            language: non_empty(el, "language"),
+            locale: non_empty(el, "locale"),
+        }),
     })
 }
 
@@ -326,6 +342,26 @@ mod tests {
         let e =
             one(r#"<user id="i" name="n" siteRole="Viewer" lastLogin="yesterday"/>"#).unwrap_err();
         assert!(e.to_string().contains("lastLogin"), "{e}");
+    }
+
+    #[test]
+    fn reads_identity_provider_and_language() {
+        let body = br#"<tsResponse><pagination pageNumber="1" pageSize="100" totalAvailable="2"/><users>
+            <user id="a" name="ann" siteRole="Viewer" authSetting="" idpConfigurationId="idp-7" externalAuthUserId="00u9" language="fr" locale="fr_FR"><domain name="local"/></user>
+            <user id="b" name="bo" siteRole="Viewer" externalAuthUserId="" language=""/>
+        </users></tsResponse>"#;
+        let page = decode_users(body).unwrap();
+        assert_eq!(
+            *page.items[0].identity,
+            SignInIdentity {
+                idp_configuration_id: Some("idp-7".into()),
+                external_auth_user_id: Some("00u9".into()),
+                language: Some("fr".into()),
+                locale: Some("fr_FR".into()),
+            }
+        );
+        assert_eq!(*page.items[1].identity, SignInIdentity::default());
+        assert_eq!(decode_users_tree(body).unwrap(), page);
     }
 
     #[test]

@@ -11,9 +11,10 @@ use super::failure::Failure;
 #[derive(Debug, Args)]
 #[command(
     after_help = "Inventories what each user owns first (workbooks, data sources, flows, \
-projects, views). No content: the user is removed. Content and --transfer-to: removed with the \
-content handed over, then every item's new owner is verified. Content and no --transfer-to: \
-refused with the inventory (exit 3), or suspended instead with --on-content suspend. If Tableau \
+projects, custom views, data alerts). With --transfer-to the removal always hands everything \
+over (also what no listing shows: collections, virtual connections, Recycle Bin items), then \
+every listed item's new owner is verified. No content and no --transfer-to: the user is \
+removed. Content and no --transfer-to: refused with the inventory (exit 3), or suspended instead with --on-content suspend. If Tableau \
 answers 409003 the user is reported as \"kept, set Unlicensed by Tableau\". A user Tableau no \
 longer has is a no-op.
 

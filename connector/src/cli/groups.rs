@@ -11,9 +11,15 @@ use super::site_filter::SiteFilter;
 
 /// Flags of `tabgov groups`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
+#[command(
+    after_help = "directory_synced is yes for a group whose domain is not local (Active \
+Directory, LDAP, an identity provider): a membership removed in Tableau comes back at the next \
+directory sync.
+
+Examples:
   tabgov groups
-  tabgov groups --site finance --format json")]
+  tabgov groups --site finance --format json"
+)]
 pub struct GroupsArgs {
     #[command(flatten)]
     site: SiteFilter,
@@ -23,9 +29,16 @@ pub struct GroupsArgs {
     format: Format,
 }
 
+/// `yes` for a group synchronised from a directory.
+fn synced(g: &GroupRecord) -> String {
+    if g.directory_synced { "yes" } else { "no" }.to_owned()
+}
+
 const COLUMNS: &[Column<GroupRecord>] = &[
     ("site", |g| g.site.clone()),
     ("name", |g| g.name.clone()),
+    ("domain", |g| output::opt(&g.domain)),
+    ("directory_synced", synced),
     ("grants_role", |g| output::opt(&g.minimum_site_role)),
     ("grant_mode", |g| output::opt(&g.grant_license_mode)),
     ("members", |g| g.member_count.to_string()),
@@ -35,6 +48,8 @@ const COLUMNS: &[Column<GroupRecord>] = &[
 const TABLE_COLUMNS: &[Column<GroupRecord>] = &[
     ("site", |g| g.site.clone()),
     ("name", |g| g.name.clone()),
+    ("domain", |g| output::opt(&g.domain)),
+    ("directory_synced", synced),
     ("grants_role", |g| output::opt(&g.minimum_site_role)),
     ("grant_mode", |g| output::opt(&g.grant_license_mode)),
     ("members", |g| g.member_count.to_string()),

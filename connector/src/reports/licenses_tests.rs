@@ -34,6 +34,7 @@ fn holder(site: &str, name: &str, role: &str, days: Option<i64>, owned: u32) -> 
         deprovisioned_at: None,
         auth_setting: None,
         domain: None,
+        identity: Default::default(),
         site_key: 1,
         updated_run_id: None,
     };

@@ -105,7 +105,7 @@ pub async fn apply_revokes(
             action: "remove_membership".to_owned(),
             result: r.result,
             detail: r.detail,
-            warnings: Vec::new(),
+            warnings: r.warnings,
             journal_id: r.journal_id,
             tableau_code: r.tableau_code,
         });

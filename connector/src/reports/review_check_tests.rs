@@ -25,6 +25,7 @@ fn view() -> SiteView {
         deprovisioned_at: None,
         auth_setting: None,
         domain: None,
+        identity: Default::default(),
         site_key: 1,
         updated_run_id: None,
     };

@@ -119,5 +119,6 @@ pub fn account_of(r: &AccountRecord) -> Account {
         last_login: r.last_login,
         auth_setting: r.auth_setting.clone(),
         domain: r.domain.clone(),
+        identity: Box::new(r.identity.clone()),
     }
 }

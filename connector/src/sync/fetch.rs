@@ -92,7 +92,7 @@ pub(super) async fn list_site(
             .try_collect::<()>()
             .await
     };
-    let owned = stream::iter(ContentKind::ALL)
+    let owned = stream::iter(ContentKind::SYNCED)
         .map(|kind| {
             let site = &site;
             async move {
@@ -112,7 +112,7 @@ pub(super) async fn list_site(
                 ))
             }
         })
-        .buffer_unordered(ContentKind::ALL.len())
+        .buffer_unordered(ContentKind::SYNCED.len())
         .try_collect::<()>();
 
     tokio::try_join!(users, groups_and_members, owned)?;

@@ -44,6 +44,7 @@ pub fn account(id: &str, name: &str, role: SiteRole) -> Account {
         last_login: Some(at("2026-01-10T08:00:00Z")),
         auth_setting: Some("ServerDefault".into()),
         domain: Some("local".into()),
+        identity: Default::default(),
     }
 }
 

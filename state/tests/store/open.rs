@@ -15,9 +15,12 @@ async fn opening_a_file_twice_migrates_once_and_keeps_data() {
     assert_eq!(sites.len(), 1);
     assert_eq!(sites[0].key, key);
     assert_eq!(sites[0].server, "https://t.example.com");
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .unwrap()
+        .count() as i64;
     assert_eq!(
         count(&again, "SELECT COUNT(*) FROM _sqlx_migrations").await,
-        1
+        migrations
     );
     let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(again.pool())
@@ -80,4 +83,57 @@ async fn stores_opened_at_once_on_a_new_file_all_open() {
             open.await.unwrap().expect("every open succeeds");
         }
     }
+}
+
+/// A store synced before views stopped counting as owned content holds
+/// rows of kind `view`; opening it drops them (they would read as corrupt).
+#[tokio::test]
+async fn opening_an_older_store_drops_stored_views() {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::ConnectOptions;
+    let dir = tempfile::tempdir().unwrap();
+    let first_only = tempfile::tempdir().unwrap();
+    let migrations = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+    std::fs::copy(
+        format!("{migrations}/0001_store.sql"),
+        first_only.path().join("0001_store.sql"),
+    )
+    .unwrap();
+    let mut conn = SqliteConnectOptions::new()
+        .filename(dir.path().join("tabgov.db"))
+        .create_if_missing(true)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::migrate::Migrator::new(first_only.path())
+        .await
+        .unwrap()
+        .run(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO sites (id, server, content_url, created_at) \
+         VALUES (1, 'https://t.example.com', '', '2026-01-01T00:00:00.000000Z')",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    for (kind, id) in [("view", "v1"), ("workbook", "w1")] {
+        sqlx::query(
+            "INSERT INTO owned_content (site_id, kind, content_id, owner_id) VALUES (1, ?, ?, 'u')",
+        )
+        .bind(kind)
+        .bind(id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    drop(conn);
+
+    let store = Store::open(&url(&dir)).await.unwrap();
+    let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM owned_content")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(kinds, ["workbook"]);
 }

@@ -2,7 +2,7 @@
 //!
 //! Methods panic on an unknown site content URL: that is a test-setup mistake.
 
-use crate::model::{SimContent, SimGroup, SimUser};
+use crate::model::{SimContent, SimGroup, SimIdentity, SimUser};
 use crate::seed::plain_user;
 use crate::server::Inner;
 use crate::state::{new_luid, Content, Group, Kind, Site};
@@ -116,6 +116,16 @@ impl Simulator {
         })
     }
 
+    /// Sets what Tableau reports of a user's identity provider, external id,
+    /// language and locale.
+    pub fn set_identity(&self, site: &str, user_id: &str, identity: SimIdentity) {
+        self.inner.write(site, |s| {
+            if let Some(u) = s.users.get_mut(user_id) {
+                u.identity = identity;
+            }
+        })
+    }
+
     /// Sets a user's site role verbatim (any string, legacy roles included).
     pub fn set_site_role(&self, site: &str, user_id: &str, role: &str) {
         self.inner.write(site, |s| {
@@ -189,8 +199,31 @@ impl Simulator {
         snap
     }
 
+    /// Sets what a group grants: the role and `onLogin`/`onSync` (both
+    /// `None`: nothing), and its domain (`local`, or a directory's name for
+    /// a group synchronised from Active Directory or an identity provider).
+    /// "All Users" can be changed like any other.
+    pub fn set_group_grant(
+        &self,
+        site: &str,
+        group_id: &str,
+        minimum_site_role: Option<&str>,
+        grant_license_mode: Option<&str>,
+        domain: &str,
+    ) {
+        self.inner.write(site, |s| {
+            if let Some(g) = s.groups.get_mut(group_id) {
+                g.minimum_site_role = minimum_site_role.map(String::from);
+                g.grant_license_mode = grant_license_mode.map(String::from);
+                g.domain = domain.to_string();
+            }
+        })
+    }
+
     /// Gives the user a new content item of `kind` (`workbook`, `datasource`,
-    /// `flow`, `project` or `view`). Panics on another kind.
+    /// `flow`, `project`, `view`, `customView` or `dataAlert`; a view, custom
+    /// view or data alert is of the user's first workbook, or the site's).
+    /// Panics on another kind.
     pub fn give_content(&self, site: &str, user_id: &str, kind: &str, name: &str) -> SimContent {
         let kind = Kind::parse(kind)
             .unwrap_or_else(|| panic!("tableau-sim: unknown content kind '{kind}'"));
@@ -201,7 +234,7 @@ impl Simulator {
                 .iter()
                 .find(|p| p.name == "default")
                 .map(|p| p.id.clone());
-            let workbook_id = (kind == Kind::View).then(|| {
+            let workbook_id = kind.on_a_view().then(|| {
                 let wbs = s.content(Kind::Workbook);
                 wbs.iter()
                     .find(|w| w.owner_id == user_id)
@@ -259,6 +292,21 @@ impl Simulator {
     pub fn expire_sessions(&self) {
         let mut s = self.inner.sessions.lock().expect("sessions lock");
         *s = crate::session::Sessions::new(self.inner.cfg.seed ^ 0xE11D);
+    }
+
+    /// Makes a user's workbooks and flows listings ignore `ownedBy` /
+    /// `isOwner` and list every item, as a server that does not honour the
+    /// flag would.
+    pub fn ignore_owner_flags(&self, ignore: bool) {
+        self.inner
+            .ignore_owner_flags
+            .store(ignore, Ordering::Relaxed);
+    }
+
+    /// Every Remove User that went through, in order: the removed user's id
+    /// and the `mapAssetsTo` it named.
+    pub fn removals(&self) -> Vec<(String, Option<String>)> {
+        self.inner.removals.lock().expect("removals lock").clone()
     }
 
     /// Tableau API requests served (not `/_sim`).

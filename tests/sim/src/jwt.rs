@@ -225,11 +225,18 @@ pub fn scope_allows(granted: &[String], needed: &str) -> bool {
 }
 
 /// The scope reading a content listing needs: `tableau:content:read` covers
-/// workbooks, data sources, projects and views; flows have their own.
+/// workbooks, data sources, projects and views; flows have their own. Custom
+/// views and data alerts are taken as content (their real scope is not
+/// documented).
 pub(crate) fn read_scope(kind: Kind) -> &'static str {
     match kind {
         Kind::Flow => "tableau:flows:read",
-        Kind::Workbook | Kind::Datasource | Kind::Project | Kind::View => "tableau:content:read",
+        Kind::Workbook
+        | Kind::Datasource
+        | Kind::Project
+        | Kind::View
+        | Kind::CustomView
+        | Kind::DataAlert => "tableau:content:read",
     }
 }
 

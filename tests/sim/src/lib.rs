@@ -38,7 +38,7 @@ mod handle;
 
 pub use config::{ConnectedApp, PatCred, SimConfig};
 pub use error::ApiError;
-pub use model::{SimContent, SimGroup, SimUser};
+pub use model::{SimContent, SimGroup, SimIdentity, SimUser};
 
 use crate::config::parse_version;
 use crate::faults::Faults;
@@ -103,6 +103,8 @@ fn build(cfg: SimConfig) -> std::io::Result<Inner> {
         faults: Mutex::new(faults),
         requests: AtomicU64::new(0),
         sign_ins: AtomicU64::new(0),
+        ignore_owner_flags: std::sync::atomic::AtomicBool::new(false),
+        removals: std::sync::Mutex::new(Vec::new()),
         cfg,
     })
 }

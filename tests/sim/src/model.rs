@@ -21,6 +21,23 @@ pub struct SimUser {
     pub auth_setting: String,
     /// Domain name (`local` for local users).
     pub domain: String,
+    /// Identity provider, external id, language and locale.
+    pub identity: SimIdentity,
+}
+
+/// What Tableau reports about a user's identity provider and language;
+/// each attribute is written only when set, except `externalAuthUserId`,
+/// which Tableau writes empty.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SimIdentity {
+    /// `idpConfigurationId` (Tableau Cloud, API 3.24 and later).
+    pub idp_configuration_id: Option<String>,
+    /// `externalAuthUserId`.
+    pub external_auth_user_id: Option<String>,
+    /// `language`, e.g. `en`.
+    pub language: Option<String>,
+    /// `locale`, e.g. `en_US`.
+    pub locale: Option<String>,
 }
 
 /// A group as the simulator holds it.
@@ -38,12 +55,14 @@ pub struct SimGroup {
     pub grant_license_mode: Option<String>,
 }
 
-/// A content item (workbook, datasource, flow, project or view).
+/// A content item (workbook, datasource, flow, project, view, custom view
+/// or data alert).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimContent {
     /// LUID.
     pub id: String,
-    /// `workbook`, `datasource`, `flow`, `project` or `view`.
+    /// `workbook`, `datasource`, `flow`, `project`, `view`, `customView` or
+    /// `dataAlert`.
     pub kind: String,
     /// Item name.
     pub name: String,

@@ -9,7 +9,7 @@
 //! text, so a listing never shows a stale user whatever route changed it.
 
 use crate::emit::Fmt;
-use crate::model::SimUser;
+use crate::model::{SimIdentity, SimUser};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::ops::Index;
@@ -25,6 +25,8 @@ pub(crate) struct User {
     pub last_login: Option<DateTime<Utc>>,
     pub auth_setting: String,
     pub domain: String,
+    /// Identity provider, external id, language and locale.
+    pub identity: SimIdentity,
     /// Ids of the groups joined explicitly (not `All Users`).
     pub groups: Vec<String>,
     /// The listing item as last written (see [`Users`] for why it is never
@@ -43,6 +45,7 @@ impl User {
             last_login: self.last_login,
             auth_setting: self.auth_setting.clone(),
             domain: self.domain.clone(),
+            identity: self.identity.clone(),
         }
     }
 }
@@ -199,6 +202,7 @@ mod tests {
             last_login: DateTime::from_timestamp(1_700_000_000, 0),
             auth_setting: "ServerDefault".into(),
             domain: "local".into(),
+            identity: Default::default(),
             groups: Vec::new(),
             listing: ListingCache::default(),
         }

@@ -77,6 +77,7 @@ fn admin(rng: &mut ChaCha8Rng, at: DateTime<Utc>) -> User {
         last_login: Some(at - Duration::hours(1)),
         auth_setting: "ServerDefault".into(),
         domain: "local".into(),
+        identity: Default::default(),
         groups: Vec::new(),
         listing: Default::default(),
     }
@@ -105,6 +106,7 @@ pub fn plain_user(rng: &mut ChaCha8Rng, name: &str, role: &str) -> User {
         last_login: None,
         auth_setting: "ServerDefault".into(),
         domain: "local".into(),
+        identity: Default::default(),
         groups: Vec::new(),
         listing: Default::default(),
     }
@@ -146,6 +148,7 @@ pub fn seed_site(cfg: &SimConfig, index: usize, content_url: &str) -> (Site, Cha
             }
             .into(),
             domain: "local".into(),
+            identity: Default::default(),
             groups: Vec::new(),
             listing: Default::default(),
         };

@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use rand_chacha::ChaCha8Rng;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -38,6 +38,12 @@ pub struct Inner {
     pub requests: AtomicU64,
     /// Successful sign-ins.
     pub sign_ins: AtomicU64,
+    /// Answer a user's workbooks and flows listing as if `ownedBy` /
+    /// `isOwner` were not given (a server that ignores the flag).
+    pub ignore_owner_flags: AtomicBool,
+    /// Every Remove User that went through: the user and the `mapAssetsTo`
+    /// it named, in order.
+    pub removals: Mutex<Vec<(String, Option<String>)>>,
 }
 
 /// A successful answer's body.

@@ -53,18 +53,24 @@ pub enum Kind {
     Flow,
     /// Project.
     Project,
-    /// View (sheet of a workbook).
+    /// View (sheet of a workbook); owned by its workbook's owner.
     View,
+    /// A user's custom view of a view.
+    CustomView,
+    /// A data-driven alert on a view.
+    DataAlert,
 }
 
 impl Kind {
     /// All kinds, in storage order.
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Workbook,
         Kind::Datasource,
         Kind::Flow,
         Kind::Project,
         Kind::View,
+        Kind::CustomView,
+        Kind::DataAlert,
     ];
     /// Singular element name.
     pub fn name(self) -> &'static str {
@@ -74,6 +80,8 @@ impl Kind {
             Kind::Flow => "flow",
             Kind::Project => "project",
             Kind::View => "view",
+            Kind::CustomView => "customView",
+            Kind::DataAlert => "dataAlert",
         }
     }
     /// Plural element / path name.
@@ -84,13 +92,31 @@ impl Kind {
             Kind::Flow => "flows",
             Kind::Project => "projects",
             Kind::View => "views",
+            Kind::CustomView => "customViews",
+            Kind::DataAlert => "dataAlerts",
         }
     }
-    /// Parses a singular or plural name.
+    /// The path segment of the listing (`customviews` is lower case).
+    pub fn path(self) -> &'static str {
+        match self {
+            Kind::CustomView => "customviews",
+            other => other.plural(),
+        }
+    }
+    /// True for kinds that belong to a view of a workbook.
+    pub fn on_a_view(self) -> bool {
+        matches!(self, Kind::View | Kind::CustomView | Kind::DataAlert)
+    }
+    /// True when owning an item blocks the owner's removal: every kind but
+    /// views, which are their workbook's owner's.
+    pub fn blocks_removal(self) -> bool {
+        self != Kind::View
+    }
+    /// Parses a singular name, plural name or path segment.
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL
             .into_iter()
-            .find(|k| k.name() == s || k.plural() == s)
+            .find(|k| k.name() == s || k.plural() == s || k.path() == s)
     }
     fn idx(self) -> usize {
         self as usize
@@ -132,7 +158,7 @@ pub(crate) struct Site {
     /// Group ids sorted by name.
     pub group_order: Vec<String>,
     pub all_users_id: String,
-    content: [Vec<Content>; 5],
+    content: [Vec<Content>; 7],
 }
 
 impl Site {
@@ -258,18 +284,21 @@ impl Site {
             .find(|c| c.id == id)
     }
 
+    /// What the user owns: every kind but views (a view is its workbook's
+    /// owner's).
     pub fn owned(&self, user_id: &str) -> Vec<&Content> {
         self.content
             .iter()
             .flat_map(|v| v.iter())
-            .filter(|c| c.owner_id == user_id)
+            .filter(|c| c.kind.blocks_removal() && c.owner_id == user_id)
             .collect()
     }
 
     pub fn owns_any(&self, user_id: &str) -> bool {
-        self.content
-            .iter()
-            .any(|v| v.iter().any(|c| c.owner_id == user_id))
+        self.content.iter().any(|v| {
+            v.iter()
+                .any(|c| c.kind.blocks_removal() && c.owner_id == user_id)
+        })
     }
 
     pub fn transfer_content(&mut self, from: &str, to: &str) {
@@ -324,7 +353,8 @@ impl Site {
         };
         let mut grant: Option<String> = None;
         if user.site_role == "Unlicensed" {
-            for gid in &user.groups {
+            // "All Users" holds everyone without listing them as members.
+            for gid in user.groups.iter().chain([&self.all_users_id]) {
                 let Some(g) = self.groups.get(gid) else {
                     continue;
                 };

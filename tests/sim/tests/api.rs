@@ -276,6 +276,23 @@ async fn every_user_filter_operator_over_http() {
     let g = c.get("groups?filter=minimumSiteRole:eq:Explorer").await;
     assert!(attrs(&g.body, "group", "id").contains(&grant.id));
     assert!(g.body.contains("grantLicenseMode=\"onLogin\""));
+    // As in Tableau: the granted role is only in <import>, which every
+    // group carries from 3.9; <group minimumSiteRole> is never returned.
+    let all = c.get("groups?pageSize=1000").await;
+    assert!(!all.body.contains("minimumSiteRole"), "{}", all.body);
+    assert_eq!(
+        attrs(&all.body, "import", "domainName").len(),
+        attrs(&all.body, "group", "id").len()
+    );
+    let grant_import = elements(&all.body)
+        .into_iter()
+        .filter(|(name, a)| name == "import" && a.get("grantLicenseMode").is_some())
+        .map(|(_, a)| a["siteRole"].clone())
+        .collect::<Vec<_>>();
+    assert!(
+        grant_import.contains(&"Explorer".to_owned()),
+        "{grant_import:?}"
+    );
     sim.stop().await;
 }
 

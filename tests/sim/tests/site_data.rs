@@ -17,9 +17,9 @@ async fn content_listings_owner_filters_and_owner_update() {
     sim.give_content("", &alice.id, "view", "Alice View");
     for kind in ["workbooks", "datasources", "projects", "views"] {
         for f in [
-            "ownerName:eq:alice",
+            "ownerName:eq:Alice",
             "ownerEmail:eq:alice@example.com",
-            "ownerDomain:eq:local,ownerName:in:[alice]",
+            "ownerDomain:eq:local,ownerName:in:[Alice]",
         ] {
             let r = c.get(&format!("{kind}?filter={f}")).await;
             assert_eq!(r.status, 200, "{kind} {f}: {}", r.body);
@@ -27,8 +27,15 @@ async fn content_listings_owner_filters_and_owner_update() {
             assert_eq!(owners, vec![alice.id.clone()], "{kind} {f}");
         }
     }
-    let r = c.get("flows?filter=ownerName:eq:alice").await;
+    let r = c.get("flows?filter=ownerName:eq:Alice").await;
     assert_eq!(attrs(&r.body, "flow", "id"), vec![fl.id.clone()]);
+    // ownerName is the owner's display name (fullName), never the sign-in
+    // name.
+    for kind in ["workbooks", "flows"] {
+        let r = c.get(&format!("{kind}?filter=ownerName:eq:alice")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(total(&r.body), 0, "{kind}: {}", r.body);
+    }
     assert_eq!(
         error_code(&c.get("flows?filter=ownerEmail:eq:x").await.body).unwrap(),
         "400000"
@@ -217,5 +224,70 @@ async fn large_site_pages_quickly() {
     assert_eq!(total(&r.body), 100_001);
     assert_eq!(attrs(&r.body, "user", "id").len(), 1000);
     eprintln!("100k users: start {started:?}, one 1000-user page {page:?}");
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn custom_views_and_data_alerts_are_listed_with_owners_and_block_removal() {
+    let (sim, c) = start(SimConfig::new().users(3)).await;
+    let cara = sim.add_user("", "cara", "Viewer");
+    let dan = sim.add_user("", "dan", "Viewer");
+    let heir = sim.add_user("", "heir", "Creator");
+    let cv = sim.give_content("", &cara.id, "customView", "My Filters");
+    let alert = sim.give_content("", &dan.id, "dataAlert", "Low stock");
+
+    let r = c.get("customviews").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(attrs(&r.body, "customView", "id"), vec![cv.id.clone()]);
+    assert_eq!(attrs(&r.body, "owner", "id"), vec![cara.id.clone()]);
+    let r = c.get("dataAlerts").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(attr(&r.body, "dataAlert", "subject").unwrap(), "Low stock");
+    assert_eq!(attr(&r.body, "dataAlert", "name"), None);
+    assert_eq!(attrs(&r.body, "owner", "id"), vec![dan.id.clone()]);
+
+    // Owning only a custom view (or a data alert) blocks removal: 409003,
+    // and the user is left Unlicensed.
+    let r = c.delete(&format!("users/{}", cara.id)).await;
+    assert_eq!(error_code(&r.body).unwrap(), "409003", "{}", r.body);
+    assert_eq!(sim.user("", &cara.id).unwrap().site_role, "Unlicensed");
+    let r = c
+        .delete(&format!("users/{}?mapAssetsTo={}", dan.id, heir.id))
+        .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(sim.owned_content("", &heir.id)[0].id, alert.id);
+    assert_eq!(
+        sim.removals(),
+        vec![(dan.id.clone(), Some(heir.id.clone()))]
+    );
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn views_follow_their_workbook_and_owner_flags_can_be_ignored() {
+    let (sim, c) = start(SimConfig::new().users(3)).await;
+    let vera = sim.add_user("", "vera", "Creator");
+    let owner = sim.add_user("", "owner", "Creator");
+    sim.give_content("", &owner.id, "workbook", "Theirs");
+    sim.give_content("", &vera.id, "view", "A sheet");
+    assert!(
+        sim.owned_content("", &vera.id).is_empty(),
+        "a view is not owned content"
+    );
+    let r = c.delete(&format!("users/{}", vera.id)).await;
+    assert_eq!(r.status, 204, "views do not block removal: {}", r.body);
+
+    let path = format!("users/{}/workbooks?ownedBy=true", owner.id);
+    assert_eq!(total(&c.get(&path).await.body), 1);
+    sim.ignore_owner_flags(true);
+    let admin = sim.user_by_name("", "admin").unwrap();
+    let r = c
+        .get(&format!("users/{}/workbooks?ownedBy=true", admin.id))
+        .await;
+    assert!(
+        attrs(&r.body, "owner", "id").contains(&owner.id),
+        "the flag is ignored: {}",
+        r.body
+    );
     sim.stop().await;
 }

@@ -1,6 +1,7 @@
-//! Content listings (workbooks, datasources, flows, projects, views) with
-//! `<owner id>` and owner filters, a user's owned workbooks and flows, and
-//! ownership changes by `PUT`.
+//! Content listings (workbooks, datasources, flows, projects, views, custom
+//! views, data alerts) with `<owner id>` and owner filters, a user's owned
+//! workbooks and flows, and ownership changes by `PUT`. `ownerName` matches
+//! the owner's display name (`fullName`), as in Tableau.
 
 use super::{authorize, render};
 use crate::error::ApiError;
@@ -10,6 +11,7 @@ use crate::paging;
 use crate::reqbody;
 use crate::server::{Ctx, Reply};
 use crate::state::{Content, Kind, Site};
+use std::sync::atomic::Ordering;
 
 const CONTENT_FIELDS: &[FieldSpec] = &[
     FieldSpec {
@@ -72,7 +74,7 @@ fn val<'a>(site: &'a Site, c: &'a Content, field: &str) -> Val<'a> {
     let owner = site.users.get(&c.owner_id);
     match field {
         "name" => Val::Str(&c.name),
-        "ownerName" => Val::Str(owner.map(|u| u.name.as_str()).unwrap_or("")),
+        "ownerName" => Val::Str(owner.and_then(|u| u.full_name.as_deref()).unwrap_or("")),
         "ownerEmail" => Val::Str(owner.and_then(|u| u.email.as_deref()).unwrap_or("")),
         "ownerDomain" => Val::Str(owner.map(|u| u.domain.as_str()).unwrap_or("")),
         "createdAt" | "updatedAt" => Val::Date(Some(c.created_at)),
@@ -87,6 +89,9 @@ fn not_found(kind: Kind, id: &str) -> ApiError {
         Kind::Datasource => 404011,
         Kind::View => 404004,
         Kind::Flow => 404059,
+        // Tableau's own codes for these two are not documented; 404003 is
+        // its code for a resource it does not have.
+        Kind::CustomView | Kind::DataAlert => 404003,
     };
     let mut name = kind.name().to_string();
     name[..1].make_ascii_uppercase();
@@ -183,7 +188,8 @@ pub fn of_user(ctx: &Ctx<'_>, site: &str, user: &str, kind: Kind) -> Result<Repl
     } else {
         "ownedBy"
     };
-    let owned_only = ctx.query.get(flag).map(String::as_str) == Some("true");
+    let owned_only = ctx.query.get(flag).map(String::as_str) == Some("true")
+        && !ctx.inner.ignore_owner_flags.load(Ordering::Relaxed);
     let items = s
         .content(kind)
         .iter()
@@ -212,12 +218,20 @@ pub fn update_owner(ctx: &Ctx<'_>, site: &str, kind: Kind, id: &str) -> Result<R
         .iter_mut()
         .find(|c| c.id == id)
         .ok_or_else(|| not_found(kind, id))?;
-    if let Some(o) = owner {
-        c.owner_id = o;
+    if let Some(o) = &owner {
+        c.owner_id = o.clone();
     }
     if let Some(n) = req.find(kind.name()).and_then(|e| e.attr("name")) {
         c.name = n.to_string();
     }
     let c = c.clone();
+    // A workbook's views are its owner's: they move with it.
+    if let (Kind::Workbook, Some(o)) = (kind, owner) {
+        for v in s.content_mut(Kind::View) {
+            if v.workbook_id.as_deref() == Some(id) {
+                v.owner_id = o.clone();
+            }
+        }
+    }
     Ok(one(ctx, s, &c))
 }

@@ -83,11 +83,12 @@ fn page_groups(ctx: &Ctx<'_>, site: &Site, ids: &[String]) -> Result<Reply, ApiE
     }
     let w = page.window(all.len())?;
     let count = wants_field(ctx, "userCount");
+    let import = ctx.at_least((3, 9));
     Ok(ctx.document(400 + w.len() * 300, |doc| {
         page.emit(doc, all.len());
         let mut list = doc.child("groups");
         for g in &all[w] {
-            render::group(&mut list.item("group"), site, g, count);
+            render::group(&mut list.item("group"), site, g, count, import);
         }
     }))
 }

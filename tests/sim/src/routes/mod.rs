@@ -124,11 +124,11 @@ pub fn resolve(m: &Method, segs: &[&str]) -> Result<Route, Miss> {
         ["sites", site, "groups", g, "users", u] => {
             only(m, &[M::DELETE], Route::RemoveGroupUser(s(site), s(g), s(u)))
         }
-        ["sites", site, kind] => match Kind::parse(kind).filter(|k| k.plural() == *kind) {
+        ["sites", site, kind] => match Kind::parse(kind).filter(|k| k.path() == *kind) {
             Some(k) => only(m, &[M::GET], Route::ContentList(s(site), k)),
             None => Err(Miss::Unknown),
         },
-        ["sites", site, kind, id] => match Kind::parse(kind).filter(|k| k.plural() == *kind) {
+        ["sites", site, kind, id] => match Kind::parse(kind).filter(|k| k.path() == *kind) {
             Some(k) => only(
                 m,
                 &[M::GET, M::PUT],

@@ -39,6 +39,19 @@ pub fn user_item(list: &mut Elem<'_>, u: &User, full_name: bool, email: bool) {
     list.raw_item("user", &l.pieces(full_name, email));
 }
 
+/// `externalAuthUserId` (empty when unset, as Tableau writes it) and the
+/// identity-provider and language attributes a user has.
+fn identity_attrs(n: &mut Elem<'_>, u: &User) {
+    let id = &u.identity;
+    n.attr(
+        "externalAuthUserId",
+        id.external_auth_user_id.as_deref().unwrap_or(""),
+    )
+    .opt_attr("idpConfigurationId", id.idp_configuration_id.as_deref())
+    .opt_attr("language", id.language.as_deref())
+    .opt_attr("locale", id.locale.as_deref());
+}
+
 fn user_list_full_name(n: &mut Elem<'_>, u: &User) {
     n.opt_attr("fullName", u.full_name.as_deref());
 }
@@ -55,7 +68,7 @@ pub fn user_list(n: &mut Elem<'_>, u: &User, full_name: bool, email: bool) {
     if let Some(d) = &u.last_login {
         n.ts_attr("lastLogin", d);
     }
-    n.attr("externalAuthUserId", "");
+    identity_attrs(n, u);
     if full_name {
         user_list_full_name(n, u);
     }
@@ -73,7 +86,16 @@ pub fn user_one(u: &User, email: bool) -> Node {
         .attr("siteRole", &u.site_role)
         .attr("authSetting", &u.auth_setting)
         .opt_attr("lastLogin", u.last_login.as_ref().map(ts))
-        .attr("externalAuthUserId", "");
+        .attr(
+            "externalAuthUserId",
+            u.identity.external_auth_user_id.as_deref().unwrap_or(""),
+        )
+        .opt_attr(
+            "idpConfigurationId",
+            u.identity.idp_configuration_id.clone(),
+        )
+        .opt_attr("language", u.identity.language.clone())
+        .opt_attr("locale", u.identity.locale.clone());
     if email {
         n = n.opt_attr("email", u.email.clone());
     }
@@ -98,21 +120,23 @@ pub fn user_added(u: &User) -> Node {
         .attr("externalAuthUserId", "")
 }
 
-/// A `<group>` with its domain and, for grant-licence groups, `<import>`,
-/// into the open element `n`.
-pub fn group(n: &mut Elem<'_>, site: &Site, g: &Group, user_count: bool) {
-    n.attr("id", &g.id)
-        .attr("name", &g.name)
-        .opt_attr("minimumSiteRole", g.minimum_site_role.as_deref());
+/// A `<group>` with its domain into the open element `n`; with `import`
+/// (API 3.9 and later) every group, local or not, also carries
+/// `<import domainName siteRole [grantLicenseMode]>`, the only place the
+/// granted role appears. `minimumSiteRole` is never written on `<group>`:
+/// Tableau takes it in requests but does not return it. A group that
+/// grants nothing shows its `domainName` alone.
+pub fn group(n: &mut Elem<'_>, site: &Site, g: &Group, user_count: bool, import: bool) {
+    n.attr("id", &g.id).attr("name", &g.name);
     if user_count {
         n.num_attr("userCount", site.member_count(g));
     }
     n.child("domain").attr("name", &g.domain);
-    if let (Some(role), Some(mode)) = (&g.minimum_site_role, &g.grant_license_mode) {
+    if import {
         n.child("import")
             .attr("domainName", &g.domain)
-            .attr("siteRole", role)
-            .attr("grantLicenseMode", mode);
+            .opt_attr("siteRole", g.minimum_site_role.as_deref())
+            .opt_attr("grantLicenseMode", g.grant_license_mode.as_deref());
     }
 }
 
@@ -154,7 +178,10 @@ pub fn content(n: &mut Elem<'_>, site: &Site, c: &Content, short: bool) {
         n.ts_attr("createdAt", &c.created_at)
             .ts_attr("updatedAt", &c.created_at);
     };
-    n.attr("id", &c.id).attr("name", &c.name);
+    n.attr("id", &c.id);
+    if c.kind != Kind::DataAlert {
+        n.attr("name", &c.name);
+    }
     match c.kind {
         Kind::Workbook => {
             if !short {
@@ -204,6 +231,42 @@ pub fn content(n: &mut Elem<'_>, site: &Site, c: &Content, short: bool) {
             });
             n.child("workbook").attr("id", wb.unwrap_or_default());
             n.child("owner").attr("id", &c.owner_id);
+        }
+        Kind::CustomView => {
+            n.attr("contentUrl", &url_name(&c.name));
+            n.child("workbook")
+                .attr("id", c.workbook_id.as_deref().unwrap_or_default());
+            n.child("owner").attr("id", &c.owner_id);
+            n.child("view").attr("id", "");
+        }
+        Kind::DataAlert => {
+            // A data alert is named by its subject; its recipients are
+            // `<recipient>`s, never a second `<owner>`.
+            n.attr("subject", &c.name).attr("creatorId", &c.owner_id);
+            created(n);
+            n.attr("frequency", "Daily").attr("public", "false");
+            let owner = site.users.get(&c.owner_id).map(|u| u.name.as_str());
+            n.child("owner")
+                .attr("id", &c.owner_id)
+                .opt_attr("name", owner);
+            let wb = c.workbook_id.as_deref().unwrap_or_default();
+            let wb_name = site
+                .content(Kind::Workbook)
+                .iter()
+                .find(|w| w.id == wb)
+                .map(|w| w.name.as_str())
+                .unwrap_or_default();
+            let pid = c.project_id.as_deref().unwrap_or_default();
+            let mut view = n.child("view");
+            view.attr("id", "").attr("name", "");
+            view.child("workbook").attr("id", wb).attr("name", wb_name);
+            view.child("project")
+                .attr("id", pid)
+                .attr("name", site.project_name(pid));
+            drop(view);
+            n.child("recipients")
+                .item("recipient")
+                .attr("id", &c.owner_id);
         }
     }
 }

@@ -286,7 +286,10 @@ pub fn remove(ctx: &Ctx<'_>, site: &str, user: &str) -> Result<Reply, ApiError> 
             ))
         }
         Some(h) if !s.users.contains_key(&h) => return Err(ApiError::user_not_found(&h)),
-        Some(h) => h,
+        Some(h) => {
+            record_removal(ctx, user, Some(&h));
+            h
+        }
         None => {
             if s.owns_any(user) {
                 let u = s.users.get_mut(user).expect("checked above");
@@ -299,6 +302,7 @@ pub fn remove(ctx: &Ctx<'_>, site: &str, user: &str) -> Result<Reply, ApiError> 
                     ),
                 ));
             }
+            record_removal(ctx, user, None);
             String::new()
         }
     };
@@ -310,4 +314,13 @@ pub fn remove(ctx: &Ctx<'_>, site: &str, user: &str) -> Result<Reply, ApiError> 
         .expect("sessions lock")
         .close_user(idx, user);
     Ok(Reply::no_content())
+}
+
+/// Notes a removal Tableau carries out, for tests to check what was asked.
+fn record_removal(ctx: &Ctx<'_>, user: &str, heir: Option<&str>) {
+    ctx.inner
+        .removals
+        .lock()
+        .expect("removals lock")
+        .push((user.to_owned(), heir.map(str::to_owned)));
 }
