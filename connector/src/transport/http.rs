@@ -282,6 +282,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn request_urls_encode_the_query_and_refuse_what_no_server_accepts() {
+        let request = ApiRequest::get("sites/s1/users")
+            .query("filter", "name:eq:a b&c")
+            .query("pageSize", "10");
+        let url = request_url("https://t.example.com/api/3.21/", &request).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://t.example.com/api/3.21/sites/s1/users?filter=name%3Aeq%3Aa+b%26c&pageSize=10"
+        );
+        let bare = request_url(
+            "https://t.example.com/api/3.21/",
+            &ApiRequest::get("serverinfo"),
+        );
+        assert_eq!(
+            bare.unwrap().as_str(),
+            "https://t.example.com/api/3.21/serverinfo"
+        );
+
+        let huge = ApiRequest::get("sites/s1/users").query("filter", "x".repeat(MAX_URL_BYTES));
+        let err = request_url("https://t.example.com/api/3.21/", &huge).unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        let message = err.to_string();
+        assert!(message.contains("far too long"), "{message}");
+        assert!(message.len() < 400, "the value is not repeated");
+    }
+
+    #[test]
     fn loopback_hosts() {
         for (host, expected) in [
             ("localhost", true),
