@@ -277,6 +277,10 @@ impl Transport {
         let _slot = slot;
         let started = Instant::now();
         let mut attempt = 0u32;
+        // A 429 says when to come back: those attempts are bounded by the
+        // total time only, so a server that allows few requests per second
+        // is waited for instead of failing the run after six refusals.
+        let mut throttled = 0u32;
         loop {
             attempt += 1;
             if let Some(limiter) = &self.limiter {
@@ -296,6 +300,7 @@ impl Transport {
                     Ok(answer) => {
                         if answer.status == 429 {
                             self.gate.throttled(sent_at);
+                            throttled += 1;
                         }
                         let retry = retry::retryable_status(answer.status, request.retry_safe);
                         let e = decode_error(answer.status, &answer.body);
@@ -311,7 +316,8 @@ impl Transport {
                     }
                 };
             let wait = self.opts.retry.delay(attempt, wait, rand::random::<f64>());
-            if !retry || !self.opts.retry.allows(attempt, started.elapsed(), wait) {
+            let counted = attempt - throttled;
+            if !retry || !self.opts.retry.allows(counted, started.elapsed(), wait) {
                 return Err(http::with_attempts(error, attempt));
             }
             self.counters.retry();
