@@ -3,9 +3,10 @@
 # tableau-sim (docs/benchmarks.md). Builds the binaries, creates a virtualenv
 # under target/ with tableauserverclient pinned as in
 # tests/conformance/requirements.txt, then runs tests/bench/bench.py.
+# tabgov runs with its default flags (no --max-rps, no --concurrency).
 #
 #   bash tests/bench/run.sh                 # full: 20k users at 20 ms, 100k at 0 ms; 3 reps
-#   bash tests/bench/run.sh --reps 5 --concurrency 16
+#   bash tests/bench/run.sh --reps 5
 #   bash tests/bench/run.sh --scenario 20k
 #   bash tests/bench/run.sh --tiny          # a few seconds: CI's smoke run (debug build)
 #
@@ -25,7 +26,7 @@ for arg in "$@"; do
     case "$arg" in
         --tiny) tiny=true; pass+=("$arg") ;;
         --release) release_forced=true ;;
-        -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) pass+=("$arg") ;;
     esac
 done

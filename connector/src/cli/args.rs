@@ -72,13 +72,14 @@ pub struct ConnectionArgs {
     #[arg(long)]
     pub jwt_secret_file: Option<PathBuf>,
 
-    /// Requests in flight at once (Tableau Cloud allows 20 long-running
-    /// requests per site).
+    /// Requests in flight at most (Tableau Cloud allows 20 long-running
+    /// requests per site). tabgov starts there and sends fewer at once while
+    /// Tableau answers 429 (rate limited), then grows back.
     #[arg(long, default_value_t = DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
 
-    /// Requests per second at most (0: no limit). The default, about 3000 a
-    /// minute, stays under Tableau Cloud's reported listing limit.
+    /// A hard cap on requests per second (default 0: none; the adaptive
+    /// window follows the server's 429s by itself).
     #[arg(long, default_value_t = DEFAULT_MAX_RPS)]
     pub max_rps: u32,
 
@@ -86,7 +87,8 @@ pub struct ConnectionArgs {
     #[arg(long, default_value_t = DEFAULT_PAGE_SIZE, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub page_size: u32,
 
-    /// Seconds one request may take.
+    /// Seconds one attempt of a request may take; all attempts of one
+    /// request, retries included, end within 3 minutes.
     #[arg(long, default_value_t = 120)]
     pub timeout_secs: u64,
 

@@ -10,7 +10,7 @@ use crate::api::{ApiRequest, Method};
 use crate::{Error, Result, Secret};
 
 use super::options::TransportOptions;
-use super::retry;
+use super::{redirect, retry, roots};
 
 /// One answer, before decoding.
 #[derive(Debug)]
@@ -20,51 +20,117 @@ pub struct Answer {
     pub body: Bytes,
 }
 
-/// The raw HTTP exchange of `request` against `base` (`{server}/api/{v}/`).
-/// The token goes in `X-Tableau-Auth`, marked sensitive so no layer logs it.
+/// The longest URL sent. Web servers in front of Tableau refuse request
+/// lines of about 8 KiB or more; a URL far beyond that comes from a value
+/// given to tabgov (a name or filter pasted wrongly), never from Tableau, so
+/// it fails at once as the user's error instead of being retried.
+pub const MAX_URL_BYTES: usize = 64 * 1024;
+
+/// The raw HTTP exchange of `request` against `base` (`{server}/api/{v}/`),
+/// within `timeout`. The token goes in `X-Tableau-Auth`, marked sensitive
+/// so no layer logs it. Redirects are followed here, not by reqwest, and
+/// only as [`redirect::follow`] allows.
 pub async fn exchange(
     http: &reqwest::Client,
     server: &str,
     base: &str,
     request: &ApiRequest,
     token: Option<&Secret>,
+    timeout: Duration,
 ) -> Result<Answer> {
-    let url = format!("{base}{}", request.path);
+    let mut url = request_url(base, request)?;
     let method = match request.method {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,
         Method::Put => reqwest::Method::PUT,
         Method::Delete => reqwest::Method::DELETE,
     };
-    let mut builder = http
-        .request(method, &url)
-        .header(reqwest::header::ACCEPT, "application/xml")
-        .query(&request.query);
-    if let Some(token) = token {
-        let mut value = reqwest::header::HeaderValue::from_str(token.expose())
-            .map_err(|_| Error::Internal("the session token is not a valid header value".into()))?;
-        value.set_sensitive(true);
-        builder = builder.header("X-Tableau-Auth", value);
-    }
-    if let Some(body) = &request.body {
-        builder = builder
-            .header(reqwest::header::CONTENT_TYPE, "application/xml")
-            .body(body.clone());
-    }
     let net = |e: reqwest::Error| network_error(server, request, &e);
-    let response = builder.send().await.map_err(net)?;
-    let status = response.status().as_u16();
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
-    let body = response.bytes().await.map_err(net)?;
-    Ok(Answer {
-        status,
-        retry_after,
-        body,
-    })
+    let mut hops = 0;
+    loop {
+        let mut builder = http
+            .request(method.clone(), url.clone())
+            .timeout(timeout)
+            .header(reqwest::header::ACCEPT, "application/xml");
+        if let Some(token) = token {
+            let mut value =
+                reqwest::header::HeaderValue::from_str(token.expose()).map_err(|_| {
+                    Error::Internal("the session token is not a valid header value".into())
+                })?;
+            value.set_sensitive(true);
+            builder = builder.header("X-Tableau-Auth", value);
+        }
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, "application/xml")
+                .body(body.clone());
+        }
+        let response = builder.send().await.map_err(net)?;
+        let status = response.status().as_u16();
+        if redirect::is_redirect(status) {
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok());
+            let next = redirect::follow(&url, location).map_err(Error::Config)?;
+            hops += 1;
+            if hops > redirect::MAX_HOPS {
+                return Err(Error::Config(format!(
+                    "the server redirected {} {} more than {} times; check --server",
+                    request.method,
+                    request.path,
+                    redirect::MAX_HOPS
+                )));
+            }
+            if next.scheme() != url.scheme() {
+                tracing::warn!(location = %next.origin().ascii_serialization(), "the server redirects to https: give --server its https:// address");
+            }
+            url = next;
+            continue;
+        }
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+        let body = response.bytes().await.map_err(net)?;
+        return Ok(Answer {
+            status,
+            retry_after,
+            body,
+        });
+    }
+}
+
+/// `{base}{path}?{query}`, or the user's error when it cannot be a URL or
+/// is far too long to be one a server accepts.
+pub fn request_url(base: &str, request: &ApiRequest) -> Result<url::Url> {
+    let what = || {
+        let path: String = request.path.chars().take(80).collect();
+        let cut = if path.len() < request.path.len() {
+            "..."
+        } else {
+            ""
+        };
+        format!("{} {path}{cut}", request.method)
+    };
+    let mut url = url::Url::parse(&format!("{base}{}", request.path)).map_err(|e| {
+        Error::Config(format!(
+            "{} cannot be sent: its URL is invalid ({e}); check the values given to tabgov",
+            what()
+        ))
+    })?;
+    if !request.query.is_empty() {
+        url.query_pairs_mut().extend_pairs(&request.query);
+    }
+    let len = url.as_str().len();
+    if len > MAX_URL_BYTES {
+        return Err(Error::Config(format!(
+            "{} cannot be sent: its URL would be {len} bytes, more than the {MAX_URL_BYTES} any server accepts; a value given to tabgov (a name, an email, a filter) is far too long",
+            what()
+        )));
+    }
+    Ok(url)
 }
 
 /// The connector's error for a failed exchange.
@@ -84,6 +150,12 @@ fn network_error(server: &str, request: &ApiRequest, e: &reqwest::Error) -> Erro
             path: request.path.clone(),
             attempts: 1,
         },
+        Failure::Client => Error::Config(format!(
+            "{} {} cannot be sent: {}; check the values given to tabgov",
+            request.method,
+            request.path.chars().take(80).collect::<String>(),
+            root_message(e)
+        )),
         Failure::Other => Error::Http {
             method: request.method.to_string(),
             path: request.path.clone(),
@@ -99,6 +171,7 @@ pub fn failure_of(e: &Error) -> Failure {
         Error::Tls { .. } => Failure::Tls,
         Error::Unreachable { .. } => Failure::Connect,
         Error::Timeout { .. } => Failure::Timeout,
+        Error::Config(_) | Error::Internal(_) => Failure::Client,
         _ => Failure::Other,
     }
 }
@@ -126,28 +199,19 @@ pub fn with_attempts(e: Error, n: u32) -> Error {
     }
 }
 
-/// Builds the HTTP client: timeouts, the private CA if any, proxies from
+/// Builds the HTTP client: timeouts, no redirects, the private CA and
+/// `SSL_CERT_FILE` if any, proxies from
 /// the environment (reqwest reads `HTTPS_PROXY`/`NO_PROXY` itself).
 pub fn client(opts: &TransportOptions) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .connect_timeout(opts.connect_timeout)
         .timeout(opts.request_timeout)
         .user_agent(concat!("tabgov/", env!("CARGO_PKG_VERSION")))
-        .pool_max_idle_per_host(opts.concurrency.max(1));
-    if let Some(path) = &opts.ca_cert {
-        let pem = std::fs::read(path).map_err(|e| {
-            Error::Config(format!(
-                "cannot read the CA certificate {}: {e}",
-                path.display()
-            ))
-        })?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            Error::Config(format!(
-                "{} is not a PEM certificate bundle ({e}); give --ca-cert a PEM file",
-                path.display()
-            ))
-        })?;
-        for cert in certs {
+        .pool_max_idle_per_host(opts.concurrency.max(1))
+        .redirect(reqwest::redirect::Policy::none());
+    let ssl_cert_file = std::env::var("SSL_CERT_FILE").ok();
+    for source in roots::sources(opts.ca_cert.as_deref(), ssl_cert_file.as_deref()) {
+        for cert in roots::load(&source)? {
             builder = builder.add_root_certificate(cert);
         }
     }
@@ -162,6 +226,9 @@ pub enum Failure {
     Timeout,
     Connect,
     Tls,
+    /// Refused on this side before anything was sent (a URL that cannot be
+    /// built, a redirect not followed): repeating it cannot help.
+    Client,
     /// Reset mid-request, bad framing and the like.
     Other,
 }
@@ -175,7 +242,10 @@ pub fn classify(e: &reqwest::Error) -> Failure {
         chain.push(' ');
         source = s.source();
     }
-    if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake") {
+    if e.is_builder() {
+        Failure::Client
+    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake")
+    {
         Failure::Tls
     } else if e.is_timeout() {
         Failure::Timeout
@@ -210,6 +280,33 @@ pub fn is_loopback(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_urls_encode_the_query_and_refuse_what_no_server_accepts() {
+        let request = ApiRequest::get("sites/s1/users")
+            .query("filter", "name:eq:a b&c")
+            .query("pageSize", "10");
+        let url = request_url("https://t.example.com/api/3.21/", &request).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://t.example.com/api/3.21/sites/s1/users?filter=name%3Aeq%3Aa+b%26c&pageSize=10"
+        );
+        let bare = request_url(
+            "https://t.example.com/api/3.21/",
+            &ApiRequest::get("serverinfo"),
+        );
+        assert_eq!(
+            bare.unwrap().as_str(),
+            "https://t.example.com/api/3.21/serverinfo"
+        );
+
+        let huge = ApiRequest::get("sites/s1/users").query("filter", "x".repeat(MAX_URL_BYTES));
+        let err = request_url("https://t.example.com/api/3.21/", &huge).unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        let message = err.to_string();
+        assert!(message.contains("far too long"), "{message}");
+        assert!(message.len() < 400, "the value is not repeated");
+    }
 
     #[test]
     fn loopback_hosts() {

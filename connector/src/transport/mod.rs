@@ -1,9 +1,14 @@
 //! The one place that sends: base URL, API version, session token, rate
-//! limit, concurrency limit, retries and re-sign-in all live here, once.
+//! limit, adaptive concurrency, retries, redirects and re-sign-in all live
+//! here, once.
 
+mod aimd;
+mod gate;
 mod http;
 pub mod options;
+mod redirect;
 pub mod retry;
+mod roots;
 mod session;
 mod stats;
 pub mod version;
@@ -14,21 +19,21 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use tokio::sync::Semaphore;
 use tracing::Instrument;
 
 use crate::api::auth::{self, ServerInfo, SessionCredentials};
 use crate::api::error_body::decode_error;
 use crate::api::ApiRequest;
 use crate::credentials::{Credential, Scope};
-use crate::{Error, ErrorCode, Result, TableauError};
+use crate::{Error, Result, TableauError};
 
 pub use options::{TransportOptions, DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, DEFAULT_PAGE_SIZE};
 pub use retry::RetryPolicy;
 pub use stats::TransportStats;
 
+use gate::Gate;
 use http::{Answer, Failure};
-use session::{Active, SessionSlot};
+use session::{Active, SessionSlot, MAX_RENEWALS_PER_REQUEST, MAX_TOKENS_PER_REQUEST};
 use stats::Counters;
 
 /// A signed-in connection to one Tableau site.
@@ -43,8 +48,10 @@ pub struct Transport {
     credential: Credential,
     scopes: Vec<Scope>,
     session: SessionSlot,
+    /// The hard cap of `--max-rps`, if any.
     limiter: Option<DefaultDirectRateLimiter>,
-    permits: Semaphore,
+    /// The adaptive window of requests in flight.
+    gate: Gate,
     counters: Counters,
 }
 
@@ -86,7 +93,7 @@ impl Transport {
             scopes: scopes.to_vec(),
             session: SessionSlot::default(),
             limiter,
-            permits: Semaphore::new(opts.concurrency.max(1)),
+            gate: Gate::new(opts.concurrency),
             counters: Counters::default(),
             opts: TransportOptions { server, ..opts },
         };
@@ -100,7 +107,7 @@ impl Transport {
     async fn detect_version(&mut self) -> Result<()> {
         let probe = format!("{}/api/{}/", self.opts.server, version::PROBE);
         let info = match self
-            .send_with_retries(&probe, &auth::server_info(), None)
+            .send_with_retries(None, &probe, &auth::server_info(), None)
             .await
         {
             Ok(body) => Some(auth::decode_server_info(&body)?),
@@ -144,37 +151,51 @@ impl Transport {
         if !self.credential.is_scoped() {
             request = request.retry_safe();
         }
-        let body = self.send_with_retries(&self.base, &request, None).await?;
+        let body = self
+            .send_with_retries(None, &self.base, &request, None)
+            .await?;
         let credentials: SessionCredentials = auth::decode_sign_in(&body)?;
         self.counters.sign_in();
         tracing::info!(site = %credentials.site_content_url, "signed in as {}", self.credential.identity());
         Ok(self.session.install(credentials))
     }
 
-    /// Sends `request` with the session token; renews the session once on
-    /// `401002`; retries what is safe to retry. Returns the body of a 2xx.
+    /// Sends `request` with the session token; renews the session on a
+    /// 401 (at most twice per request); retries what is safe to retry.
+    /// Returns the body of a 2xx.
     pub async fn send(&self, request: &ApiRequest) -> Result<Bytes> {
-        let mut renewed = false;
-        loop {
+        let mut renewals = 0;
+        for _ in 0..MAX_TOKENS_PER_REQUEST {
+            // The token is read once the request may go, so one that waited
+            // for a slot does not carry a token renewed in the meantime.
+            let slot = self.gate.acquire().await;
             let active = self.active().await?;
             match self
-                .send_with_retries(&self.base, request, Some(&active))
+                .send_with_retries(Some(slot), &self.base, request, Some(&active))
                 .await
             {
                 Ok(body) => {
                     active.note_success();
                     return Ok(body);
                 }
-                Err(Error::Tableau(t)) if t.is(ErrorCode::SESSION_INVALID) => {
-                    if renewed {
-                        return Err(self.refused_after_renewal(request, t));
+                Err(Error::Tableau(t)) if t.status == 401 => {
+                    if renewals > 0 && self.credential.is_scoped() {
+                        return Err(self.outside_scopes(request, t));
                     }
-                    self.renew(&active).await?;
-                    renewed = true;
+                    if renewals == MAX_RENEWALS_PER_REQUEST {
+                        return Err(Error::Tableau(t));
+                    }
+                    if self.renew(&active, &t).await? {
+                        renewals += 1;
+                    }
                 }
                 Err(e) => return Err(e),
             }
         }
+        Err(Error::Internal(format!(
+            "{} {} met a 401 with {MAX_TOKENS_PER_REQUEST} tokens in a row",
+            request.method, request.path
+        )))
     }
 
     async fn active(&self) -> Result<Arc<Active>> {
@@ -190,21 +211,26 @@ impl Transport {
 
     /// Single-flight renewal: only the first request to see `stale` end
     /// signs in; the others find the new session when the lock frees.
-    async fn renew(&self, stale: &Arc<Active>) -> Result<()> {
+    /// Returns whether this call signed in.
+    /// A session that expired (`401000`, Tableau Cloud's answer) is never
+    /// taken for one ended by another client.
+    async fn renew(&self, stale: &Arc<Active>, refused: &TableauError) -> Result<bool> {
         let _guard = self.session.signing_in.lock().await;
         if let Some(current) = self.session.current() {
             if current.generation != stale.generation {
-                return Ok(());
+                return Ok(false);
             }
         }
-        if self.credential.is_single_session() && stale.ended_by_another_client() {
+        let expired = refused.is(session::EXPIRED);
+        if !expired && self.credential.is_single_session() && stale.ended_by_another_client() {
             return Err(self.stolen());
         }
         tracing::info!(
             generation = stale.generation,
-            "session ended (401002); signing in again"
+            "session ended ({}); signing in again",
+            refused.code
         );
-        self.sign_in().await.map(|_| ())
+        self.sign_in().await.map(|_| true)
     }
 
     fn stolen(&self) -> Error {
@@ -213,54 +239,78 @@ impl Transport {
         }
     }
 
-    /// A `401002` on a session just renewed: a missing JWT scope, or another
-    /// client with the same PAT.
-    fn refused_after_renewal(&self, request: &ApiRequest, t: TableauError) -> Error {
-        if self.credential.is_scoped() {
-            let asked: Vec<&str> = self.scopes.iter().map(|s| s.as_str()).collect();
-            return Error::Tableau(TableauError {
-                detail: format!(
-                    "{} {} is outside the connected app's scopes for this command ({}); allow them on the connected app",
-                    request.method,
-                    request.path,
-                    asked.join(", ")
-                ),
-                ..t
-            });
-        }
-        self.stolen()
+    /// A 401 on a connected app's session just renewed: the call is
+    /// outside the scopes the JWT asked for.
+    fn outside_scopes(&self, request: &ApiRequest, t: TableauError) -> Error {
+        let asked: Vec<&str> = self.scopes.iter().map(|s| s.as_str()).collect();
+        Error::Tableau(TableauError {
+            detail: format!(
+                "{} {} is outside the connected app's scopes for this command ({}); allow them on the connected app",
+                request.method,
+                request.path,
+                asked.join(", ")
+            ),
+            ..t
+        })
     }
 
     /// Sends one request with retries (no session renewal) and returns the
-    /// body of a 2xx or the decoded error.
+    /// body of a 2xx or the decoded error. The request holds its slot of
+    /// the adaptive window through all its attempts and waits, so retries
+    /// never crowd a server that is already refusing; and all of them end
+    /// within the retry policy's total time. Sign-in passes no slot: it is
+    /// single-flight already, and may run while its caller holds one.
     async fn send_with_retries(
         &self,
+        slot: Option<gate::Slot<'_>>,
         base: &str,
         request: &ApiRequest,
         active: Option<&Active>,
     ) -> Result<Bytes> {
+        let _slot = slot;
         let started = Instant::now();
         let mut attempt = 0u32;
+        // A 429 says when to come back: those attempts are bounded by the
+        // total time only, so a server that allows few requests per second
+        // is waited for instead of failing the run after six refusals.
+        let mut throttled = 0u32;
         loop {
             attempt += 1;
-            let (retry, wait, error) = match self.attempt(base, request, active, attempt).await {
-                Ok(answer) if answer.status < 300 => return Ok(answer.body),
-                Ok(answer) => {
-                    let retry = retry::retryable_status(answer.status, request.retry_safe);
-                    let e = decode_error(answer.status, &answer.body);
-                    (retry, answer.retry_after, Error::Tableau(e))
-                }
-                Err((failure, e)) => {
-                    let retry = match failure {
-                        Failure::Tls => false,
-                        Failure::Connect => true,
-                        Failure::Timeout | Failure::Other => request.retry_safe,
-                    };
-                    (retry, None, e)
-                }
-            };
+            if let Some(limiter) = &self.limiter {
+                limiter.until_ready().await;
+            }
+            let sent_at = Instant::now();
+            let timeout = self
+                .opts
+                .retry
+                .attempt_timeout(self.opts.request_timeout, started.elapsed());
+            let (retry, wait, error) =
+                match self.attempt(base, request, active, attempt, timeout).await {
+                    Ok(answer) if answer.status < 300 => {
+                        self.gate.succeeded();
+                        return Ok(answer.body);
+                    }
+                    Ok(answer) => {
+                        if answer.status == 429 {
+                            self.gate.throttled(sent_at);
+                            throttled += 1;
+                        }
+                        let retry = retry::retryable_status(answer.status, request.retry_safe);
+                        let e = decode_error(answer.status, &answer.body);
+                        (retry, answer.retry_after, Error::Tableau(e))
+                    }
+                    Err((failure, e)) => {
+                        let retry = match failure {
+                            Failure::Tls | Failure::Client => false,
+                            Failure::Connect => true,
+                            Failure::Timeout | Failure::Other => request.retry_safe,
+                        };
+                        (retry, None, e)
+                    }
+                };
             let wait = self.opts.retry.delay(attempt, wait, rand::random::<f64>());
-            if !retry || !self.opts.retry.allows(attempt, started.elapsed(), wait) {
+            let counted = attempt - throttled;
+            if !retry || !self.opts.retry.allows(counted, started.elapsed(), wait) {
                 return Err(http::with_attempts(error, attempt));
             }
             self.counters.retry();
@@ -269,28 +319,21 @@ impl Transport {
         }
     }
 
-    /// One attempt: waits for the rate limiter and a concurrency permit.
+    /// One attempt, within `timeout`.
     async fn attempt(
         &self,
         base: &str,
         request: &ApiRequest,
         active: Option<&Active>,
         attempt: u32,
+        timeout: std::time::Duration,
     ) -> Result<Answer, (Failure, Error)> {
-        if let Some(limiter) = &self.limiter {
-            limiter.until_ready().await;
-        }
-        let _permit = self.permits.acquire().await.map_err(|_| {
-            (
-                Failure::Other,
-                Error::Internal("the transport's request permits are closed".into()),
-            )
-        })?;
         let span = tracing::debug_span!("request", method = %request.method, path = %request.path, attempt);
         async {
             let started = Instant::now();
             let token = active.map(|a| a.token());
-            let result = http::exchange(&self.http, &self.opts.server, base, request, token).await;
+            let result =
+                http::exchange(&self.http, &self.opts.server, base, request, token, timeout).await;
             self.counters.request();
             match &result {
                 Ok(a) => tracing::debug!(
@@ -313,7 +356,13 @@ impl Transport {
             return Ok(());
         };
         match self
-            .attempt(&self.base, &auth::sign_out(), Some(&active), 1)
+            .attempt(
+                &self.base,
+                &auth::sign_out(),
+                Some(&active),
+                1,
+                self.opts.request_timeout,
+            )
             .await
         {
             Ok(_) => Ok(()),

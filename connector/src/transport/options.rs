@@ -6,12 +6,13 @@ use std::time::Duration;
 use super::retry::RetryPolicy;
 
 /// Requests in flight at once by default: well under Tableau Cloud's 20
-/// concurrent long-running requests per site.
+/// concurrent long-running requests per site. The transport starts there
+/// and sends fewer at once while Tableau answers 429.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
-/// Requests per second by default: about 3000 a minute, the figure reported
-/// for Tableau Cloud's user listing limit. `0` turns the limiter off.
-pub const DEFAULT_MAX_RPS: u32 = 50;
+/// No fixed cap on requests per second by default: the adaptive window
+/// follows what the server allows. `0` means no cap.
+pub const DEFAULT_MAX_RPS: u32 = 0;
 
 /// Users, groups and members per page: Tableau's maximum.
 pub const DEFAULT_PAGE_SIZE: u32 = 1000;
@@ -26,10 +27,12 @@ pub struct TransportOptions {
     /// Forced REST API version (e.g. `3.21`); detected from serverinfo when `None`.
     pub api_version: Option<String>,
     pub concurrency: usize,
-    /// Requests per second; `0` for no limit.
+    /// A hard cap on requests per second; `0` for none.
     pub max_rps: u32,
     pub page_size: u32,
     pub connect_timeout: Duration,
+    /// One attempt's time-out; all attempts of a request together end
+    /// within `retry.max_elapsed`.
     pub request_timeout: Duration,
     pub retry: RetryPolicy,
     /// Extra root certificate (PEM) for servers behind a private CA.

@@ -1,6 +1,7 @@
 //! When to try a request again and how long to wait: exponential backoff
-//! with full jitter, bounded in attempts and total time, and Tableau's
-//! `Retry-After` honoured when it sends one.
+//! with full jitter, bounded in attempts and total time (every attempt's
+//! own time-out included), and Tableau's `Retry-After` honoured, plus a
+//! little jitter so that throttled requests do not all return at once.
 
 use std::time::{Duration, SystemTime};
 
@@ -13,7 +14,8 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The largest single wait, `Retry-After` included.
     pub max_delay: Duration,
-    /// No new attempt starts later than this after the first.
+    /// All attempts and waits of one request end within this time after
+    /// the first attempt starts: an attempt's time-out is cut to fit.
     pub max_elapsed: Duration,
 }
 
@@ -30,25 +32,34 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// The wait before attempt `attempt + 1`, after `attempt` failures
-    /// (from 1). `unit` is a uniform draw in [0, 1) for the jitter; a
-    /// `Retry-After` from the server wins over the backoff when longer.
+    /// (from 1). `unit` is a uniform draw in [0, 1) for the jitter. A
+    /// `Retry-After` from the server is waited in full (up to `max_delay`)
+    /// plus up to `base_delay` of jitter, drawn by each request on its own.
     pub fn delay(&self, attempt: u32, retry_after: Option<Duration>, unit: f64) -> Duration {
+        let unit = unit.clamp(0.0, 1.0);
+        if let Some(wait) = retry_after {
+            return wait.min(self.max_delay) + self.base_delay.mul_f64(unit);
+        }
         let exp = attempt.saturating_sub(1).min(16);
         let ceiling = self
             .base_delay
             .saturating_mul(1u32 << exp)
             .min(self.max_delay);
-        let jittered = ceiling.mul_f64(unit.clamp(0.0, 1.0));
-        match retry_after {
-            Some(wait) => wait.min(self.max_delay).max(jittered),
-            None => jittered,
-        }
+        ceiling.mul_f64(unit)
     }
 
     /// Whether another attempt may start after `attempt` attempts, `elapsed`
     /// since the first, with `wait` still to sleep.
     pub fn allows(&self, attempt: u32, elapsed: Duration, wait: Duration) -> bool {
-        attempt < self.max_attempts && elapsed + wait <= self.max_elapsed
+        attempt < self.max_attempts && elapsed + wait < self.max_elapsed
+    }
+
+    /// The time-out of an attempt starting `elapsed` after the first: the
+    /// per-request time-out, cut to what is left of `max_elapsed`.
+    pub fn attempt_timeout(&self, per_request: Duration, elapsed: Duration) -> Duration {
+        per_request
+            .min(self.max_elapsed.saturating_sub(elapsed))
+            .max(Duration::from_millis(1))
     }
 }
 
@@ -105,15 +116,34 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_wins_when_longer_and_is_capped() {
+    fn retry_after_is_waited_in_full_plus_jitter_and_capped() {
         let p = RetryPolicy::default();
         let two = Some(Duration::from_secs(2));
-        assert_eq!(p.delay(1, two, 0.5), Duration::from_secs(2));
+        assert_eq!(p.delay(1, two, 0.0), Duration::from_secs(2));
+        assert_eq!(p.delay(5, two, 0.5), Duration::from_millis(2100));
         assert_eq!(
-            p.delay(1, Some(Duration::from_secs(3600)), 0.5),
-            p.max_delay
+            p.delay(1, Some(Duration::from_secs(3600)), 1.0),
+            p.max_delay + p.base_delay
         );
         assert_eq!(p.delay(1, Some(Duration::ZERO), 1.0), p.base_delay);
+    }
+
+    #[test]
+    fn attempts_are_cut_to_the_total_time() {
+        let p = RetryPolicy {
+            max_elapsed: Duration::from_secs(180),
+            ..RetryPolicy::default()
+        };
+        let per = Duration::from_secs(120);
+        assert_eq!(p.attempt_timeout(per, Duration::ZERO), per);
+        assert_eq!(
+            p.attempt_timeout(per, Duration::from_secs(121)),
+            Duration::from_secs(59)
+        );
+        assert_eq!(
+            p.attempt_timeout(per, Duration::from_secs(200)),
+            Duration::from_millis(1)
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! Tableau ends a PAT's session when the same PAT signs in again, so two
 //! sign-ins must never race: renewal is single-flight. A request that meets
-//! `401002` renews only if nobody renewed since it sent; the others wait for
+//! 401 renews only if nobody renewed since it sent; the others wait for
 //! that one sign-in and reuse its token.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,6 +11,19 @@ use std::time::{Duration, Instant};
 
 use crate::api::auth::SessionCredentials;
 use crate::Secret;
+
+/// Tableau Cloud's code for a session that expired (it lasts 120 minutes
+/// there, 240 on Tableau Server by default). An expiry is never taken for
+/// a session ended by another client.
+pub const EXPIRED: &str = "401000";
+
+/// Sign-ins one request may cause on 401s: one renewal, and one more in
+/// case another request's renewal ended the session it had just received.
+pub const MAX_RENEWALS_PER_REQUEST: u32 = 2;
+
+/// Tokens one request may try in all: its renewals and the sessions other
+/// requests renewed while it was in flight.
+pub const MAX_TOKENS_PER_REQUEST: u32 = 6;
 
 /// A renewed session younger than this that is ended again was ended by
 /// someone else signing in with the same PAT, not by its lifetime.

@@ -61,6 +61,9 @@ pub struct SimConfig {
     pub retry_after_secs: u64,
     /// Session lifetime.
     pub token_ttl: Duration,
+    /// Answer an expired session `401000`, as Tableau Cloud does, instead
+    /// of `401002`.
+    pub expired_session_401000: bool,
     /// REST API version `serverinfo` reports, the highest accepted.
     pub api_version: String,
     /// Personal access tokens.
@@ -88,6 +91,7 @@ impl Default for SimConfig {
             faults_on_signin: false,
             retry_after_secs: 1,
             token_ttl: Duration::from_secs(240 * 60),
+            expired_session_401000: false,
             api_version: "3.21".to_string(),
             pats: vec![PatCred {
                 name: "admin-pat".into(),
@@ -173,6 +177,11 @@ impl SimConfig {
     /// Session lifetime.
     pub fn token_ttl(mut self, ttl: Duration) -> Self {
         self.token_ttl = ttl;
+        self
+    }
+    /// Answer expired sessions `401000` (Tableau Cloud) instead of `401002`.
+    pub fn expired_session_401000(mut self, on: bool) -> Self {
+        self.expired_session_401000 = on;
         self
     }
     /// API version reported and accepted.

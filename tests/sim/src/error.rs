@@ -55,6 +55,13 @@ impl ApiError {
             "No authentication credentials were provided.",
         )
     }
+    pub(crate) fn session_expired() -> Self {
+        Self::new(
+            401000,
+            "Unauthorized Access",
+            "The session has expired; sign in again.",
+        )
+    }
     pub(crate) fn unauthorized() -> Self {
         Self::new(
             401002,

@@ -53,6 +53,9 @@ struct Args {
     /// Session lifetime in seconds.
     #[arg(long, default_value_t = 240 * 60)]
     token_ttl_secs: u64,
+    /// Answer an expired session 401000, as Tableau Cloud does (else 401002).
+    #[arg(long)]
+    expired_session_401000: bool,
     /// REST API version serverinfo reports (the highest served).
     #[arg(long, default_value = "3.21")]
     api_version: String,
@@ -89,6 +92,7 @@ fn config(a: Args) -> SimConfig {
         .faults_on_signin(a.faults_on_signin)
         .retry_after_secs(a.retry_after_secs)
         .token_ttl(Duration::from_secs(a.token_ttl_secs))
+        .expired_session_401000(a.expired_session_401000)
         .api_version(&a.api_version);
     if !a.sites.is_empty() {
         c = c.sites(a.sites);

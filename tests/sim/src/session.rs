@@ -22,6 +22,15 @@ pub struct Session {
     pub scopes: Option<Vec<String>>,
 }
 
+/// Why a token opens no session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The token's session outlived its lifetime.
+    Expired,
+    /// Never issued, signed out, or ended by another sign-in with its PAT.
+    Unknown,
+}
+
 /// Every live session.
 #[derive(Debug)]
 pub struct Sessions {
@@ -58,14 +67,14 @@ impl Sessions {
         token
     }
 
-    /// The live session of a token (expired ones are dropped).
-    pub fn get(&mut self, token: &str) -> Option<Session> {
-        let s = self.by_token.get(token)?;
+    /// The live session of a token. An expired one stays known as expired
+    /// until its PAT signs in again or it is signed out.
+    pub fn get(&mut self, token: &str) -> Result<Session, Ended> {
+        let s = self.by_token.get(token).ok_or(Ended::Unknown)?;
         if s.expires <= Instant::now() {
-            self.close(token);
-            return None;
+            return Err(Ended::Expired);
         }
-        Some(s.clone())
+        Ok(s.clone())
     }
 
     /// Ends a session.

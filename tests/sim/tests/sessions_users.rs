@@ -56,6 +56,33 @@ async fn tokens_missing_bad_signed_out_and_expired() {
 }
 
 #[tokio::test]
+async fn an_expired_session_answers_401000_like_tableau_cloud_when_asked() {
+    let (sim, c) = start(
+        SimConfig::new()
+            .token_ttl(Duration::from_millis(300))
+            .expired_session_401000(true),
+    )
+    .await;
+    assert_eq!(c.get("users").await.status, 200);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let r = c.get("users").await;
+    assert_eq!(
+        (r.status, error_code(&r.body).unwrap()),
+        (401, "401000".into()),
+        "expired, as Tableau Cloud says it"
+    );
+    // A token ended by a new sign-in with its PAT is invalid, not expired.
+    let _ = sign_in(
+        &c.http,
+        &c.base,
+        signin_body("admin-pat", "admin-secret", ""),
+    )
+    .await;
+    assert_eq!(error_code(&c.get("users").await.body).unwrap(), "401002");
+    sim.stop().await;
+}
+
+#[tokio::test]
 async fn second_pat_sign_in_ends_the_first_session() {
     let (sim, c) = start(SimConfig::new().pat("other-pat", "other-secret")).await;
     let r = sign_in(

@@ -14,7 +14,7 @@ pub mod users;
 use crate::error::ApiError;
 use crate::jwt::scope_allows;
 use crate::server::{Ctx, Reply};
-use crate::session::Session;
+use crate::session::{Ended, Session};
 use crate::state::Kind;
 use axum::http::Method;
 
@@ -182,7 +182,11 @@ pub fn session(ctx: &Ctx<'_>) -> Result<(String, Session), ApiError> {
         .lock()
         .expect("sessions lock")
         .get(token)
-        .ok_or_else(ApiError::unauthorized)?;
+        .map_err(|ended| match ended {
+            // Tableau Cloud answers an expired session 401000.
+            Ended::Expired if ctx.inner.cfg.expired_session_401000 => ApiError::session_expired(),
+            _ => ApiError::unauthorized(),
+        })?;
     Ok((token.to_string(), s))
 }
 
