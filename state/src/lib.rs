@@ -46,6 +46,7 @@ pub use mutate::{
     update_account_role,
 };
 pub use owned::OwnedItem;
+pub use private_file::create_private_file;
 pub use run::{
     begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRecord, RunStatus, RunTraffic,
 };

@@ -1,7 +1,8 @@
 //! Files the store creates are readable by their owner only: the store
 //! holds every account's name, email and sign-in history.
 
-use std::fs::OpenOptions;
+use std::fs::{File, OpenOptions};
+use std::path::Path;
 
 /// Options that create a file with mode 0600 on Unix (the umask can only
 /// narrow it further).
@@ -13,6 +14,17 @@ pub(crate) fn private_options() -> OpenOptions {
         options.mode(0o600);
     }
     options
+}
+
+/// Opens `path` for writing from its start, creating it owner-only (0600
+/// on Unix) when missing: reports and review sheets hold the same personal
+/// data as the store. An existing file keeps the mode its owner gave it.
+pub fn create_private_file(path: &Path) -> std::io::Result<File> {
+    private_options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
 }
 
 /// Whether an I/O error means "this place cannot be written".
