@@ -124,8 +124,38 @@ const READERS: [&[&str]; 5] = [
     &["report", "licenses", "--format", "csv"],
 ];
 
-/// The readers print what they printed from the writable store; a writer
-/// fails with one sentence.
+/// A review sheet revoking `user`'s site role, in a directory anyone may
+/// read (the store's directory may be read-only).
+fn revoke_sheet(export: &str, user: &str) -> tempfile::TempDir {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(export.as_bytes());
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let (u, k, d) = (col("username"), col("entitlement"), col("decision"));
+    let row = rows
+        .iter()
+        .position(|r| r[u] == user && r[k] == "site_role")
+        .unwrap();
+    rows[row][d] = "revoke".to_owned();
+    let mut sheet = csv::Writer::from_writer(Vec::new());
+    for r in &rows {
+        sheet.write_record(r).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    chmod(dir.path(), 0o755);
+    let path = dir.path().join("review.csv");
+    std::fs::write(&path, sheet.into_inner().unwrap()).unwrap();
+    chmod(&path, 0o644);
+    dir
+}
+
+/// The readers print what they printed from the writable store, and dry
+/// runs (which change nothing) plan as usual; a writer fails with one
+/// sentence.
 async fn readers_work_and_writers_fail(env: &Env, nobody: bool, expected: &[String], case: &str) {
     for (args, before) in READERS.iter().zip(expected) {
         let run = tabgov_as(env, nobody, args).await;
@@ -133,6 +163,19 @@ async fn readers_work_and_writers_fail(env: &Env, nobody: bool, expected: &[Stri
         assert_eq!(&run.stdout, before, "{case}: {args:?}");
     }
     let conn = env.conn();
+    let user = env.sim.users("")[3].name.clone();
+    let sheet = revoke_sheet(&expected[3], &user);
+    let sheet = sheet.path().join("review.csv");
+    for dry_run in [
+        vec!["suspend", &user, "--dry-run"],
+        vec!["review", "apply", sheet.to_str().unwrap(), "--dry-run"],
+    ] {
+        let mut args = dry_run.clone();
+        args.extend(conn.iter().map(String::as_str));
+        let run = tabgov_as(env, nobody, &args).await;
+        assert_eq!(run.code, 0, "{case}: {dry_run:?}: {run:?}");
+        assert!(run.stdout.contains("planned"), "{case}: {}", run.stdout);
+    }
     let run = tabgov_as(env, nobody, &env.sync_args(&conn, &[])).await;
     assert_eq!(run.code, 1, "{case}: {run:?}");
     assert!(
