@@ -52,6 +52,13 @@ pub enum Error {
     )]
     ReadOnly { path: PathBuf, needs_upgrade: bool },
 
+    /// The demo's new store already had tables when it was created: some
+    /// other process wrote the file meanwhile. It was not marked.
+    #[error(
+        "the demo's store {location} was written by something else while the demo created it: run the demo again"
+    )]
+    NotNewDemoStore { location: String },
+
     /// The database file could not be created (a missing directory, say).
     #[error("cannot create the store file {path}: {source}")]
     CreateFile {

@@ -43,6 +43,18 @@ impl Store {
     /// and a 5 s busy timeout so a short concurrent write waits instead of
     /// failing. Opening twice is harmless: applied migrations are skipped.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_marked(url, false).await
+    }
+
+    /// Creates the store `tabgov demo` runs in, marked as the demo's own
+    /// before its migrations run (see [`Store::replaceable_by_demo`]). The
+    /// store must be new: one that already has tables is not marked, and
+    /// refused.
+    pub async fn create_demo(url: &str) -> Result<Store> {
+        Store::open_marked(url, true).await
+    }
+
+    async fn open_marked(url: &str, demo: bool) -> Result<Store> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .foreign_keys(true)
@@ -99,6 +111,12 @@ impl Store {
             pool.close().await;
             return Err(e);
         }
+        if demo {
+            if let Err(e) = mark_new(&pool, url).await {
+                pool.close().await;
+                return Err(e);
+            }
+        }
         if let Err(e) = MIGRATOR.run(&pool).await {
             pool.close().await;
             return Err(match (e, &location) {
@@ -135,6 +153,19 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Marks a store that has no tables yet as the demo's.
+async fn mark_new(pool: &SqlitePool, url: &str) -> Result<()> {
+    let tables: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+        .fetch_one(pool)
+        .await?;
+    if tables > 0 {
+        return Err(Error::NotNewDemoStore {
+            location: url.to_owned(),
+        });
+    }
+    crate::demo_store::mark(pool).await
 }
 
 /// Waits for, and takes, the lock on `<db>.open.lock` next to the database
