@@ -10,6 +10,7 @@ use std::path::Path;
 use common::bare::tabgov_bare;
 use common::settle::settle;
 use common::{Env, Run, PAT_SECRET};
+use sqlx::{ConnectOptions, Connection};
 use tableau_sim::SimConfig;
 
 async fn synced(seed: u64) -> Env {
@@ -272,4 +273,75 @@ async fn stderr_that_is_no_terminal_gets_no_colours() {
         run.stderr
     );
     assert!(!run.stderr.contains('\x1b'), "{:?}", run.stderr);
+}
+
+/// `args` run by a user that cannot write `dir` (made read-only here).
+async fn in_read_only_dir(env: &Env, db: &str, args: &[&str]) -> Run {
+    let dir = env.dir.path();
+    let nobody = std::fs::metadata(dir).unwrap().uid() == 0;
+    chmod(dir, 0o555);
+    let mut cmd = env.command(db, args, &[]);
+    if nobody {
+        cmd.uid(NOBODY).gid(NOBODY);
+    }
+    let out = cmd.output().await.expect("tabgov runs");
+    chmod(dir, 0o755);
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_finding_no_store_in_a_read_only_directory_is_told_so() {
+    let env = Env::start(SimConfig::new().users(10)).await;
+    let missing = env.dir.path().join("missing.db");
+    let db = format!("sqlite://{}", missing.display());
+    let run = in_read_only_dir(&env, &db, &["accounts"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "no store at {}: run tabgov sync first or check --db",
+            missing.display()
+        )) && !run.stderr.contains("writes to it"),
+        "{}",
+        run.stderr
+    );
+    assert!(!missing.exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_being_written_is_not_read_as_immutable() {
+    let env = synced(63).await;
+    settle(&env).await;
+    let dir = env.dir.path();
+    let file = dir.join("tabgov.db");
+    // Another user is writing the store: its WAL holds a change.
+    let mut writer = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&file)
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("PRAGMA user_version = 7")
+        .execute(&mut writer)
+        .await
+        .unwrap();
+    let wal = dir.join("tabgov.db-wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+    chmod(&file, 0o644);
+    chmod(&wal, 0o644);
+    // Its WAL index cannot be used by the reader.
+    chmod(&dir.join("tabgov.db-shm"), 0o000);
+    let run = in_read_only_dir(&env, &env.db(), &["accounts"]).await;
+    chmod(&dir.join("tabgov.db-shm"), 0o600);
+    writer.close().await.unwrap();
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("write-ahead log") && run.stderr.contains("writing it"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
 }

@@ -136,6 +136,7 @@ impl Store {
     pub async fn open_for_reading(url: &str) -> Result<Store> {
         match Store::open(url).await {
             Err(Error::ReadOnly { path, .. }) if path.exists() => open_read_only(url, path).await,
+            Err(Error::ReadOnly { path, .. }) => Err(Error::NoStore { path }),
             other => other,
         }
     }
@@ -228,7 +229,9 @@ fn create_private(path: &Path) -> std::io::Result<()> {
 
 /// A store that cannot be written, opened read-only. In a read-only
 /// directory SQLite cannot create the WAL index a WAL database needs, so
-/// the file is then read as immutable: nobody can be writing it there.
+/// the file is then read as immutable, but only when there is no
+/// write-ahead log with changes in it: another user allowed to write there
+/// may be writing it, and an immutable read would miss or tear them.
 async fn open_read_only(url: &str, path: PathBuf) -> Result<Store> {
     let options = SqliteConnectOptions::new()
         .filename(&path)
@@ -237,7 +240,18 @@ async fn open_read_only(url: &str, path: PathBuf) -> Result<Store> {
         .busy_timeout(BUSY_TIMEOUT);
     let pool = match readable_pool(options.clone()).await {
         Ok(pool) => pool,
-        Err(_) => readable_pool(options.immutable(true)).await?,
+        Err(e) => {
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            match std::fs::metadata(PathBuf::from(wal)) {
+                Ok(m) if m.len() > 0 => return Err(Error::WalInReadOnlyDirectory { path }),
+                Ok(_) => readable_pool(options.immutable(true)).await?,
+                Err(n) if n.kind() == std::io::ErrorKind::NotFound => {
+                    readable_pool(options.immutable(true)).await?
+                }
+                Err(_) => return Err(e),
+            }
+        }
     };
     let state = match refuse_newer(&pool, url).await {
         Ok(state) => state,
