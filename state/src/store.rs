@@ -9,7 +9,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-use crate::private_file::{is_read_only, private_options};
+use crate::private_file::{is_read_only, open_beside, private_options};
 use crate::schema::{refuse_newer, SchemaState, MIGRATOR};
 use crate::{Error, Result};
 
@@ -179,13 +179,9 @@ async fn lock_opening(db: &Path) -> Result<File> {
     let path = PathBuf::from(name);
     let (sender, locked) = futures::channel::oneshot::channel();
     let target = path.clone();
+    let db = db.to_path_buf();
     std::thread::spawn(move || {
-        let locked = private_options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&target)
-            .and_then(|file| file.lock().map(|()| file));
+        let locked = open_beside(&db, &target).and_then(|file| file.lock().map(|()| file));
         let _ = sender.send(locked);
     });
     let locked = locked
