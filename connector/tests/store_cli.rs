@@ -10,6 +10,7 @@ use std::path::Path;
 use common::bare::tabgov_bare;
 use common::settle::settle;
 use common::{Env, Run, PAT_SECRET};
+use sqlx::{ConnectOptions, Connection};
 use tableau_sim::SimConfig;
 
 async fn synced(seed: u64) -> Env {
@@ -124,8 +125,38 @@ const READERS: [&[&str]; 5] = [
     &["report", "licenses", "--format", "csv"],
 ];
 
-/// The readers print what they printed from the writable store; a writer
-/// fails with one sentence.
+/// A review sheet revoking `user`'s site role, in a directory anyone may
+/// read (the store's directory may be read-only).
+fn revoke_sheet(export: &str, user: &str) -> tempfile::TempDir {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(export.as_bytes());
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let (u, k, d) = (col("username"), col("entitlement"), col("decision"));
+    let row = rows
+        .iter()
+        .position(|r| r[u] == user && r[k] == "site_role")
+        .unwrap();
+    rows[row][d] = "revoke".to_owned();
+    let mut sheet = csv::Writer::from_writer(Vec::new());
+    for r in &rows {
+        sheet.write_record(r).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    chmod(dir.path(), 0o755);
+    let path = dir.path().join("review.csv");
+    std::fs::write(&path, sheet.into_inner().unwrap()).unwrap();
+    chmod(&path, 0o644);
+    dir
+}
+
+/// The readers print what they printed from the writable store, and dry
+/// runs (which change nothing) plan as usual; a writer fails with one
+/// sentence.
 async fn readers_work_and_writers_fail(env: &Env, nobody: bool, expected: &[String], case: &str) {
     for (args, before) in READERS.iter().zip(expected) {
         let run = tabgov_as(env, nobody, args).await;
@@ -133,6 +164,19 @@ async fn readers_work_and_writers_fail(env: &Env, nobody: bool, expected: &[Stri
         assert_eq!(&run.stdout, before, "{case}: {args:?}");
     }
     let conn = env.conn();
+    let user = env.sim.users("")[3].name.clone();
+    let sheet = revoke_sheet(&expected[3], &user);
+    let sheet = sheet.path().join("review.csv");
+    for dry_run in [
+        vec!["suspend", &user, "--dry-run"],
+        vec!["review", "apply", sheet.to_str().unwrap(), "--dry-run"],
+    ] {
+        let mut args = dry_run.clone();
+        args.extend(conn.iter().map(String::as_str));
+        let run = tabgov_as(env, nobody, &args).await;
+        assert_eq!(run.code, 0, "{case}: {dry_run:?}: {run:?}");
+        assert!(run.stdout.contains("planned"), "{case}: {}", run.stdout);
+    }
     let run = tabgov_as(env, nobody, &env.sync_args(&conn, &[])).await;
     assert_eq!(run.code, 1, "{case}: {run:?}");
     assert!(
@@ -229,4 +273,75 @@ async fn stderr_that_is_no_terminal_gets_no_colours() {
         run.stderr
     );
     assert!(!run.stderr.contains('\x1b'), "{:?}", run.stderr);
+}
+
+/// `args` run by a user that cannot write `dir` (made read-only here).
+async fn in_read_only_dir(env: &Env, db: &str, args: &[&str]) -> Run {
+    let dir = env.dir.path();
+    let nobody = std::fs::metadata(dir).unwrap().uid() == 0;
+    chmod(dir, 0o555);
+    let mut cmd = env.command(db, args, &[]);
+    if nobody {
+        cmd.uid(NOBODY).gid(NOBODY);
+    }
+    let out = cmd.output().await.expect("tabgov runs");
+    chmod(dir, 0o755);
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_finding_no_store_in_a_read_only_directory_is_told_so() {
+    let env = Env::start(SimConfig::new().users(10)).await;
+    let missing = env.dir.path().join("missing.db");
+    let db = format!("sqlite://{}", missing.display());
+    let run = in_read_only_dir(&env, &db, &["accounts"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "no store at {}: run tabgov sync first or check --db",
+            missing.display()
+        )) && !run.stderr.contains("writes to it"),
+        "{}",
+        run.stderr
+    );
+    assert!(!missing.exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_being_written_is_not_read_as_immutable() {
+    let env = synced(63).await;
+    settle(&env).await;
+    let dir = env.dir.path();
+    let file = dir.join("tabgov.db");
+    // Another user is writing the store: its WAL holds a change.
+    let mut writer = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&file)
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("PRAGMA user_version = 7")
+        .execute(&mut writer)
+        .await
+        .unwrap();
+    let wal = dir.join("tabgov.db-wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+    chmod(&file, 0o644);
+    chmod(&wal, 0o644);
+    // Its WAL index cannot be used by the reader.
+    chmod(&dir.join("tabgov.db-shm"), 0o000);
+    let run = in_read_only_dir(&env, &env.db(), &["accounts"]).await;
+    chmod(&dir.join("tabgov.db-shm"), 0o600);
+    writer.close().await.unwrap();
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("write-ahead log") && run.stderr.contains("writing it"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
 }

@@ -52,6 +52,28 @@ pub enum Error {
     )]
     ReadOnly { path: PathBuf, needs_upgrade: bool },
 
+    /// A command that only reads found no store file, in a directory where
+    /// none can be created.
+    #[error("no store at {}: run tabgov sync first or check --db", path.display())]
+    NoStore { path: PathBuf },
+
+    /// A read-only directory holds the store and a non-empty write-ahead
+    /// log: another process may be writing it, and without the WAL index
+    /// (which cannot be created there) it cannot be read consistently.
+    #[error(
+        "the store {} cannot be read from its read-only directory while its write-ahead log {}-wal holds changes (another tabgov may be writing it): run the command where the directory is writable, or once the writer has finished",
+        path.display(),
+        path.display()
+    )]
+    WalInReadOnlyDirectory { path: PathBuf },
+
+    /// The demo's new store already had tables when it was created: some
+    /// other process wrote the file meanwhile. It was not marked.
+    #[error(
+        "the demo's store {location} was written by something else while the demo created it: run the demo again"
+    )]
+    NotNewDemoStore { location: String },
+
     /// The database file could not be created (a missing directory, say).
     #[error("cannot create the store file {path}: {source}")]
     CreateFile {

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod apply;
+mod demo_store;
 mod error;
 mod feed;
 mod groups;
@@ -29,6 +30,7 @@ pub use accounts::{
     account, count_site_accounts, find_accounts, list_accounts, AccountFilter, AccountRecord,
 };
 pub use apply::{apply_sync, ApplySummary};
+pub use demo_store::UnmarkedDemoStores;
 pub use error::{Error, Result};
 pub use feed::{list_changes, ChangeFilter, ChangeRecord};
 pub use groups::{group_names, list_groups, GroupRecord};
@@ -46,6 +48,7 @@ pub use mutate::{
     update_account_role,
 };
 pub use owned::OwnedItem;
+pub use private_file::create_private_file;
 pub use run::{
     begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRecord, RunStatus, RunTraffic,
 };

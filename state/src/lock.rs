@@ -85,13 +85,7 @@ fn lock_file(db: &std::path::Path, site: SiteKey) -> Result<File> {
         path: path.clone(),
         source,
     };
-    let mut file = crate::private_file::private_options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(io)?;
+    let mut file = crate::private_file::open_beside(db, &path).map_err(io)?;
     match file.try_lock() {
         Ok(()) => {
             file.set_len(0).map_err(io)?;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-use crate::private_file::{is_read_only, private_options};
+use crate::private_file::{is_read_only, open_beside, private_options};
 use crate::schema::{refuse_newer, SchemaState, MIGRATOR};
 use crate::{Error, Result};
 
@@ -43,6 +43,18 @@ impl Store {
     /// and a 5 s busy timeout so a short concurrent write waits instead of
     /// failing. Opening twice is harmless: applied migrations are skipped.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_marked(url, false).await
+    }
+
+    /// Creates the store `tabgov demo` runs in, marked as the demo's own
+    /// before its migrations run (see [`Store::replaceable_by_demo`]). The
+    /// store must be new: one that already has tables is not marked, and
+    /// refused.
+    pub async fn create_demo(url: &str) -> Result<Store> {
+        Store::open_marked(url, true).await
+    }
+
+    async fn open_marked(url: &str, demo: bool) -> Result<Store> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .foreign_keys(true)
@@ -99,6 +111,12 @@ impl Store {
             pool.close().await;
             return Err(e);
         }
+        if demo {
+            if let Err(e) = mark_new(&pool, url).await {
+                pool.close().await;
+                return Err(e);
+            }
+        }
         if let Err(e) = MIGRATOR.run(&pool).await {
             pool.close().await;
             return Err(match (e, &location) {
@@ -118,6 +136,7 @@ impl Store {
     pub async fn open_for_reading(url: &str) -> Result<Store> {
         match Store::open(url).await {
             Err(Error::ReadOnly { path, .. }) if path.exists() => open_read_only(url, path).await,
+            Err(Error::ReadOnly { path, .. }) => Err(Error::NoStore { path }),
             other => other,
         }
     }
@@ -137,6 +156,19 @@ impl Store {
     }
 }
 
+/// Marks a store that has no tables yet as the demo's.
+async fn mark_new(pool: &SqlitePool, url: &str) -> Result<()> {
+    let tables: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+        .fetch_one(pool)
+        .await?;
+    if tables > 0 {
+        return Err(Error::NotNewDemoStore {
+            location: url.to_owned(),
+        });
+    }
+    crate::demo_store::mark(pool).await
+}
+
 /// Waits for, and takes, the lock on `<db>.open.lock` next to the database
 /// file; released when the returned file is dropped (or the process exits).
 /// The wait happens on a thread of its own, never on the caller's executor,
@@ -147,13 +179,9 @@ async fn lock_opening(db: &Path) -> Result<File> {
     let path = PathBuf::from(name);
     let (sender, locked) = futures::channel::oneshot::channel();
     let target = path.clone();
+    let db = db.to_path_buf();
     std::thread::spawn(move || {
-        let locked = private_options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&target)
-            .and_then(|file| file.lock().map(|()| file));
+        let locked = open_beside(&db, &target).and_then(|file| file.lock().map(|()| file));
         let _ = sender.send(locked);
     });
     let locked = locked
@@ -197,7 +225,9 @@ fn create_private(path: &Path) -> std::io::Result<()> {
 
 /// A store that cannot be written, opened read-only. In a read-only
 /// directory SQLite cannot create the WAL index a WAL database needs, so
-/// the file is then read as immutable: nobody can be writing it there.
+/// the file is then read as immutable, but only when there is no
+/// write-ahead log with changes in it: another user allowed to write there
+/// may be writing it, and an immutable read would miss or tear them.
 async fn open_read_only(url: &str, path: PathBuf) -> Result<Store> {
     let options = SqliteConnectOptions::new()
         .filename(&path)
@@ -206,7 +236,18 @@ async fn open_read_only(url: &str, path: PathBuf) -> Result<Store> {
         .busy_timeout(BUSY_TIMEOUT);
     let pool = match readable_pool(options.clone()).await {
         Ok(pool) => pool,
-        Err(_) => readable_pool(options.immutable(true)).await?,
+        Err(e) => {
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            match std::fs::metadata(PathBuf::from(wal)) {
+                Ok(m) if m.len() > 0 => return Err(Error::WalInReadOnlyDirectory { path }),
+                Ok(_) => readable_pool(options.immutable(true)).await?,
+                Err(n) if n.kind() == std::io::ErrorKind::NotFound => {
+                    readable_pool(options.immutable(true)).await?
+                }
+                Err(_) => return Err(e),
+            }
+        }
     };
     let state = match refuse_newer(&pool, url).await {
         Ok(state) => state,

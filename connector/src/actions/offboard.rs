@@ -3,13 +3,17 @@
 //! Columns (header row required, any order, names case-insensitive):
 //! `user` (LUID, sign-in name or email), `action` (`suspend` or
 //! `deprovision`; blank takes the default), and optional `transfer_to`,
-//! `reason`, `ticket`. Blank lines are skipped. Every row is checked before
-//! anything is done; the problems name their line numbers.
+//! `reason`, `ticket`. Cells a results file guarded against spreadsheet
+//! formulas (a leading `'`) are read without it. Blank lines are skipped.
+//! Every row is checked before anything is done; the problems name their
+//! line numbers.
 
 use std::collections::HashMap;
 use std::io::Read;
 
 use tabgov_mapping::OnContent;
+
+use crate::reports::csv_cell::unguard;
 
 use super::{TargetRequest, Verb};
 
@@ -73,7 +77,8 @@ pub fn parse_offboard<R: Read>(
                 .get(name)
                 .and_then(|&i| record.get(i))
                 .filter(|v| !v.is_empty())
-                .map(str::to_owned)
+                // A results file tabgov wrote guards formula-like names.
+                .map(|v| unguard(v).to_owned())
         };
         match row(line, &field, defaults) {
             Ok(request) => {
@@ -212,6 +217,20 @@ mod tests {
             ..RowDefaults::default()
         };
         parse_offboard(text.as_bytes(), &defaults)
+    }
+
+    #[test]
+    fn cells_guarded_in_a_results_file_are_read_back_as_their_names() {
+        let text = "user,action,transfer_to,reason\n\
+                    '-ops,deprovision,'@heir,'=left\n\
+                    '+temp,suspend,,\n\
+                    'quoted,suspend,,\n";
+        let rows = parse(text, None).unwrap();
+        assert_eq!(rows[0].user, "-ops");
+        assert_eq!(rows[0].transfer_to.as_deref(), Some("@heir"));
+        assert_eq!(rows[0].reason.as_deref(), Some("=left"));
+        assert_eq!(rows[1].user, "+temp");
+        assert_eq!(rows[2].user, "'quoted", "a quote tabgov did not add stays");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use tabgov_state::{forget_unused_site, Store};
 
 use super::args::{ConnectionArgs, Format, StoreArgs};
 use super::batch_progress::batch_bar;
-use super::connect::{load_config, open_store, targets};
+use super::connect::{load_config, open_store, open_store_for_reading, targets};
 use super::failure::Failure;
 use super::output::{self, Column};
 use super::session::{open, run_then_sign_out};
@@ -144,7 +144,12 @@ pub async fn execute_with_progress(
     }
     let target = sites.remove(0);
     let (server, site) = (target.options.server.clone(), target.options.site.clone());
-    let store = open_store(store_args, config.as_ref()).await?;
+    // A dry run changes nothing, so a read-only store will do.
+    let store = if flags.dry_run {
+        open_store_for_reading(store_args, config.as_ref()).await?
+    } else {
+        open_store(store_args, config.as_ref()).await?
+    };
     let lock = flags.lock_site(&store, &server, &site).await?;
     let transport = match open(target, &scopes::for_batch(&requests)).await {
         Ok(t) => t,

@@ -72,7 +72,9 @@ fn chosen_url(args: &StoreArgs, config: Option<&ConfigFile>) -> Result<String, F
 fn store_failure(url: &str, e: tabgov_state::Error) -> Failure {
     match e {
         tabgov_state::Error::NewerStore { .. } => Failure::usage(e.to_string()),
-        tabgov_state::Error::ReadOnly { .. } => Failure::runtime(e.to_string()),
+        tabgov_state::Error::ReadOnly { .. }
+        | tabgov_state::Error::NoStore { .. }
+        | tabgov_state::Error::WalInReadOnlyDirectory { .. } => Failure::runtime(e.to_string()),
         other => Failure::runtime(format!("cannot open the store {url}: {other}; check --db")),
     }
 }

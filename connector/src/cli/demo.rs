@@ -21,7 +21,7 @@ use tabgov_state::{list_accounts, AccountFilter, Store};
 use tableau_sim::{SimConfig, Simulator};
 
 use super::args::StoreArgs;
-use super::demo_store::{demo_url, mark_demo_store, replace_demo_store, DEMO_DB};
+use super::demo_store::{demo_url, replace_demo_store, DEMO_DB};
 use super::failure::Failure;
 
 /// Flags of `tabgov demo`.
@@ -54,7 +54,7 @@ const SERVICE_GROUP: &str = "Service Accounts";
 /// Runs the demo.
 pub async fn run(store_args: &StoreArgs, args: DemoArgs) -> Result<(), Failure> {
     let url = demo_url(store_args.db.as_deref())?;
-    if let Some(path) = replace_demo_store(&url).await? {
+    if let Some(path) = replace_demo_store(store_args.db.as_deref()).await? {
         println!("Replacing the earlier demo store {}.", path.display());
     }
     let sim = Simulator::start(
@@ -68,14 +68,15 @@ pub async fn run(store_args: &StoreArgs, args: DemoArgs) -> Result<(), Failure> 
     .await
     .map_err(|e| Failure::runtime(format!("cannot start the simulated site: {e}")))?;
     furnish(&sim);
-    let store = Store::open(&url)
-        .await
-        .map_err(|e| Failure::runtime(format!("cannot open the store {url}: {e}; check --db")))?;
-    if let Err(e) = mark_demo_store(&store).await {
-        store.close().await;
-        sim.stop().await;
-        return Err(e);
-    }
+    let store = match Store::create_demo(&url).await {
+        Ok(store) => store,
+        Err(e) => {
+            sim.stop().await;
+            return Err(Failure::runtime(format!(
+                "cannot create the store {url}: {e}; check --db"
+            )));
+        }
+    };
     let result = walk_through(&sim, &store, &url).await;
     store.close().await;
     sim.stop().await;

@@ -1,14 +1,12 @@
 //! The demo's store: a fresh file, marked as the demo's when it is created.
-//! Only a store carrying that mark, and holding no action journal, is ever
-//! replaced: a store synced from a real server, even through a tunnel on
-//! the loopback interface, never is.
+//! Only a demo store holding no action journal and no site of a real
+//! server is ever replaced (the rule is [`Store::replaceable_by_demo`]).
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, SqliteConnection};
-use tabgov_state::Store;
+use tabgov_state::{Store, UnmarkedDemoStores};
 
 use super::failure::Failure;
 use super::store_url::store_url;
@@ -16,48 +14,39 @@ use super::store_url::store_url;
 /// The demo's store when `--db` is not given.
 pub const DEMO_DB: &str = "tabgov-demo.db";
 
-/// The table that marks a store as created by `tabgov demo`.
-const MARKER: &str = "tabgov_demo_store";
-
 /// The store URL for `--db` (a URL or a plain path), or the demo default.
 pub fn demo_url(db: Option<&str>) -> Result<String, Failure> {
     store_url(db.unwrap_or(DEMO_DB))
 }
 
-/// Marks a store the demo just created as the demo's own.
-pub async fn mark_demo_store(store: &Store) -> Result<(), Failure> {
-    let mark = async {
-        sqlx::query(&format!(
-            "CREATE TABLE IF NOT EXISTS {MARKER} (created_at TEXT NOT NULL)"
-        ))
-        .execute(store.pool())
-        .await?;
-        sqlx::query(&format!("INSERT INTO {MARKER} (created_at) VALUES (?)"))
-            .bind(chrono::Utc::now().to_rfc3339())
-            .execute(store.pool())
-            .await
-    };
-    mark.await
-        .map(drop)
-        .map_err(|e| Failure::runtime(format!("cannot mark the demo store: {e}")))
-}
-
-/// Removes the database file behind `url` (and its WAL files) when the demo
-/// created it and no action was journalled in it, so the demo starts fresh.
-/// Returns the removed file. Any other existing file is refused, untouched.
-pub async fn replace_demo_store(url: &str) -> Result<Option<PathBuf>, Failure> {
+/// Removes the database file behind `db` (`--db`, or the default when
+/// `None`) and its WAL files when the demo may replace it, so the demo
+/// starts fresh. Returns the removed file. Any other existing file is
+/// refused, untouched. At the default path an unmarked store holding only
+/// simulated sites and no journal is replaced too: earlier releases
+/// created their demo stores unmarked there.
+pub async fn replace_demo_store(db: Option<&str>) -> Result<Option<PathBuf>, Failure> {
+    let url = demo_url(db)?;
     if url.contains(":memory:") || url.contains("mode=memory") {
         return Ok(None);
     }
-    let options = SqliteConnectOptions::from_str(url)
+    let options = SqliteConnectOptions::from_str(&url)
         .map_err(|e| Failure::usage(format!("--db {url}: {e}; give a file path")))?;
     let path = options.get_filename().to_path_buf();
     if !path.exists() {
         return Ok(None);
     }
-    if let Err(why) = demo_owned(&path).await {
+    let unmarked = match db {
+        None => UnmarkedDemoStores::AcceptSimulatedOnly,
+        Some(_) => UnmarkedDemoStores::Refuse,
+    };
+    if let Err(why) = Store::replaceable_by_demo(&path, unmarked).await {
+        let instead = match db {
+            None => "move it away, or pass --db with a new file for the demo".to_owned(),
+            Some(_) => format!("pass another --db (or no --db for ./{DEMO_DB})"),
+        };
         return Err(Failure::usage(format!(
-            "{} {why}: the demo only replaces a store it created itself; pass another --db (or no --db for ./{DEMO_DB})",
+            "{} {why}: the demo only replaces a store it created itself; {instead}",
             path.display()
         )));
     }
@@ -78,41 +67,6 @@ pub async fn replace_demo_store(url: &str) -> Result<Option<PathBuf>, Failure> {
         }
     }
     Ok(Some(path))
-}
-
-/// Whether the store at `path` is the demo's own: marked, with an empty
-/// journal. Read without writing; the reason when it is not.
-async fn demo_owned(path: &Path) -> Result<(), String> {
-    let mut conn = SqliteConnectOptions::new()
-        .filename(path)
-        .read_only(true)
-        .connect()
-        .await
-        .map_err(|_| "is not a SQLite database".to_owned())?;
-    let verdict = inspect(&mut conn).await;
-    let _ = conn.close().await;
-    verdict
-}
-
-async fn inspect(conn: &mut SqliteConnection) -> Result<(), String> {
-    let tables: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(|_| "is not a SQLite database".to_owned())?;
-    if !tables.iter().any(|t| t == MARKER) {
-        return Err("was not created by tabgov demo".to_owned());
-    }
-    if tables.iter().any(|t| t == "action_journal") {
-        let journalled: i64 = sqlx::query_scalar("SELECT count(*) FROM action_journal")
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(|e| format!("cannot be read ({e})"))?;
-        if journalled > 0 {
-            return Err(format!("holds {journalled} action journal entries"));
-        }
-    }
-    Ok(())
 }
 
 fn suffixed(path: &Path, suffix: &str) -> PathBuf {
@@ -136,14 +90,21 @@ mod tests {
         assert_eq!(demo_url(Some("")).unwrap_err().code, 2);
     }
 
-    async fn store_with_site(path: &Path, server: &str) -> Store {
-        let store = Store::open(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
+    async fn store_with_site(path: &Path, server: &str, demo: bool) -> Store {
+        let url = format!("sqlite://{}", path.display());
+        let store = if demo {
+            Store::create_demo(&url).await.unwrap()
+        } else {
+            Store::open(&url).await.unwrap()
+        };
         tabgov_state::upsert_site(store.pool(), server, "", None)
             .await
             .unwrap();
         store
+    }
+
+    fn db(path: &Path) -> Option<&str> {
+        path.to_str()
     }
 
     #[tokio::test]
@@ -151,15 +112,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // Synced from loopback (a tunnel looks the same), not the demo's.
         let tunnel = dir.path().join("tunnel.db");
-        store_with_site(&tunnel, "http://127.0.0.1:8443")
+        store_with_site(&tunnel, "http://127.0.0.1:8443", false)
             .await
             .close()
             .await;
-        let url = format!("sqlite://{}", tunnel.display());
-        let err = replace_demo_store(&url).await.unwrap_err();
+        let err = replace_demo_store(db(&tunnel)).await.unwrap_err();
         assert_eq!(err.code, 2);
         assert!(
-            err.message.contains("was not created by tabgov demo"),
+            err.message.contains("was not created by tabgov demo")
+                && err.message.contains("pass another --db"),
             "{}",
             err.message
         );
@@ -167,9 +128,7 @@ mod tests {
 
         let text = dir.path().join("notes.db");
         std::fs::write(&text, "not a database at all, but some precious notes").unwrap();
-        let err = replace_demo_store(&format!("sqlite://{}", text.display()))
-            .await
-            .unwrap_err();
+        let err = replace_demo_store(db(&text)).await.unwrap_err();
         assert!(
             err.message.contains("not a SQLite database"),
             "{}",
@@ -178,21 +137,42 @@ mod tests {
         assert!(text.exists());
 
         let demo = dir.path().join("demo.db");
-        let store = store_with_site(&demo, "http://127.0.0.1:4000").await;
-        mark_demo_store(&store).await.unwrap();
-        store.close().await;
-        let url = format!("sqlite://{}", demo.display());
-        assert_eq!(replace_demo_store(&url).await.unwrap(), Some(demo.clone()));
+        store_with_site(&demo, "http://127.0.0.1:4000", true)
+            .await
+            .close()
+            .await;
+        assert_eq!(
+            replace_demo_store(db(&demo)).await.unwrap(),
+            Some(demo.clone())
+        );
         assert!(!demo.exists());
-        assert_eq!(replace_demo_store(&url).await.unwrap(), None);
+        assert_eq!(replace_demo_store(db(&demo)).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_marked_store_a_real_server_was_synced_into_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = dir.path().join("demo.db");
+        let store = store_with_site(&demo, "http://127.0.0.1:4000", true).await;
+        tabgov_state::upsert_site(store.pool(), "https://tableau.example.com", "", None)
+            .await
+            .unwrap();
+        store.close().await;
+        let err = replace_demo_store(db(&demo)).await.unwrap_err();
+        assert!(
+            err.message
+                .contains("holds data synced from https://tableau.example.com"),
+            "{}",
+            err.message
+        );
+        assert!(demo.exists());
     }
 
     #[tokio::test]
     async fn a_marked_store_holding_journal_entries_is_kept() {
         let dir = tempfile::tempdir().unwrap();
         let demo = dir.path().join("demo.db");
-        let store = store_with_site(&demo, "http://127.0.0.1:4000").await;
-        mark_demo_store(&store).await.unwrap();
+        let store = store_with_site(&demo, "http://127.0.0.1:4000", true).await;
         let mut tx = store.pool().begin().await.unwrap();
         let entry = tabgov_state::NewJournalEntry::new(
             1,
@@ -203,9 +183,7 @@ mod tests {
         tabgov_state::journal_intent(&mut tx, &entry).await.unwrap();
         tx.commit().await.unwrap();
         store.close().await;
-        let err = replace_demo_store(&format!("sqlite://{}", demo.display()))
-            .await
-            .unwrap_err();
+        let err = replace_demo_store(db(&demo)).await.unwrap_err();
         assert!(
             err.message.contains("1 action journal entries"),
             "{}",

@@ -237,14 +237,7 @@ pub fn deliver(out: Option<&Path>, body: &[u8]) -> Result<(), Failure> {
 /// Unix): reports list every account's name, email and activity. An
 /// existing file keeps the mode its owner gave it.
 fn write_private(path: &Path, body: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
+    let mut file = tabgov_state::create_private_file(path)?;
     file.write_all(body)?;
     file.flush()
 }

@@ -17,7 +17,7 @@ use tabgov_state::find_site;
 
 use super::action_run::{ActionFlags, OnContentArg};
 use super::args::{ConnectionArgs, StoreArgs};
-use super::connect::{load_config, open_store, targets};
+use super::connect::{load_config, open_store, open_store_for_reading, targets};
 use super::failure::Failure;
 use super::output::{self, Column};
 use super::session::{open, run_then_sign_out};
@@ -95,7 +95,12 @@ pub async fn run(store_args: &StoreArgs, args: ApplyArgs) -> Result<(), Failure>
     }
     let target = sites.remove(0);
     let (server, site) = (target.options.server.clone(), target.options.site.clone());
-    let store = open_store(store_args, config.as_ref()).await?;
+    // A dry run changes nothing, so a read-only store will do.
+    let store = if args.flags.dry_run {
+        open_store_for_reading(store_args, config.as_ref()).await?
+    } else {
+        open_store(store_args, config.as_ref()).await?
+    };
     let result = async {
         let Some(record) = find_site(store.pool(), Some(&server), &site).await? else {
             return Err(Failure::usage(format!(

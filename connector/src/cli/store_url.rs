@@ -11,8 +11,14 @@ pub fn store_url(db: &str) -> Result<String, Failure> {
             "--db is empty: give the store's file path, e.g. --db tabgov.db (or unset TABGOV_DB to use ./tabgov.db)",
         ));
     }
-    if db.starts_with("sqlite:") {
-        return Ok(db.to_owned());
+    // URL schemes are case-insensitive (RFC 3986): `SQLite:` is SQLite too,
+    // written lower-case for SQLite's own parser.
+    if let Some(rest) = db
+        .get(..7)
+        .filter(|scheme| scheme.eq_ignore_ascii_case("sqlite:"))
+        .map(|_| &db[7..])
+    {
+        return Ok(format!("sqlite:{rest}"));
     }
     if let Some((scheme, _)) = db.split_once("://") {
         let scheme = scheme.to_ascii_lowercase();
@@ -54,5 +60,16 @@ mod tests {
         assert!(!f.message.contains("sqlite://postgres"), "{}", f.message);
         let f = store_url("mysql://db/t").unwrap_err();
         assert!(f.message.contains("mysql://"), "{}", f.message);
+    }
+
+    #[test]
+    fn the_sqlite_scheme_is_matched_whatever_its_case() {
+        for (url, lower) in [
+            ("SQLite:///tmp/t.db", "sqlite:///tmp/t.db"),
+            ("SQLITE::memory:", "sqlite::memory:"),
+            ("Sqlite://t.db", "sqlite://t.db"),
+        ] {
+            assert_eq!(store_url(url).unwrap(), lower);
+        }
     }
 }

@@ -69,3 +69,27 @@ async fn a_store_from_a_newer_tabgov_is_refused_and_left_unchanged() {
     }
     assert!(std::fs::read(&file).unwrap() == before, "not altered");
 }
+
+#[tokio::test]
+async fn lock_files_of_a_group_shared_store_are_group_shared_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tabgov.db");
+    // A store its owner shares with a group on purpose, made before any lock.
+    std::fs::write(&file, b"").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o660)).unwrap();
+    let store = Store::open(&url(&dir)).await.unwrap();
+    let site = upsert_site(store.pool(), "https://t.example.com", "", None)
+        .await
+        .unwrap();
+    let _lock = SyncLock::acquire(&store, site).unwrap();
+    let mut locks = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "lock") {
+            assert_eq!(mode(&path), 0o660, "{}", path.display());
+            locks += 1;
+        }
+    }
+    assert_eq!(locks, 2, ".open.lock and the sync lock");
+    store.close().await;
+}
