@@ -105,5 +105,22 @@ pub enum Error {
     Corrupt { what: &'static str, value: String },
 }
 
+impl Error {
+    /// Whether SQLite's write lock was held by another connection for
+    /// longer than the busy timeout ("database is locked"): trying again
+    /// later can succeed.
+    pub fn is_busy(&self) -> bool {
+        const SQLITE_BUSY: i64 = 5;
+        match self {
+            Error::Database(sqlx::Error::Database(db)) => db
+                .code()
+                .and_then(|c| c.parse::<i64>().ok())
+                // Extended codes keep the primary code in the low byte.
+                .is_some_and(|c| c & 0xff == SQLITE_BUSY),
+            _ => false,
+        }
+    }
+}
+
 /// The store's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
