@@ -123,11 +123,10 @@ async fn walk_through(sim: &Simulator, store: &Store, url: &str) -> Result<(), F
         name: PAT_NAME.to_owned(),
         secret: Secret::new(PAT_SECRET),
     };
-    let scopes = [Scope::UsersRead, Scope::GroupsRead, Scope::ContentRead];
     let lock = SiteLock::acquire(store, &server, "")
         .await
         .map_err(|e| Failure::from_error(e, &server, ""))?;
-    let transport = Transport::connect(options, credential, &scopes)
+    let transport = Transport::connect(options, credential, Scope::SYNC)
         .await
         .map_err(|e| Failure::from_error(e, &server, ""))?;
     let work = async {
