@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use action_helpers::{act, assert_exit, command_line, empty_site, journal, sites};
 use common::{Env, Run, PAT_SECRET};
-use tabgov::sync::SiteLock;
+use tabgov::site_lock::SiteLock;
 use tabgov_state::{
-    begin_write, find_site, upsert_site, JournalAction, JournalState, Store, SyncLock,
+    begin_write, find_site, upsert_site, JournalAction, JournalState, SiteLockFile, Store,
 };
 
 /// A second PAT, so that the processes' sign-ins do not end each other's
@@ -212,7 +212,7 @@ async fn an_action_gives_up_after_its_lock_wait_and_changes_nothing() {
     let store = env.store().await;
     let site = sites(&env).await[0].key;
     // What a running sync holds, as another process would.
-    let held = SyncLock::acquire(&store, site).unwrap();
+    let held = SiteLockFile::acquire(&store, site).unwrap();
 
     let run = act(&env, "suspend", &["alice", "--lock-wait-secs", "1"]).await;
     assert_exit(&run, 1);
@@ -242,7 +242,7 @@ async fn taking_a_site_lock_waits_out_a_long_store_write() {
     let known = upsert_site(store.pool(), server, "finance", None)
         .await
         .unwrap();
-    let held = SyncLock::acquire(&other_process, known).unwrap();
+    let held = SiteLockFile::acquire(&other_process, known).unwrap();
     let mut conn = other_process.pool().acquire().await.unwrap();
     let write = begin_write(&mut conn).await.unwrap();
     let release = async move {

@@ -22,7 +22,7 @@ pub enum Error {
         "another tabgov sync or action on site {site} is already running{}; wait for it to finish",
         holder.as_deref().map(|h| format!(" (process {h})")).unwrap_or_default()
     )]
-    SyncInProgress {
+    SiteInUse {
         site: SiteKey,
         /// The holder's process id, when it could be read from the lock file.
         holder: Option<String>,

@@ -6,7 +6,7 @@ use tabgov_mapping::Group;
 use tabgov_state::{find_site, group_names, upsert_site, SiteKey, Store};
 
 use super::{ActionOptions, BatchProgress, BatchStage};
-use crate::sync::{SiteLock, DEFAULT_LOCK_WAIT};
+use crate::site_lock::{SiteLock, DEFAULT_LOCK_WAIT};
 use crate::transport::Transport;
 use crate::{Error, Result};
 

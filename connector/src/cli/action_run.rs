@@ -10,7 +10,7 @@ use tabgov::actions::{
     DEFAULT_MAX_ACTIONS,
 };
 use tabgov::reports::terminal_text::visible;
-use tabgov::sync::{SiteLock, DEFAULT_LOCK_WAIT};
+use tabgov::site_lock::{SiteLock, DEFAULT_LOCK_WAIT};
 use tabgov_mapping::OnContent;
 use tabgov_state::{forget_unused_site, Store};
 

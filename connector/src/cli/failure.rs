@@ -67,7 +67,7 @@ impl Failure {
                 "{method} {path} timed out {attempts} time(s): the server is slow or unreachable; raise --timeout-secs or try later"
             )),
             Error::Config(message) => Failure::usage(message),
-            Error::Store(tabgov_state::Error::SyncInProgress { holder, .. }) => Failure::runtime(format!(
+            Error::Store(tabgov_state::Error::SiteInUse { holder, .. }) => Failure::runtime(format!(
                 "another tabgov sync or action on {site_shown} on {server} is already running{}: wait for it to finish, then run again",
                 holder.map(|h| format!(" (process {h})")).unwrap_or_default()
             )),

@@ -2,7 +2,8 @@
 
 use clap::Args;
 use tabgov::credentials::Scope;
-use tabgov::sync::{sync_site, SiteLock, SyncOptions, SyncReport};
+use tabgov::site_lock::SiteLock;
+use tabgov::sync::{sync_site, SyncOptions, SyncReport};
 use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
 use tabgov_state::forget_unused_site;
 

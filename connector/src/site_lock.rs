@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use tabgov_state::{find_site, upsert_site, SiteKey, Store, SyncLock};
+use tabgov_state::{find_site, upsert_site, SiteKey, SiteLockFile, Store};
 
 use crate::Result;
 
@@ -21,13 +21,13 @@ pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(600);
 #[derive(Debug)]
 pub struct SiteLock {
     site: SiteKey,
-    _lock: SyncLock,
+    _lock: SiteLockFile,
 }
 
 impl SiteLock {
     /// Registers the site if new and takes its lock; while another sync or
     /// action holds it, fails at once with
-    /// [`tabgov_state::Error::SyncInProgress`].
+    /// [`tabgov_state::Error::SiteInUse`].
     pub async fn acquire(store: &Store, server: &str, content_url: &str) -> Result<SiteLock> {
         SiteLock::acquire_waiting(store, server, content_url, Duration::ZERO).await
     }
@@ -46,12 +46,12 @@ impl SiteLock {
         let site = register(store, server, content_url, started + max_wait).await?;
         let mut said = false;
         loop {
-            let holder = match SyncLock::acquire(store, site) {
+            let holder = match SiteLockFile::acquire(store, site) {
                 Ok(lock) => return Ok(SiteLock { site, _lock: lock }),
-                Err(busy @ tabgov_state::Error::SyncInProgress { .. }) if max_wait.is_zero() => {
+                Err(busy @ tabgov_state::Error::SiteInUse { .. }) if max_wait.is_zero() => {
                     return Err(busy.into())
                 }
-                Err(tabgov_state::Error::SyncInProgress { holder, .. }) => holder,
+                Err(tabgov_state::Error::SiteInUse { holder, .. }) => holder,
                 Err(e) => return Err(e.into()),
             };
             if started.elapsed() >= max_wait {
