@@ -12,6 +12,7 @@ pub mod error;
 pub mod listing;
 pub mod reports;
 pub mod secret;
+pub mod site_lock;
 pub mod sync;
 pub mod transport;
 

@@ -10,7 +10,10 @@ use std::time::Duration;
 
 use action_helpers::{act, assert_exit, command_line, empty_site, journal, sites};
 use common::{Env, Run, PAT_SECRET};
-use tabgov_state::{JournalAction, JournalState};
+use tabgov::site_lock::SiteLock;
+use tabgov_state::{
+    begin_write, find_site, upsert_site, JournalAction, JournalState, SiteLockFile, Store,
+};
 
 /// A second PAT, so that the processes' sign-ins do not end each other's
 /// sessions and only the store decides who goes first.
@@ -150,13 +153,17 @@ async fn two_suspends_of_one_user_at_once_act_once() {
     let alice = env.sim.add_user("", "alice", "Creator");
     env.sync(&[]).await.ok();
 
-    env.sim.set_faults(0.0, 0.0, 60);
+    // Slow answers keep the first suspend's lock held while the second starts.
+    env.sim.set_faults(0.0, 0.0, 300);
+    let before = env.sim.request_count();
     let first = spawn(
         &env,
         "suspend",
         &["alice", "--format", "json"],
         (common::PAT_NAME, PAT_SECRET),
     );
+    // Its lock is taken before its first request.
+    requests_reach(&env, before, 1).await;
     let second = spawn(
         &env,
         "suspend",
@@ -167,14 +174,17 @@ async fn two_suspends_of_one_user_at_once_act_once() {
     env.sim.set_faults(0.0, 0.0, 0);
     assert_exit(&first, 0);
     assert_exit(&second, 0);
-    let mut results = vec![
-        first.json()[0]["result"].as_str().unwrap().to_owned(),
-        second.json()[0]["result"].as_str().unwrap().to_owned(),
-    ];
-    results.sort();
+    assert!(
+        second.stderr.contains("is running: waiting"),
+        "the second suspend overlapped the first and waited: {}",
+        second.stderr
+    );
     assert_eq!(
-        results,
-        ["completed", "noop"],
+        (
+            first.json()[0]["result"].as_str(),
+            second.json()[0]["result"].as_str()
+        ),
+        (Some("completed"), Some("noop")),
         "{}\n{}",
         first.stderr,
         second.stderr
@@ -202,7 +212,7 @@ async fn an_action_gives_up_after_its_lock_wait_and_changes_nothing() {
     let store = env.store().await;
     let site = sites(&env).await[0].key;
     // What a running sync holds, as another process would.
-    let held = tabgov_state::SyncLock::acquire(&store, site).unwrap();
+    let held = SiteLockFile::acquire(&store, site).unwrap();
 
     let run = act(&env, "suspend", &["alice", "--lock-wait-secs", "1"]).await;
     assert_exit(&run, 1);
@@ -216,5 +226,44 @@ async fn an_action_gives_up_after_its_lock_wait_and_changes_nothing() {
     assert_eq!(env.sim.user("", &alice.id).unwrap().site_role, "Creator");
     assert!(journal(&env).await.is_empty());
     drop(held);
+    store.close().await;
+}
+
+/// A sync of another site can hold SQLite's write lock longer than the
+/// store's busy timeout (5 s); taking a site's lock meanwhile waits it out
+/// instead of failing with "database is locked".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn taking_a_site_lock_waits_out_a_long_store_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("store.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let other_process = Store::open(&url).await.unwrap();
+    let server = "https://tableau.example.com";
+    let known = upsert_site(store.pool(), server, "finance", None)
+        .await
+        .unwrap();
+    let held = SiteLockFile::acquire(&other_process, known).unwrap();
+    let mut conn = other_process.pool().acquire().await.unwrap();
+    let write = begin_write(&mut conn).await.unwrap();
+    let release = async move {
+        tokio::time::sleep(Duration::from_secs(7)).await;
+        write.commit().await.unwrap();
+        drop(held);
+    };
+    let wait = Duration::from_secs(60);
+    let (_, finance, sales) = tokio::join!(
+        release,
+        SiteLock::acquire_waiting(&store, server, "finance", wait),
+        SiteLock::acquire_waiting(&store, server, "sales", wait),
+    );
+    assert_eq!(finance.unwrap().site(), known);
+    let sales = sales.unwrap().site();
+    assert_ne!(sales, known);
+    let found = find_site(store.pool(), Some(server), "sales")
+        .await
+        .unwrap();
+    assert_eq!(found.map(|s| s.key), Some(sales));
+    drop(conn);
+    other_process.close().await;
     store.close().await;
 }

@@ -114,6 +114,7 @@ async fn a_batch_reports_each_target_checked_then_acted_on() {
             (Checking, 0, 3),
             (Checking, 1, 3),
             (Checking, 2, 3),
+            (Checking, 3, 3),
             (Acting, 0, 3),
             (Acting, 1, 3),
             (Acting, 2, 3),

@@ -63,7 +63,11 @@ async fn an_api_version_below_3_9_or_malformed_is_a_usage_error() {
         let run = env.tabgov(&args).await;
         assert_usage(&run, says);
     }
-    assert_eq!(env.sim.sign_in_count(), 0);
+    assert_eq!(
+        env.sim.request_count(),
+        0,
+        "a bad --api-version is refused before any request"
+    );
     let mut args = vec!["check", "--api-version", "3.9"];
     args.extend(conn.iter().map(String::as_str));
     let ok = env.tabgov(&args).await.ok();

@@ -179,3 +179,53 @@ async fn a_sheet_with_a_bad_row_changes_nothing_and_names_the_line() {
     );
     assert!(journal(&env).await.is_empty());
 }
+
+/// A sync running when the sheet is applied changes the store: the sheet is
+/// checked against the store only once the site's lock is held, so against
+/// what that sync wrote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sheet_is_checked_against_what_a_sync_it_waited_for_wrote() {
+    let env = synced().await;
+    let accounts = env.accounts().await;
+    let (leaver, group) = pick(&accounts, "Viewer", "");
+    let leaver_id = env.sim.user_by_name(SITE, &leaver).unwrap().id;
+    let group_id = env
+        .sim
+        .groups(SITE)
+        .into_iter()
+        .find(|g| g.name == group)
+        .unwrap()
+        .id;
+    let mut rows = export(&env).await;
+    let at = decide(&mut rows, &leaver, "group", Some(&group), "revoke");
+
+    // The membership ends in Tableau; a slow sync lists the site meanwhile.
+    env.sim.remove_member(SITE, &group_id, &leaver_id);
+    env.sim.set_faults(0.0, 0.0, 100);
+    let before = env.sim.request_count();
+    let conn = env.conn();
+    let sync = env
+        .command(
+            &env.db(),
+            &env.sync_args(&conn, &["--concurrency", "1"]),
+            &[("TABGOV_PAT_SECRET", common::PAT_SECRET)],
+        )
+        .spawn()
+        .expect("tabgov starts");
+    // The sync holds the site's lock from before its first request.
+    while env.sim.request_count() == before {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let run = apply(&env, &write_sheet(&rows), &["--campaign", "c"]).await;
+    let sync = sync.wait_with_output().await.unwrap();
+    env.sim.set_faults(0.0, 0.0, 0);
+    assert!(sync.status.success(), "{sync:?}");
+    assert!(run.stderr.contains("is running: waiting"), "{}", run.stderr);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let stale = format!(
+        "{}: entitlement no longer held: {leaver} is not in group '{group}'",
+        line_of(at)
+    );
+    assert!(run.stderr.contains(&stale), "{}", run.stderr);
+    assert!(journal(&env).await.is_empty());
+}

@@ -169,6 +169,31 @@ async fn a_second_sync_of_the_same_site_exits_at_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_given_a_lock_wait_waits_for_the_running_one() {
+    let env = Env::start(site(300)).await;
+    env.sim.set_faults(0.0, 0.0, 100);
+    let first = spawn_slow_sync(&env, "1");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let second = env.sync(&["--lock-wait-secs", "120"]).await.ok();
+    assert!(
+        second.stderr.contains("is running: waiting"),
+        "{}",
+        second.stderr
+    );
+    assert!(second.stdout.contains(" users"), "{}", second.stdout);
+    let first = first.wait_with_output().await.unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let store = env.store().await;
+    let runs = list_runs(store.pool(), None).await.unwrap();
+    assert_eq!(runs.len(), 2, "{runs:#?}");
+    assert!(runs.iter().all(|r| r.status == RunStatus::Succeeded));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_that_cannot_sign_in_leaves_no_trace_in_the_store() {
     let env = Env::start(site(10)).await;
     let conn = env.conn();

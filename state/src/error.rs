@@ -22,7 +22,7 @@ pub enum Error {
         "another tabgov sync or action on site {site} is already running{}; wait for it to finish",
         holder.as_deref().map(|h| format!(" (process {h})")).unwrap_or_default()
     )]
-    SyncInProgress {
+    SiteInUse {
         site: SiteKey,
         /// The holder's process id, when it could be read from the lock file.
         holder: Option<String>,
@@ -125,6 +125,23 @@ pub enum Error {
     /// A stored value could not be read back (hand-edited or corrupted store).
     #[error("stored {what} is unreadable: {value:?}")]
     Corrupt { what: &'static str, value: String },
+}
+
+impl Error {
+    /// Whether SQLite's write lock was held by another connection for
+    /// longer than the busy timeout ("database is locked"): trying again
+    /// later can succeed.
+    pub fn is_busy(&self) -> bool {
+        const SQLITE_BUSY: i64 = 5;
+        match self {
+            Error::Database(sqlx::Error::Database(db)) => db
+                .code()
+                .and_then(|c| c.parse::<i64>().ok())
+                // Extended codes keep the primary code in the low byte.
+                .is_some_and(|c| c & 0xff == SQLITE_BUSY),
+            _ => false,
+        }
+    }
 }
 
 /// The store's result type.

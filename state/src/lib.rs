@@ -42,7 +42,7 @@ pub use journal::{
     journal_complete, journal_intent, journal_last_suspend, journal_list, journal_open_intent,
     JournalAction, JournalEntry, JournalFilter, JournalState, NewJournalEntry,
 };
-pub use lock::SyncLock;
+pub use lock::SiteLockFile;
 pub use mutate::{
     add_membership, mark_deprovisioned, remove_membership, transfer_owned_content,
     update_account_role,

@@ -18,12 +18,13 @@ static HELD: Mutex<BTreeSet<(String, SiteKey)>> = Mutex::new(BTreeSet::new());
 /// released on drop.
 ///
 /// For a database file the lock is an OS file lock on
-/// `<db>.sync-<site>.lock` next to it. The operating system drops the lock
+/// `<db>.sync-<site>.lock` next to it (the name predates actions taking
+/// it; kept so a running older tabgov and this one share it). The operating system drops the lock
 /// when the holder exits for any reason, SIGKILL included, so a killed sync
 /// never blocks the next one. The file itself stays (deleting a lock file
 /// races with a new holder) and holds the last holder's process id.
 #[derive(Debug)]
-pub struct SyncLock {
+pub struct SiteLockFile {
     site: SiteKey,
     held: Held,
 }
@@ -37,10 +38,10 @@ enum Held {
     Memory(String),
 }
 
-impl SyncLock {
+impl SiteLockFile {
     /// Takes the lock for `site` or fails at once with
-    /// [`Error::SyncInProgress`]; it never waits (callers that wait poll it).
-    pub fn acquire(store: &Store, site: SiteKey) -> Result<SyncLock> {
+    /// [`Error::SiteInUse`]; it never waits (callers that wait poll it).
+    pub fn acquire(store: &Store, site: SiteKey) -> Result<SiteLockFile> {
         let held = match store.location() {
             Location::File(db) => Held::File {
                 _file: lock_file(db, site)?,
@@ -49,12 +50,12 @@ impl SyncLock {
                 let key = (name.clone(), site);
                 let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
                 if !held.insert(key) {
-                    return Err(Error::SyncInProgress { site, holder: None });
+                    return Err(Error::SiteInUse { site, holder: None });
                 }
                 Held::Memory(name.clone())
             }
         };
-        Ok(SyncLock { site, held })
+        Ok(SiteLockFile { site, held })
     }
 
     /// The site this lock is for.
@@ -63,7 +64,7 @@ impl SyncLock {
     }
 }
 
-impl Drop for SyncLock {
+impl Drop for SiteLockFile {
     fn drop(&mut self) {
         // A file lock is released when the File closes.
         if let Held::Memory(name) = &self.held {
@@ -101,7 +102,7 @@ fn lock_file(db: &std::path::Path, site: SiteKey) -> Result<File> {
                 .ok()
                 .map(|_| holder.trim().to_owned())
                 .filter(|h| !h.is_empty());
-            Err(Error::SyncInProgress { site, holder })
+            Err(Error::SiteInUse { site, holder })
         }
         Err(TryLockError::Error(e)) => Err(io(e)),
     }

@@ -176,7 +176,7 @@ impl TryFrom<RunRow> for RunRecord {
 /// Records a new `running` run for `site` in its own small transaction and
 /// returns its id.
 ///
-/// Call it holding the site's [`SyncLock`](crate::SyncLock): any run of the
+/// Call it holding the site's [`SiteLockFile`](crate::SiteLockFile): any run of the
 /// site still `running` then belongs to a process that died, and is marked
 /// `interrupted` here.
 pub async fn begin_run(pool: &SqlitePool, site: SiteKey) -> Result<i64> {

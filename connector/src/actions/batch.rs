@@ -172,6 +172,8 @@ async fn prepare(ctx: &ActionContext<'_>, requests: Vec<TargetRequest>) -> Resul
             heir,
         });
     }
+    // The bar reaches its end before the checks across targets below.
+    ctx.report_progress(BatchStage::Checking, total, total);
     let removed: HashMap<&str, String> = prepared
         .iter()
         .filter(|p| p.request.verb == Verb::Deprovision)

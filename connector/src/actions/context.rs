@@ -6,7 +6,7 @@ use tabgov_mapping::Group;
 use tabgov_state::{find_site, group_names, upsert_site, SiteKey, Store};
 
 use super::{ActionOptions, BatchProgress, BatchStage};
-use crate::sync::{SiteLock, DEFAULT_LOCK_WAIT};
+use crate::site_lock::{SiteLock, DEFAULT_LOCK_WAIT};
 use crate::transport::Transport;
 use crate::{Error, Result};
 
@@ -49,28 +49,35 @@ impl<'a> ActionContext<'a> {
         store: &'a Store,
         opts: ActionOptions,
     ) -> Result<ActionContext<'a>> {
-        let lock = if opts.dry_run {
-            None
-        } else {
-            let options = transport.options();
-            Some(
-                SiteLock::acquire_waiting(store, &options.server, &options.site, DEFAULT_LOCK_WAIT)
-                    .await?,
-            )
-        };
-        ActionContext::build(transport, store, opts, lock).await
+        ActionContext::with_lock(transport, store, opts, None).await
     }
 
-    /// Like [`ActionContext::new`] with the site's lock already taken, as
-    /// a command does before signing in (a second sign-in with the same
-    /// PAT would end a running sync's session).
-    pub async fn locked(
+    /// Like [`ActionContext::new`], using `lock` when the caller already
+    /// took it, as a command does before signing in (a second sign-in with
+    /// the same PAT would end a running sync's session).
+    pub async fn with_lock(
         transport: &'a Transport,
         store: &'a Store,
         opts: ActionOptions,
-        lock: SiteLock,
+        lock: Option<SiteLock>,
     ) -> Result<ActionContext<'a>> {
-        ActionContext::build(transport, store, opts, Some(lock)).await
+        let lock = match lock {
+            Some(lock) => Some(lock),
+            None if opts.dry_run => None,
+            None => {
+                let options = transport.options();
+                Some(
+                    SiteLock::acquire_waiting(
+                        store,
+                        &options.server,
+                        &options.site,
+                        DEFAULT_LOCK_WAIT,
+                    )
+                    .await?,
+                )
+            }
+        };
+        ActionContext::build(transport, store, opts, lock).await
     }
 
     async fn build(

@@ -10,7 +10,7 @@ use tabgov::actions::{
     DEFAULT_MAX_ACTIONS,
 };
 use tabgov::reports::terminal_text::visible;
-use tabgov::sync::{SiteLock, DEFAULT_LOCK_WAIT};
+use tabgov::site_lock::{SiteLock, DEFAULT_LOCK_WAIT};
 use tabgov_mapping::OnContent;
 use tabgov_state::{forget_unused_site, Store};
 
@@ -156,7 +156,10 @@ pub async fn execute_with_progress(
         Err(f) => {
             // A wrong --site or token leaves no trace in the store.
             if let Some(lock) = &lock {
-                forget_unused_site(store.pool(), lock.site()).await?;
+                // The sign-in failure is what the operator must see.
+                if let Err(e) = forget_unused_site(store.pool(), lock.site()).await {
+                    tracing::warn!("could not remove the unused site from the store: {e}");
+                }
             }
             return Err(f);
         }
@@ -169,11 +172,9 @@ pub async fn execute_with_progress(
     };
     let work = async {
         let explain = |e| Failure::from_error(e, &server, &site);
-        let ctx = match lock {
-            Some(lock) => ActionContext::locked(&transport, &store, opts, lock).await,
-            None => ActionContext::new(&transport, &store, opts).await,
-        }
-        .map_err(explain)?;
+        let ctx = ActionContext::with_lock(&transport, &store, opts, lock)
+            .await
+            .map_err(explain)?;
         let bar = batch_bar(quiet);
         let ctx = match &bar {
             Some((_, hook)) => ctx.with_progress(hook.clone()),

@@ -13,7 +13,8 @@ use tabgov::credentials::{Credential, Scope};
 use tabgov::reports::license_text::render_table;
 use tabgov::reports::terminal_text::visible;
 use tabgov::reports::{license_report, LicenseReport, LicenseReportOptions};
-use tabgov::sync::{sync_site, SiteLock, SyncOptions};
+use tabgov::site_lock::SiteLock;
+use tabgov::sync::{sync_site, SyncOptions};
 use tabgov::transport::{Transport, TransportOptions};
 use tabgov::Secret;
 use tabgov_mapping::{AccountStatus, License, Recommendation};
@@ -124,11 +125,10 @@ async fn walk_through(sim: &Simulator, store: &Store, url: &str) -> Result<(), F
         name: PAT_NAME.to_owned(),
         secret: Secret::new(PAT_SECRET),
     };
-    let scopes = [Scope::UsersRead, Scope::GroupsRead, Scope::ContentRead];
     let lock = SiteLock::acquire(store, &server, "")
         .await
         .map_err(|e| Failure::from_error(e, &server, ""))?;
-    let transport = Transport::connect(options, credential, &scopes)
+    let transport = Transport::connect(options, credential, Scope::SYNC)
         .await
         .map_err(|e| Failure::from_error(e, &server, ""))?;
     let work = async {

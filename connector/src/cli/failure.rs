@@ -39,13 +39,24 @@ impl Failure {
 
     /// Explains a library error met while working on `site` of `server`.
     pub fn from_error(e: Error, server: &str, site: &str) -> Failure {
+        Failure::explain(e, server, site, false)
+    }
+
+    /// Like [`Failure::from_error`] for signing in; `jwt` when the
+    /// credential is a connected app, whose sub-codes (in Tableau's
+    /// message) name the fix. Other credentials never read them.
+    pub fn from_sign_in_error(e: Error, server: &str, site: &str, jwt: bool) -> Failure {
+        Failure::explain(e, server, site, jwt)
+    }
+
+    fn explain(e: Error, server: &str, site: &str, jwt: bool) -> Failure {
         let site_shown = if site.is_empty() {
             "the default site".to_owned()
         } else {
             format!("site '{site}'")
         };
         match e {
-            Error::Tableau(t) => Failure::runtime(explain_tableau(&t, server, &site_shown)),
+            Error::Tableau(t) => Failure::runtime(explain_tableau(&t, server, &site_shown, jwt)),
             Error::Unreachable { url, message } => Failure::runtime(format!(
                 "cannot reach the Tableau server at {url} ({message}): check --server, the network and any HTTPS_PROXY setting"
             )),
@@ -56,7 +67,7 @@ impl Failure {
                 "{method} {path} timed out {attempts} time(s): the server is slow or unreachable; raise --timeout-secs or try later"
             )),
             Error::Config(message) => Failure::usage(message),
-            Error::Store(tabgov_state::Error::SyncInProgress { holder, .. }) => Failure::runtime(format!(
+            Error::Store(tabgov_state::Error::SiteInUse { holder, .. }) => Failure::runtime(format!(
                 "another tabgov sync or action on {site_shown} on {server} is already running{}: wait for it to finish, then run again",
                 holder.map(|h| format!(" (process {h})")).unwrap_or_default()
             )),
@@ -71,10 +82,10 @@ impl Failure {
 }
 
 /// The common Tableau errors, each as one sentence with the fix.
-fn explain_tableau(t: &TableauError, server: &str, site: &str) -> String {
+fn explain_tableau(t: &TableauError, server: &str, site: &str, jwt: bool) -> String {
     let code = t.code.as_str();
     let fix = match code {
-        ErrorCode::SIGN_IN_FAILED => sign_in_fix(t),
+        ErrorCode::SIGN_IN_FAILED => sign_in_fix(t, jwt),
         ErrorCode::SESSION_INVALID => "the session or the connected app's scopes do not allow this call; check the connected app's scopes, or sign in again".to_owned(),
         ErrorCode::SITE_NOT_FOUND => format!(
             "{site} does not exist on {server}: check --site (the content URL in the site's address, \"\" for the default site)"
@@ -92,10 +103,11 @@ fn explain_tableau(t: &TableauError, server: &str, site: &str) -> String {
     }
 }
 
-/// A failed sign-in: the fix its connected-app sub-code names, when Tableau
-/// gave one, else what to check for each kind of credential.
-fn sign_in_fix(t: &TableauError) -> String {
-    let Some(refusal) = ConnectedAppRefusal::from_error(t) else {
+/// A failed sign-in: for a connected app, the fix its sub-code names when
+/// Tableau gave one, else what to check for each kind of credential.
+fn sign_in_fix(t: &TableauError, jwt: bool) -> String {
+    let refusal = jwt.then(|| ConnectedAppRefusal::from_error(t)).flatten();
+    let Some(refusal) = refusal else {
         return "sign-in failed: the credential is wrong, expired or revoked, or the site does not exist; check the token name and TABGOV_PAT_SECRET (or the password) and --site, or create a new personal access token (for a connected app: that it is enabled, --jwt-client-id, --jwt-secret-id, TABGOV_JWT_SECRET and --jwt-username)".to_owned();
     };
     let fix = match refusal {
@@ -218,10 +230,23 @@ mod tests {
             ),
         ];
         for (error, code, fix, kept) in cases {
-            let f = Failure::from_error(error, "https://t", "finance");
+            let f = Failure::from_sign_in_error(error, "https://t", "finance", true);
             assert_eq!(f.code, code);
             assert!(f.message.contains(fix), "{}", f.message);
             assert!(f.message.contains(kept), "{}", f.message);
+        }
+    }
+
+    #[test]
+    fn connected_app_sub_codes_are_read_only_for_a_jwt_sign_in() {
+        let detail = "Error code 5 (SYSTEM_USER_NOT_FOUND)";
+        for f in [
+            Failure::from_error(tableau(401, "401001", detail), "https://t", "finance"),
+            Failure::from_sign_in_error(tableau(401, "401001", detail), "https://t", "", false),
+        ] {
+            assert!(f.message.contains("TABGOV_PAT_SECRET"), "{}", f.message);
+            assert!(!f.message.contains("is not a user"), "{}", f.message);
+            assert!(f.message.contains("401001"), "{}", f.message);
         }
     }
 

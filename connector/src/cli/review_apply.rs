@@ -107,6 +107,8 @@ pub async fn run(store_args: &StoreArgs, args: ApplyArgs) -> Result<(), Failure>
                 "site '{site}' of {server} was never synced into this store: run tabgov sync, then review export, first"
             )));
         };
+        // Locked before the sheet is checked: a sync it waits for changes the store.
+        let lock = args.flags.lock_site(&store, &server, &site).await?;
         let view = SiteView::load(store.pool(), record.key, &site)
             .await
             .map_err(|e| Failure::runtime(e.to_string()))?;
@@ -145,15 +147,12 @@ pub async fn run(store_args: &StoreArgs, args: ApplyArgs) -> Result<(), Failure>
             reason: flags.reason.clone(),
             ticket: flags.ticket.clone(),
         };
-        let lock = flags.lock_site(&store, &server, &site).await?;
         let transport = open(target, &scopes(&sheet.revokes, &rules)).await?;
         let work = async {
             let explain = |e| Failure::from_error(e, &server, &site);
-            let ctx = match lock {
-                Some(lock) => ActionContext::locked(&transport, &store, opts, lock).await,
-                None => ActionContext::new(&transport, &store, opts).await,
-            }
-            .map_err(explain)?
+            let ctx = ActionContext::with_lock(&transport, &store, opts, lock)
+                .await
+                .map_err(explain)?
                 .for_review(campaign.clone(), reviewer.clone());
             let problems = check_against_tableau(&ctx, &sheet.revokes).await.map_err(explain)?;
             if !problems.is_empty() {

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use tabgov::credentials::Scope;
+use tabgov::credentials::{Credential, Scope};
 use tabgov::transport::Transport;
 
 use super::connect::Target;
@@ -13,9 +13,10 @@ use super::failure::Failure;
 pub async fn open(target: Target, scopes: &[Scope]) -> Result<Transport, Failure> {
     let server = target.options.server.clone();
     let site = target.options.site.clone();
+    let jwt = matches!(target.credential, Credential::ConnectedApp { .. });
     Transport::connect(target.options, target.credential, scopes)
         .await
-        .map_err(|e| Failure::from_error(e, &server, &site))
+        .map_err(|e| Failure::from_sign_in_error(e, &server, &site, jwt))
 }
 
 /// Runs `work` on `transport`, stopping at Ctrl-C, then signs out.

@@ -2,7 +2,8 @@
 
 use clap::Args;
 use tabgov::credentials::Scope;
-use tabgov::sync::{sync_site, SiteLock, SyncOptions, SyncReport};
+use tabgov::site_lock::SiteLock;
+use tabgov::sync::{sync_site, SyncOptions, SyncReport};
 use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
 use tabgov_state::forget_unused_site;
 
@@ -35,6 +36,11 @@ pub struct SyncArgs {
     /// Summary format: table (a line per site) or json.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+
+    /// Wait this long for a running sync or action on a site to finish
+    /// (0, the default: fail that site at once, exit 1).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    lock_wait_secs: u64,
 }
 
 /// Syncs each target in turn; a failed site does not stop the others, and
@@ -53,6 +59,7 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
         allow_mass_removal: args.allow_mass_removal,
         sign_out_when_listed: true,
     };
+    let lock_wait = std::time::Duration::from_secs(args.lock_wait_secs);
     let mut reports = Vec::new();
     let mut failures: Vec<(String, Failure)> = Vec::new();
     let several = targets.len() > 1;
@@ -61,7 +68,7 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
         let server = target.options.server.clone();
         let site = target.options.site.clone();
         let result = async {
-            let lock = SiteLock::acquire(&store, &server, &site)
+            let lock = SiteLock::acquire_waiting(&store, &server, &site, lock_wait)
                 .await
                 .map_err(|e| Failure::from_error(e, &server, &site))?;
             let t = match open(target, Scope::SYNC).await {

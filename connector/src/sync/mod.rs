@@ -7,7 +7,6 @@
 mod collect;
 mod fetch;
 mod first;
-mod lock;
 mod resync;
 mod task;
 
@@ -22,11 +21,11 @@ use tabgov_state::{
     RunTraffic, Store,
 };
 
+use crate::site_lock::SiteLock;
 use crate::transport::{Transport, TransportStats};
 use crate::{Error, Result};
 
 pub use collect::{fetch_site, SiteListing};
-pub use lock::{SiteLock, DEFAULT_LOCK_WAIT};
 
 /// How a sync may change the store.
 #[derive(Debug, Clone, Copy, PartialEq)]

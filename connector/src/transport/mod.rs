@@ -105,6 +105,9 @@ impl Transport {
     }
 
     async fn detect_version(&mut self) -> Result<()> {
+        // A malformed --api-version fails before any request.
+        let forced = self.opts.api_version.as_deref().map(version::forced);
+        let forced = forced.transpose().map_err(Error::Config)?;
         let probe = format!("{}/api/{}/", self.opts.server, version::PROBE);
         let info = match self
             .send_with_retries(None, &probe, &auth::server_info(), None)
@@ -123,8 +126,8 @@ impl Transport {
             }
             Err(e) => return Err(e),
         };
-        let version = match (&self.opts.api_version, &info) {
-            (Some(forced), _) => version::forced(forced).map_err(Error::Config)?,
+        let version = match (forced, &info) {
+            (Some(forced), _) => forced,
             (None, Some(info)) => version::negotiate(info).map_err(Error::Config)?,
             (None, None) => {
                 return Err(Error::Config(

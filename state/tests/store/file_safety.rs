@@ -3,7 +3,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use tabgov_state::{upsert_site, Error, Store, SyncLock};
+use tabgov_state::{upsert_site, Error, SiteLockFile, Store};
 
 use crate::common::{file_store, url};
 
@@ -17,7 +17,7 @@ async fn the_store_its_wal_files_and_its_locks_are_owner_only() {
     let site = upsert_site(store.pool(), "https://t.example.com", "", None)
         .await
         .unwrap();
-    let _lock = SyncLock::acquire(&store, site).unwrap();
+    let _lock = SiteLockFile::acquire(&store, site).unwrap();
     let mut checked = 0;
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
@@ -81,7 +81,7 @@ async fn lock_files_of_a_group_shared_store_are_group_shared_too() {
     let site = upsert_site(store.pool(), "https://t.example.com", "", None)
         .await
         .unwrap();
-    let _lock = SyncLock::acquire(&store, site).unwrap();
+    let _lock = SiteLockFile::acquire(&store, site).unwrap();
     let mut locks = 0;
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();

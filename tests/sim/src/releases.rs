@@ -1,7 +1,8 @@
 //! Which Tableau release speaks which REST API version: what `serverinfo`
-//! reports as `productVersion` next to `restApiVersion`. Releases with an
-//! even minor step after 2022.1 (2022.2, 2022.4, 2023.2, 2024.1, 2024.3,
-//! 2025.2, 2026.1) shipped on Tableau Cloud only.
+//! reports as `productVersion` next to `restApiVersion`. After 2022.1 not
+//! every release reached Tableau Server, and no numbering rule tells which:
+//! 2022.2, 2022.4, 2023.2, 2024.1, 2024.3, 2025.2 and 2026.1 shipped on
+//! Tableau Cloud only.
 
 /// `(REST API version, Tableau release)`, oldest first.
 const RELEASES: &[(&str, &str)] = &[

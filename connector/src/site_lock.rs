@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use tabgov_state::{upsert_site, SiteKey, Store, SyncLock};
+use tabgov_state::{find_site, upsert_site, SiteKey, SiteLockFile, Store};
 
 use crate::Result;
 
@@ -21,35 +21,37 @@ pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(600);
 #[derive(Debug)]
 pub struct SiteLock {
     site: SiteKey,
-    _lock: SyncLock,
+    _lock: SiteLockFile,
 }
 
 impl SiteLock {
     /// Registers the site if new and takes its lock; while another sync or
     /// action holds it, fails at once with
-    /// [`tabgov_state::Error::SyncInProgress`].
+    /// [`tabgov_state::Error::SiteInUse`].
     pub async fn acquire(store: &Store, server: &str, content_url: &str) -> Result<SiteLock> {
-        let site = register(store, server, content_url).await?;
-        let lock = SyncLock::acquire(store, site)?;
-        Ok(SiteLock { site, _lock: lock })
+        SiteLock::acquire_waiting(store, server, content_url, Duration::ZERO).await
     }
 
     /// Like [`SiteLock::acquire`], but waits up to `max_wait` for the
     /// holder to finish, saying once that it waits; still held then, it is
-    /// [`tabgov_state::Error::SiteBusy`].
+    /// [`tabgov_state::Error::SiteBusy`]. A zero wait is
+    /// [`SiteLock::acquire`].
     pub async fn acquire_waiting(
         store: &Store,
         server: &str,
         content_url: &str,
         max_wait: Duration,
     ) -> Result<SiteLock> {
-        let site = register(store, server, content_url).await?;
         let started = Instant::now();
+        let site = register(store, server, content_url, started + max_wait).await?;
         let mut said = false;
         loop {
-            let holder = match SyncLock::acquire(store, site) {
+            let holder = match SiteLockFile::acquire(store, site) {
                 Ok(lock) => return Ok(SiteLock { site, _lock: lock }),
-                Err(tabgov_state::Error::SyncInProgress { holder, .. }) => holder,
+                Err(busy @ tabgov_state::Error::SiteInUse { .. }) if max_wait.is_zero() => {
+                    return Err(busy.into())
+                }
+                Err(tabgov_state::Error::SiteInUse { holder, .. }) => holder,
                 Err(e) => return Err(e.into()),
             };
             if started.elapsed() >= max_wait {
@@ -80,12 +82,27 @@ impl SiteLock {
     }
 }
 
-async fn register(store: &Store, server: &str, content_url: &str) -> Result<SiteKey> {
-    Ok(upsert_site(
-        store.pool(),
-        server.trim_end_matches('/'),
-        content_url,
-        None,
-    )
-    .await?)
+/// The site's key, added when new. A known site is only read: a sync of
+/// this or another site may hold SQLite's write lock longer than the busy
+/// timeout, and a waiting action must not fail on that. A new site's row is
+/// written, retried while the store stays busy until `deadline`.
+async fn register(
+    store: &Store,
+    server: &str,
+    content_url: &str,
+    deadline: Instant,
+) -> Result<SiteKey> {
+    let server = server.trim_end_matches('/');
+    if let Some(known) = find_site(store.pool(), Some(server), content_url).await? {
+        return Ok(known.key);
+    }
+    loop {
+        match upsert_site(store.pool(), server, content_url, None).await {
+            Ok(key) => return Ok(key),
+            Err(e) if e.is_busy() && Instant::now() < deadline => {
+                tokio::time::sleep(POLL).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
