@@ -128,3 +128,18 @@ async fn without_db_the_demo_writes_tabgov_demo_db_and_never_replaces_a_real_sto
         "the real store is untouched"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_that_closes_the_pipe_early_ends_the_demo_quietly() {
+    // `tabgov demo | head -1`: the reader is gone before most of the output.
+    let env = Env::start(SimConfig::new()).await;
+    let mut child = env
+        .command(&env.db(), &["demo", "--users", "40"], &[])
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

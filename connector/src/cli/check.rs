@@ -44,11 +44,11 @@ pub async fn run(store: &StoreArgs, args: CheckArgs) -> Result<(), Failure> {
                     )
                 })
                 .unwrap_or_else(|| "not reported".into());
-            println!("server:       {server}");
-            println!("product:      {product}");
-            println!("api version:  {}", t.api_version());
-            println!("site:         {label} (id {})", t.site_id());
-            println!("signed in as: {identity} (user id {})", t.user_id());
+            say!("server:       {server}");
+            say!("product:      {product}");
+            say!("api version:  {}", t.api_version());
+            say!("site:         {label} (id {})", t.site_id());
+            say!("signed in as: {identity} (user id {})", t.user_id());
             Ok(())
         };
         run_then_sign_out(&t, work).await?;

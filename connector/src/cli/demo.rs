@@ -56,7 +56,7 @@ const SERVICE_GROUP: &str = "Service Accounts";
 pub async fn run(store_args: &StoreArgs, args: DemoArgs) -> Result<(), Failure> {
     let url = demo_url(store_args.db.as_deref())?;
     if let Some(path) = replace_demo_store(store_args.db.as_deref()).await? {
-        println!("Replacing the earlier demo store {}.", path.display());
+        say!("Replacing the earlier demo store {}.", path.display());
     }
     let sim = Simulator::start(
         SimConfig::new()
@@ -135,7 +135,7 @@ async fn walk_through(sim: &Simulator, store: &Store, url: &str) -> Result<(), F
         let report = sync_site(&transport, store, &lock, &SyncOptions::default())
             .await
             .map_err(|e| Failure::from_error(e, &server, ""))?;
-        println!(
+        say!(
             "Simulated Tableau site at {server}: synced {} users, {} groups, {} memberships into {url} in {:.1} s.\n",
             report.summary.users, report.summary.groups, report.summary.memberships, report.seconds
         );
@@ -171,7 +171,7 @@ async fn print_accounts(store: &Store) -> Result<(), Failure> {
             row.iter().sum::<usize>().to_string(),
         ]);
     }
-    println!("== Accounts ({} in the store) ==\n{t}\n", accounts.len());
+    say!("== Accounts ({} in the store) ==\n{t}\n", accounts.len());
     Ok(())
 }
 
@@ -181,7 +181,7 @@ async fn print_license_report(store: &Store) -> Result<LicenseReport, Failure> {
     let report = license_report(store.pool(), &opts)
         .await
         .map_err(|e| Failure::runtime(e.to_string()))?;
-    println!(
+    say!(
         "== Licence report (--exclude-group \"{SERVICE_GROUP}\") ==\n{}",
         render_table(&report, Some(10))
     );
@@ -214,9 +214,9 @@ async fn print_offboarding_plan(
     let requests: Vec<TargetRequest> = pick(Recommendation::Deprovision, 3)
         .chain(pick(Recommendation::Suspend, 2))
         .collect();
-    println!("== Offboarding plan (dry run: nothing is changed) ==");
+    say!("== Offboarding plan (dry run: nothing is changed) ==");
     if requests.is_empty() {
-        println!("No inactive users to offboard.\n");
+        say!("No inactive users to offboard.\n");
         return Ok(());
     }
     let opts = ActionOptions {
@@ -231,7 +231,7 @@ async fn print_offboarding_plan(
     let results = run_batch(&ctx, requests)
         .await
         .map_err(|e| Failure::from_error(e, &server, ""))?;
-    println!("{}\n", plan_table(&results));
+    say!("{}\n", plan_table(&results));
     Ok(())
 }
 
@@ -256,7 +256,7 @@ fn plan_table(results: &[ActionResult]) -> Table {
 }
 
 fn print_next_steps(db: &str) {
-    println!(
+    say!(
         "== Next ==
 The simulated site is gone; the store {db} stays. Try:
   tabgov --db {db} accounts --license Creator --inactive-days 90

@@ -1,6 +1,14 @@
 //! The `tabgov` command line: one file per subcommand, this one parses and
 //! dispatches, and turns failures into one sentence and an exit code.
 
+/// `println!` for command output that survives a closed pipe (see
+/// [`output::line`]).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::output::line(format_args!($($arg)*))
+    };
+}
+
 mod accounts;
 mod action_run;
 mod args;

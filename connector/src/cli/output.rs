@@ -64,6 +64,22 @@ fn write<T: Serialize>(format: Format, rows: &[T], columns: &[Column<T>]) -> any
     Ok(())
 }
 
+/// Writes one line to standard output, for [`say!`]. A reader that closed
+/// the pipe (`tabgov demo | head`) has what it wanted: the rest is dropped
+/// instead of panicking as `say!` does. Any other failure to write ends
+/// the run with exit 1 and one sentence.
+pub fn line(text: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    match out.write_fmt(text).and_then(|()| out.write_all(b"\n")) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            eprintln!("error: cannot write to standard output ({e}): check where it is redirected");
+            std::process::exit(1);
+        }
+    }
+}
+
 /// A table of `columns` for people.
 pub fn table<T>(rows: &[T], columns: &[Column<T>]) -> Table {
     let mut t = Table::new();

@@ -120,7 +120,7 @@ pub async fn run(store_args: &StoreArgs, args: ApplyArgs) -> Result<(), Failure>
             sheet.undecided
         );
         if sheet.revokes.is_empty() {
-            println!("{summary}: nothing to change.");
+            say!("{summary}: nothing to change.");
             return Ok(Vec::new());
         }
         let changes = change_count(&sheet.revokes);

@@ -90,7 +90,7 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
         match result {
             Ok(report) => {
                 if args.format == Format::Table {
-                    println!("{}", summary_line(&label, &report));
+                    say!("{}", summary_line(&label, &report));
                 }
                 reports.push(report);
             }
@@ -111,7 +111,7 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
     }
     store.close().await;
     if args.format == Format::Json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&reports).map_err(anyhow::Error::from)?
         );
