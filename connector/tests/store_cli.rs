@@ -54,6 +54,30 @@ async fn an_empty_db_and_a_postgres_url_are_usage_errors() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_in_a_missing_directory_is_a_usage_error_naming_it() {
+    let env = Env::start(SimConfig::new()).await;
+    let conn = env.conn();
+    let mut sync: Vec<&str> = vec!["sync"];
+    sync.extend(conn.iter().map(String::as_str));
+    let secret = [("TABGOV_PAT_SECRET", PAT_SECRET)];
+    let db = env.dir.path().join("no-such-dir").join("tabgov.db");
+    let db = db.to_str().unwrap();
+    for command in [vec!["accounts"], sync] {
+        let mut args = vec!["--db", db];
+        args.extend(&command);
+        let run = tabgov_bare(env.dir.path(), &args, &secret).await;
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            run.stderr
+                .contains("no-such-dir for the store does not exist: create it"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(!env.dir.path().join("no-such-dir").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_from_a_newer_tabgov_is_refused_and_never_altered() {
     let env = synced(61).await;
     let store = env.store().await;

@@ -52,6 +52,11 @@ pub enum Error {
     )]
     ReadOnly { path: PathBuf, needs_upgrade: bool },
 
+    /// The directory named for the store does not exist: a mistyped --db,
+    /// which creating the store there could not fix.
+    #[error("the directory {} for the store does not exist: create it or check --db", dir.display())]
+    NoDirectory { dir: PathBuf },
+
     /// A command that only reads found no store file, in a directory where
     /// none can be created.
     #[error("no store at {}: run tabgov sync first or check --db", path.display())]

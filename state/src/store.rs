@@ -77,6 +77,13 @@ impl Store {
                 path: path.clone(),
                 needs_upgrade,
             };
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if !dir.is_dir() {
+                    return Err(Error::NoDirectory {
+                        dir: dir.to_path_buf(),
+                    });
+                }
+            }
             // Held until the migrations ran: two processes creating the same
             // new store at once would otherwise race on switching it to WAL
             // ("database is locked") and on the first migration.

@@ -71,7 +71,9 @@ fn chosen_url(args: &StoreArgs, config: Option<&ConfigFile>) -> Result<String, F
 /// sentence when it names the fix, else the cause and `--db`.
 fn store_failure(url: &str, e: tabgov_state::Error) -> Failure {
     match e {
-        tabgov_state::Error::NewerStore { .. } => Failure::usage(e.to_string()),
+        tabgov_state::Error::NewerStore { .. } | tabgov_state::Error::NoDirectory { .. } => {
+            Failure::usage(e.to_string())
+        }
         tabgov_state::Error::ReadOnly { .. }
         | tabgov_state::Error::NoStore { .. }
         | tabgov_state::Error::WalInReadOnlyDirectory { .. } => Failure::runtime(e.to_string()),
