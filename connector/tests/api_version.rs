@@ -11,18 +11,9 @@ use tableau_sim::SimConfig;
 #[track_caller]
 fn assert_usage(run: &common::Run, parts: &[&str]) {
     assert_eq!(run.code, 2, "{run:?}");
-    let lines: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error:"))
-        .collect();
-    assert_eq!(lines.len(), 1, "one error line:\n{}", run.stderr);
+    let line = run.error_line();
     for part in parts {
-        assert!(
-            lines[0].contains(part),
-            "{part:?} missing from {:?}",
-            lines[0]
-        );
+        assert!(line.contains(part), "{part:?} missing from {line:?}");
     }
 }
 

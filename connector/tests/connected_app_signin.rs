@@ -36,18 +36,9 @@ async fn check(env: &Env, client: &str, secret_id: &str, secret: &str, user: &st
 #[track_caller]
 fn assert_refused(run: &common::Run, parts: &[&str]) {
     assert_eq!(run.code, 1, "{run:?}");
-    let lines: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error:"))
-        .collect();
-    assert_eq!(lines.len(), 1, "one error line:\n{}", run.stderr);
+    let line = run.error_line();
     for part in parts.iter().chain(&["sign-in failed", "401001"]) {
-        assert!(
-            lines[0].contains(part),
-            "{part:?} missing from {:?}",
-            lines[0]
-        );
+        assert!(line.contains(part), "{part:?} missing from {line:?}");
     }
     assert!(!run.stderr.contains(SECRET), "the secret is never printed");
 }

@@ -30,6 +30,28 @@ pub struct Run {
 }
 
 impl Run {
+    /// A finished `tabgov` process as a run.
+    pub fn from_output(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// The one `error:` line of stderr (panics when there is not exactly one:
+    /// a failure is one sentence).
+    #[track_caller]
+    pub fn error_line(&self) -> &str {
+        let lines: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .collect();
+        assert_eq!(lines.len(), 1, "one error line:\n{}", self.stderr);
+        lines[0]
+    }
+
     /// The stdout parsed as JSON (panics with both streams when it is not).
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
@@ -92,11 +114,7 @@ impl Env {
             .output()
             .await
             .expect("tabgov runs");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::from_output(out)
     }
 
     /// The `tabgov --db DB ARGS` command, not yet started (for tests that
@@ -107,21 +125,8 @@ impl Env {
         args: &[&str],
         env: &[(&str, &str)],
     ) -> tokio::process::Command {
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_tabgov"));
-        for (key, _) in std::env::vars() {
-            if key.starts_with("TABGOV_") || key == "RUST_LOG" {
-                cmd.env_remove(key);
-            }
-        }
-        cmd.envs(env.iter().copied())
-            .current_dir(self.dir.path())
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+        let mut cmd = tabgov_command(self.dir.path(), env);
+        cmd.arg("--db").arg(db).args(args);
         cmd
     }
 
@@ -151,4 +156,23 @@ impl Env {
         let run = self.tabgov(&["accounts", "--format", "json"]).await.ok();
         run.json().as_array().cloned().expect("an array")
     }
+}
+
+/// The `tabgov` binary in `dir` with exactly `env` as its tabgov variables
+/// (the developer's own TABGOV_*, RUST_LOG and NO_COLOR are not passed on),
+/// its output captured, killed if the test drops it.
+pub fn tabgov_command(dir: &std::path::Path, env: &[(&str, &str)]) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_tabgov"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TABGOV_") || key == "RUST_LOG" || key == "NO_COLOR" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.envs(env.iter().copied())
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    cmd
 }
