@@ -164,7 +164,8 @@ impl Transport {
     }
 
     /// Sends `request` with the session token; renews the session on a
-    /// 401 (at most twice per request); retries what is safe to retry.
+    /// 401 (at most twice per request, expiries aside); retries what is
+    /// safe to retry.
     /// Returns the body of a 2xx.
     pub async fn send(&self, request: &ApiRequest) -> Result<Bytes> {
         let mut renewals = 0;
@@ -188,7 +189,10 @@ impl Transport {
                     if renewals == MAX_RENEWALS_PER_REQUEST {
                         return Err(Error::Tableau(t));
                     }
-                    if self.renew(&active, &t).await? {
+                    // An expiry is the session's age, not the request's
+                    // fault: on a slow run a request may outlive more than
+                    // one short session, bounded by the tokens it may try.
+                    if self.renew(&active, &t).await? && !t.is(session::EXPIRED) {
                         renewals += 1;
                     }
                 }
