@@ -9,6 +9,7 @@ pub mod actions;
 pub mod api;
 pub mod credentials;
 pub mod error;
+pub mod exit_code;
 pub mod listing;
 pub mod reports;
 pub mod secret;
@@ -17,4 +18,5 @@ pub mod sync;
 pub mod transport;
 
 pub use error::{Error, ErrorCode, Result, TableauError};
+pub use exit_code::ExitCode;
 pub use secret::Secret;

@@ -10,6 +10,7 @@ mod content;
 mod diff;
 mod group;
 mod guard;
+mod ids;
 mod license;
 mod memberships;
 mod plan;
@@ -29,6 +30,7 @@ pub use group::{is_directory_domain, GrantLicenseMode, Group, ALL_USERS, LOCAL_D
 pub use guard::{
     check_mass_removal, check_snapshot_removal, MassRemoval, DEFAULT_MAX_REMOVAL_PERCENT,
 };
+pub use ids::{ContentId, GroupId, SiteLuid, UserId};
 pub use license::{License, UnknownLicense};
 pub use memberships::Memberships;
 pub use plan::{

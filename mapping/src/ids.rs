@@ -1,0 +1,99 @@
+//! Typed ids, so a user id can never be passed where a group id or a site
+//! LUID is expected. Tableau's ids are LUIDs (UUID text); they stay strings
+//! because tabgov never does arithmetic on them and must echo them
+//! byte-for-byte.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! luid {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps an id as Tableau sent it.
+            pub fn new(id: impl Into<String>) -> Self {
+                Self(id.into())
+            }
+
+            /// The id as Tableau spells it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The id as an owned string (for storage and wire formats).
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                Self(id)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_owned())
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    };
+}
+
+luid!(
+    /// A Tableau user's LUID (the `id` attribute of `<user>`).
+    UserId
+);
+luid!(
+    /// A Tableau group's LUID.
+    GroupId
+);
+luid!(
+    /// A site's LUID, as sign-in returns it: every site-scoped URL needs
+    /// it (`/sites/{luid}/users`), never the content URL.
+    SiteLuid
+);
+luid!(
+    /// The LUID of a content item (workbook, data source, flow, ...).
+    ContentId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_print_and_compare_as_tableau_sent_them() {
+        let id = UserId::new("9f9e9d9c-0000-4000-8000-000000000001");
+        assert_eq!(id.to_string(), "9f9e9d9c-0000-4000-8000-000000000001");
+        assert_eq!(id, "9f9e9d9c-0000-4000-8000-000000000001");
+        assert_eq!(
+            serde_json::to_string(&GroupId::from("g")).unwrap(),
+            "\"g\"",
+            "stored and served as a bare string"
+        );
+    }
+}
