@@ -34,8 +34,9 @@ pub use ids::{ContentId, GroupId, SiteLuid, UserId};
 pub use license::{License, UnknownLicense};
 pub use memberships::Memberships;
 pub use plan::{
-    batch_needs_confirmation, plan_deprovision, plan_suspend, OnContent, OwnedContentSummary, Plan,
-    Refusal, TargetFacts,
+    plan_deprovision, plan_remove_member, plan_restore, plan_suspend, BatchPolicy, BatchTooLarge,
+    DeprovisionPlan, GroupRef, OnContent, OwnedContentSummary, Refusal, RemoveMemberPlan,
+    RestorePlan, RestoreRefusal, SuspendPlan, Suspension, TargetFacts, DEFAULT_MAX_ACTIONS,
 };
 pub use prices::{PriceError, PriceTable};
 pub use reclaim::{

@@ -22,8 +22,6 @@ pub enum JournalAction {
     Restore,
     Deprovision,
     RemoveMember,
-    AddMember,
-    TransferContent,
     /// An action this version does not name, verbatim.
     Other(String),
 }
@@ -36,8 +34,6 @@ impl JournalAction {
             JournalAction::Restore => "restore",
             JournalAction::Deprovision => "deprovision",
             JournalAction::RemoveMember => "remove_member",
-            JournalAction::AddMember => "add_member",
-            JournalAction::TransferContent => "transfer_content",
             JournalAction::Other(s) => s,
         }
     }
@@ -49,8 +45,6 @@ impl JournalAction {
             "restore" => JournalAction::Restore,
             "deprovision" => JournalAction::Deprovision,
             "remove_member" => JournalAction::RemoveMember,
-            "add_member" => JournalAction::AddMember,
-            "transfer_content" => JournalAction::TransferContent,
             other => JournalAction::Other(other.to_owned()),
         }
     }

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tabgov_mapping::{batch_needs_confirmation, Account};
+use tabgov_mapping::Account;
 
 use super::deprovision::{deprovision, Target};
 use super::inventory::ContentIndex;
@@ -24,8 +24,8 @@ struct Prepared {
     heir: Option<Account>,
 }
 
-/// Runs a batch. A batch larger than `max_actions` without `confirmed` is
-/// [`Error::Refused`], and a batch with an unknown, ambiguous or repeated
+/// Runs a batch. A batch its [`BatchPolicy`](tabgov_mapping::BatchPolicy)
+/// does not allow is [`Error::Refused`], and a batch with an unknown, ambiguous or repeated
 /// user (or an unusable `transfer_to`) is [`Error::Config`] naming every
 /// problem; either way nothing was changed.
 pub async fn run_batch(
@@ -38,12 +38,10 @@ pub async fn run_batch(
         ));
     }
     let opts = &ctx.opts;
-    if !opts.dry_run && batch_needs_confirmation(requests.len(), opts.max_actions, opts.confirmed) {
-        return Err(Error::Refused(format!(
-            "refused: {} targets exceed --max-actions {}; nothing was changed. Pass --yes to confirm this batch, or raise --max-actions",
-            requests.len(),
-            opts.max_actions
-        )));
+    if !opts.dry_run {
+        if let Err(too_large) = opts.batch.check(requests.len()) {
+            return Err(Error::Refused(too_large.to_string()));
+        }
     }
     let prepared = prepare(ctx, requests).await?;
     let others = admins_staying(ctx, &prepared).await?;
@@ -65,6 +63,10 @@ pub async fn run_batch(
                 suspend(ctx, &p.request, account, others).await
             }
             (Verb::Restore, Resolved::Present(account)) => restore(ctx, &p.request, account).await,
+            (Verb::RemoveMember, _) => ActionResult::new(&p.request, opts.dry_run).ended(
+                Outcome::Refused,
+                "a membership removal names a group: it is an access review's action",
+            ),
             (_, gone) => ActionResult::new(&p.request, opts.dry_run)
                 .user_is(gone.id(), gone.name())
                 .ended(Outcome::Failed, "the user is no longer on the site"),

@@ -50,11 +50,7 @@ impl Inventory {
 
     /// Each item as `kind:name` (the id when it has no name), sorted.
     pub fn labels(&self) -> Vec<String> {
-        let mut labels: Vec<String> = self
-            .items
-            .iter()
-            .map(|i| format!("{}:{}", i.kind, i.name.as_deref().unwrap_or(&i.id)))
-            .collect();
+        let mut labels: Vec<String> = self.items.iter().map(ContentItem::label).collect();
         labels.sort();
         labels
     }

@@ -11,12 +11,13 @@ use sqlx::{Sqlite, Transaction};
 use tabgov_mapping::SiteRole;
 use tabgov_state::{
     add_membership, journal_complete, journal_intent, mark_deprovisioned, remove_membership,
-    transfer_owned_content, update_account_role, JournalAction, JournalEntry, JournalState,
-    NewJournalEntry, SiteKey,
+    transfer_owned_content, update_account_role, JournalAction, JournalState, NewJournalEntry,
+    SiteKey,
 };
 
-use super::{ActionContext, TargetRequest};
-use crate::{Error, Result};
+use super::engine::Subject;
+use super::ActionContext;
+use crate::Result;
 
 type Tx<'c> = Transaction<'c, Sqlite>;
 
@@ -59,20 +60,18 @@ impl StoreChange {
     }
 }
 
-/// A journal entry for `request` on `user`, carrying who asked and why.
+/// A journal entry of `action` about `who`, carrying who asked and why.
 pub(crate) fn new_entry(
     ctx: &ActionContext<'_>,
     site: SiteKey,
     action: JournalAction,
-    request: &TargetRequest,
-    user_id: &str,
-    user_name: Option<&str>,
+    who: Subject<'_>,
 ) -> NewJournalEntry {
-    let mut entry = NewJournalEntry::new(site, action, user_id, Utc::now());
-    entry.target_user_name = user_name.map(str::to_owned);
+    let mut entry = NewJournalEntry::new(site, action, who.user_id, Utc::now());
+    entry.target_user_name = who.user_name.map(str::to_owned);
     entry.actor = ctx.opts.actor.clone();
-    entry.reason = request.reason.clone();
-    entry.ticket = request.ticket.clone();
+    entry.reason = who.reason.map(str::to_owned);
+    entry.ticket = who.ticket.map(str::to_owned);
     entry.campaign = ctx.campaign.clone();
     entry.reviewer = ctx.reviewer.clone();
     entry
@@ -126,27 +125,6 @@ impl<'a> Open<'a> {
         self.close(ctx, JournalState::Completed, outcome, None, change)
             .await
     }
-
-    /// Closes the intent as failed when Tableau's refusal `e` is definite
-    /// (a 4xx: nothing changed); after an answer that may have changed
-    /// Tableau (a 5xx, a lost connection) it stays open for the next attempt.
-    pub(crate) async fn refused(self, ctx: &ActionContext<'_>, e: &Error) -> Result<()> {
-        if !definite(e) {
-            return Ok(());
-        }
-        let code = e.tableau().map(|t| t.code.to_string());
-        let outcome = e.to_string();
-        let none = StoreChange::none();
-        self.close(ctx, JournalState::Failed, &outcome, code.as_deref(), &none)
-            .await
-    }
-}
-
-/// True when Tableau's answer is definite (the change did not happen): a
-/// 4xx. After a lost connection or a 5xx (which may have done the work
-/// before failing) the intent stays open for the next attempt to settle.
-pub(crate) fn definite(e: &Error) -> bool {
-    matches!(e, Error::Tableau(t) if t.status < 500)
 }
 
 /// Journals a no-op (intent and outcome at once) with its store change
@@ -163,40 +141,6 @@ pub(crate) async fn record_noop(
     journal_complete(&mut tx, id, JournalState::Noop, Some(outcome), None).await?;
     commit(tx).await?;
     Ok(id)
-}
-
-/// Closes an interrupted attempt that will not be continued as failed,
-/// saying why, so a new attempt can start with its own intent.
-/// The open intent of an attempt that died before changing Tableau, to
-/// continue when `same_plan` says it planned what is about to be tried;
-/// otherwise it is closed as abandoned, saying `why`, and `None` is returned.
-pub(crate) async fn continue_or_abandon(
-    ctx: &ActionContext<'_>,
-    open: Option<JournalEntry>,
-    same_plan: impl FnOnce(&JournalEntry) -> bool,
-    why: impl FnOnce() -> String,
-) -> Result<Option<JournalEntry>> {
-    match open {
-        Some(o) if same_plan(&o) => Ok(Some(o)),
-        Some(o) => {
-            abandon(ctx, &o, &why()).await?;
-            Ok(None)
-        }
-        None => Ok(None),
-    }
-}
-
-async fn abandon(ctx: &ActionContext<'_>, open: &JournalEntry, why: &str) -> Result<()> {
-    let outcome = format!("interrupted attempt not continued: {why}");
-    Open::new(open.site_key, open.id, &open.target_user_id)
-        .close(
-            ctx,
-            JournalState::Failed,
-            &outcome,
-            None,
-            &StoreChange::none(),
-        )
-        .await
 }
 
 /// Makes the store show `change`. Role and removal updates match only

@@ -15,7 +15,9 @@
 
 mod batch;
 mod context;
+mod current;
 mod deprovision;
+mod engine;
 mod fault;
 mod inventory;
 mod journal;
@@ -24,22 +26,22 @@ pub mod offboard;
 mod progress;
 pub mod remove_member;
 pub mod render;
-mod report;
 pub mod resolve;
 mod restore;
+mod result;
 mod safety;
 pub mod scopes;
 mod suspend;
 
 use serde::Serialize;
-use tabgov_mapping::OnContent;
+use tabgov_mapping::{BatchPolicy, OnContent};
 
 pub use batch::run_batch;
 pub use context::ActionContext;
+pub use current::is_member;
 pub use inventory::{ContentIndex, Inventory};
 pub use progress::{BatchProgress, BatchStage};
-pub use report::{ActionResult, Outcome};
-pub use restore::{plan_restore, GroupRef, RestorePlan};
+pub use result::{ActionResult, Outcome};
 pub use safety::{other_site_admins, site_admins_request};
 
 /// The action asked for one target.
@@ -49,6 +51,10 @@ pub enum Verb {
     Suspend,
     Restore,
     Deprovision,
+    /// Leave one group: an access review's revoke of a membership. Not an
+    /// offboarding action (it needs a group), so [`Verb::parse`] does not
+    /// read it.
+    RemoveMember,
 }
 
 impl Verb {
@@ -58,10 +64,12 @@ impl Verb {
             Verb::Suspend => "suspend",
             Verb::Restore => "restore",
             Verb::Deprovision => "deprovision",
+            Verb::RemoveMember => "remove_member",
         }
     }
 
-    /// Reads an action name (case-insensitive, surrounding blanks ignored).
+    /// Reads an offboarding action's name (case-insensitive, surrounding
+    /// blanks ignored).
     pub fn parse(s: &str) -> Option<Verb> {
         [Verb::Suspend, Verb::Restore, Verb::Deprovision]
             .into_iter()
@@ -125,30 +133,14 @@ impl TargetRequest {
 }
 
 /// How a batch may act.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActionOptions {
     /// Who asked (journalled): an operator, an HR feed, a ticket system.
     pub actor: Option<String>,
     /// Plan only: change nothing in Tableau or the store.
     pub dry_run: bool,
-    /// Batches with more targets need `confirmed`.
-    pub max_actions: usize,
-    /// The operator confirmed a batch larger than `max_actions` (`--yes`).
-    pub confirmed: bool,
-}
-
-/// Targets a batch may hold without `--yes`.
-pub const DEFAULT_MAX_ACTIONS: usize = 50;
-
-impl Default for ActionOptions {
-    fn default() -> Self {
-        ActionOptions {
-            actor: None,
-            dry_run: false,
-            max_actions: DEFAULT_MAX_ACTIONS,
-            confirmed: false,
-        }
-    }
+    /// How many changes a batch may make without confirmation.
+    pub batch: BatchPolicy,
 }
 
 #[cfg(test)]
@@ -162,6 +154,7 @@ mod tests {
         }
         assert_eq!(Verb::parse(" Deprovision "), Some(Verb::Deprovision));
         assert_eq!(Verb::parse("delete"), None);
+        assert_eq!(Verb::parse("remove_member"), None, "needs a group");
         assert!(Verb::Suspend.takes_access() && !Verb::Restore.takes_access());
     }
 

@@ -1,20 +1,17 @@
 //! Removing one user from one group (an access review's revoke of a group
-//! membership), journalled like every action: intent first, the Tableau
-//! call, a read-back, then the outcome with the store's membership update.
-//! A membership Tableau no longer shows is a journalled no-op; an intent
-//! left open by a crash is settled by the next attempt.
+//! membership), journalled like every action. A membership Tableau no
+//! longer shows is a journalled no-op.
 
-use chrono::Utc;
-use serde::Serialize;
-use tabgov_mapping::Account;
-use tabgov_state::{JournalAction, JournalEntry, JournalState, NewJournalEntry};
+use tabgov_mapping::{plan_remove_member, Account, RemoveMemberPlan};
+use tabgov_state::{JournalEntry, NewJournalEntry};
 
-use super::journal::{record_noop, write_intent, Open, StoreChange};
-use super::render;
-use super::suspend::{groups_of, open_intent};
-use super::{ActionContext, Outcome};
-use crate::api::{groups, users};
-use crate::{Error, ErrorCode, Result};
+use super::current::{account_now, groups_of, is_member};
+use super::engine::{act, open_intent, AlreadyDone, Change, Decision, Planned, Subject, Verdict};
+use super::journal::StoreChange;
+use super::{render, ActionContext, ActionResult, Outcome, Verb};
+use crate::api::groups;
+use crate::api::outcome::Left;
+use crate::Result;
 
 /// One membership to end.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,204 +24,125 @@ pub struct MembershipRequest {
     pub ticket: Option<String>,
 }
 
-/// How one membership removal ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MembershipResult {
-    pub user_id: String,
-    pub user_name: Option<String>,
-    pub group_id: String,
-    pub group_name: String,
-    pub result: Outcome,
-    /// One sentence: what was (or would be) done, or why not.
-    pub detail: String,
-    pub journal_id: Option<i64>,
-    pub tableau_code: Option<String>,
-    pub dry_run: bool,
-    /// What the removal cannot guarantee (a directory sync adding the
-    /// membership back).
-    pub warnings: Vec<String>,
-}
-
-impl MembershipResult {
-    fn new(request: &MembershipRequest, dry_run: bool) -> MembershipResult {
-        MembershipResult {
-            user_id: request.user_id.clone(),
-            user_name: None,
-            group_id: request.group_id.clone(),
-            group_name: request.group_name.clone(),
-            result: Outcome::Planned,
-            detail: String::new(),
-            journal_id: None,
-            tableau_code: None,
-            dry_run,
-            warnings: Vec::new(),
-        }
-    }
-
-    fn ended(mut self, outcome: Outcome, detail: impl Into<String>) -> MembershipResult {
-        self.result = outcome;
-        self.detail = detail.into();
-        self
-    }
-
-    fn failed(mut self, error: &Error) -> MembershipResult {
-        self.tableau_code = error.tableau().map(|t| t.code.to_string());
-        self.ended(Outcome::Failed, error.to_string())
-    }
-}
-
-/// Whether Tableau lists `user_id` in `group_id` now.
-pub async fn is_member(ctx: &ActionContext<'_>, user_id: &str, group_id: &str) -> Result<bool> {
-    Ok(groups_of(ctx, user_id)
-        .await?
-        .iter()
-        .any(|g| g.id == group_id))
-}
-
 /// Takes the user out of the group; never fails as a whole.
 pub async fn remove_from_group(
     ctx: &ActionContext<'_>,
     request: &MembershipRequest,
-) -> MembershipResult {
-    let base = MembershipResult::new(request, ctx.opts.dry_run);
-    if request.user_id == ctx.own_user_id {
-        return base.ended(
-            Outcome::Refused,
-            "refused: tabgov never acts on the account it signs in with",
-        );
-    }
-    match run(ctx, request, base.clone()).await {
-        Ok(result) => result,
-        Err(e) => base.failed(&e),
-    }
+) -> ActionResult {
+    let base = ActionResult::for_membership(request, ctx.opts.dry_run);
+    let account = match account_now(ctx, &request.user_id).await {
+        Ok(Some(account)) => account,
+        Ok(None) => {
+            let detail = "nothing to do: the user is no longer on the site";
+            return base.ended(Outcome::Noop, detail);
+        }
+        Err(e) => return base.failed(&e),
+    };
+    let base = base.user_is(&account.id, Some(&account.name));
+    let who = Subject {
+        user_id: &account.id,
+        user_name: Some(&account.name),
+        reason: request.reason.as_deref(),
+        ticket: request.ticket.as_deref(),
+    };
+    let planning = plan(ctx, request, &account, base.clone());
+    act(ctx, Verb::RemoveMember, who, &base, planning).await
 }
 
-async fn run(
+async fn plan<'a>(
     ctx: &ActionContext<'_>,
-    request: &MembershipRequest,
-    mut result: MembershipResult,
-) -> Result<MembershipResult> {
-    let (user, group) = (&request.user_id, &request.group_name);
-    let account = match ctx
-        .transport
-        .send(&users::get_user(&ctx.site_luid, user))
-        .await
-    {
-        Ok(body) => users::decode_user(&body)?,
-        Err(e) if e.is_tableau(ErrorCode::USER_NOT_FOUND) => {
-            return Ok(result.ended(
-                Outcome::Noop,
-                "nothing to do: the user is no longer on the site",
-            ));
-        }
-        Err(e) => return Err(e),
-    };
-    result.user_name = Some(account.name.clone());
-    let name = &account.name;
+    request: &'a MembershipRequest,
+    account: &'a Account,
+    mut result: ActionResult,
+) -> Result<Planned<Leave<'a>>> {
+    let (user, group) = (&account.name, &request.group_name);
+    let open = open_intent(ctx, &account.id, Verb::RemoveMember)
+        .await?
+        .filter(|o| o.groups_removed.contains(&request.group_id));
+    let mine = groups_of(ctx, &account.id).await?;
+    let current = mine.iter().find(|g| g.id == request.group_id);
+    let own = &ctx.own_user_id;
+    let plan = plan_remove_member(&account.id, own, user, group, current.is_some());
     // The store update: the membership is gone, the role as Tableau shows it.
     let change = StoreChange {
         role: Some(account.site_role.clone()),
         left_groups: vec![request.group_id.clone()],
         ..StoreChange::default()
     };
-    let open = open_intent(ctx, user, &JournalAction::RemoveMember)
-        .await?
-        .filter(|o| o.groups_removed.contains(&request.group_id));
-    let mine = groups_of(ctx, user).await?;
-    let Some(current) = mine.iter().find(|g| g.id == request.group_id) else {
-        return match (open, ctx.site, ctx.opts.dry_run) {
-            (_, _, true) | (_, None, _) => Ok(result.ended(
-                Outcome::Noop,
-                format!("nothing to do: {name} is not in {group}"),
-            )),
-            // An earlier attempt removed the user and died before its outcome.
-            (Some(open), Some(site), false) => {
-                let outcome =
-                    format!("removed {name} from {group} (an interrupted attempt, settled)");
-                Open::new(site, open.id, user)
-                    .completed(ctx, &outcome, &change)
-                    .await?;
-                result.journal_id = Some(open.id);
-                Ok(result.ended(Outcome::Completed, outcome))
-            }
-            (None, Some(site), false) => {
-                let reason = format!("{name} is not in {group}");
-                let id = record_noop(ctx, &entry(ctx, site, request, &account), &reason, &change)
-                    .await?;
-                result.journal_id = Some(id);
-                Ok(result.ended(Outcome::Noop, format!("nothing to do: {reason}")))
-            }
-        };
-    };
-    result
-        .warnings
-        .extend(render::directory_sync_warning(&[current]));
-    if ctx.opts.dry_run {
-        return Ok(result.ended(
-            Outcome::Planned,
-            format!("would remove {name} from {group}"),
-        ));
-    }
-    let Some(site) = ctx.site else {
-        return Err(Error::Internal("the site has no row in the store".into()));
-    };
-    let id = match open {
-        Some(JournalEntry { id, .. }) => id,
-        None => write_intent(ctx, &entry(ctx, site, request, &account)).await?,
-    };
-    result.journal_id = Some(id);
-    let sent = ctx
-        .transport
-        .send(&groups::remove_member(
-            &ctx.site_luid,
-            &request.group_id,
-            user,
-        ))
-        .await;
-    if let Err(e) = sent {
-        // 404002 here: the membership went away in between; the read-back decides.
-        if !e.is_tableau(ErrorCode::USER_NOT_FOUND) {
-            Open::new(site, id, user).refused(ctx, &e).await?;
-            return Ok(result.failed(&e));
+    let decision = match plan {
+        RemoveMemberPlan::Refuse { refusal } => {
+            Decision::Ended(Outcome::Refused, refusal.to_string())
         }
-    }
-    if is_member(ctx, user, &request.group_id).await? {
-        let outcome = format!("Tableau still lists {name} in {group} after the removal");
-        Open::new(site, id, user)
-            .close(
-                ctx,
-                JournalState::Failed,
-                &outcome,
-                None,
-                &StoreChange::none(),
-            )
-            .await?;
-        return Ok(result.ended(Outcome::Failed, outcome));
-    }
-    let outcome = format!("removed {name} from {group}");
-    Open::new(site, id, user)
-        .completed(ctx, &outcome, &change)
-        .await?;
-    Ok(result.ended(Outcome::Completed, outcome))
+        RemoveMemberPlan::Noop { reason } => Decision::AlreadyDone(AlreadyDone {
+            detail: format!("nothing to do: {reason}"),
+            settles: format!("removed {user} from {group} (an interrupted attempt, settled)"),
+            change,
+            reason,
+        }),
+        RemoveMemberPlan::Remove => {
+            let warning = render::directory_sync_warning(&current.into_iter().collect::<Vec<_>>());
+            result.warnings.extend(warning);
+            let planned = format!("would remove {user} from {group}");
+            let change = Leave {
+                account,
+                request,
+                change,
+            };
+            Decision::Change { change, planned }
+        }
+    };
+    Ok(Planned {
+        open,
+        decision,
+        result,
+    })
 }
 
-/// The journal entry of a removal from `request`'s group.
-fn entry(
-    ctx: &ActionContext<'_>,
-    site: tabgov_state::SiteKey,
-    request: &MembershipRequest,
-    account: &Account,
-) -> NewJournalEntry {
-    let mut entry =
-        NewJournalEntry::new(site, JournalAction::RemoveMember, &account.id, Utc::now());
-    entry.target_user_name = Some(account.name.clone());
-    entry.actor = ctx.opts.actor.clone();
-    entry.reason = request.reason.clone();
-    entry.ticket = request.ticket.clone();
-    entry.campaign = ctx.campaign.clone();
-    entry.reviewer = ctx.reviewer.clone();
-    entry.previous_site_role = Some(account.site_role.clone());
-    entry.new_site_role = Some(account.site_role.clone());
-    entry.groups_removed = vec![request.group_id.clone()];
-    entry
+/// A membership removal under way.
+struct Leave<'a> {
+    account: &'a Account,
+    request: &'a MembershipRequest,
+    change: StoreChange,
+}
+
+impl Change for Leave<'_> {
+    type Sent = ();
+
+    fn fill(&self, entry: &mut NewJournalEntry) {
+        entry.previous_site_role = Some(self.account.site_role.clone());
+        entry.new_site_role = Some(self.account.site_role.clone());
+        entry.groups_removed = vec![self.request.group_id.clone()];
+    }
+
+    fn continues(&mut self, _open: &JournalEntry) -> std::result::Result<(), String> {
+        // Only an intent about this very membership is looked up.
+        Ok(())
+    }
+
+    async fn send(&mut self, ctx: &ActionContext<'_>) -> Result<()> {
+        let gid = &self.request.group_id;
+        let leave = groups::remove_member(&ctx.site_luid, gid, &self.account.id);
+        // Not a member any more (gone in between): the read-back decides.
+        Left::from_answer(ctx.transport.send(&leave).await).map(|_| ())
+    }
+
+    async fn verify(
+        &mut self,
+        ctx: &ActionContext<'_>,
+        (): (),
+        _: &mut ActionResult,
+    ) -> Result<Verdict> {
+        let (user, group) = (&self.account.name, &self.request.group_name);
+        if is_member(ctx, &self.account.id, &self.request.group_id).await? {
+            return Ok(Verdict::NotDone {
+                outcome: format!("Tableau still lists {user} in {group} after the removal"),
+                change: StoreChange::none(),
+            });
+        }
+        Ok(Verdict::Done {
+            outcome: format!("removed {user} from {group}"),
+            change: self.change.clone(),
+            unfinished: None,
+        })
+    }
 }

@@ -1,10 +1,9 @@
 //! Plans and results as sentences: what `--dry-run` prints is exactly what
 //! a real run would do, worded from the same plan.
 
-use tabgov_mapping::{Group, Plan, SiteRole};
+use tabgov_mapping::{Account, DeprovisionPlan, Group, RestorePlan, SiteRole, Suspension};
 
 use super::inventory::Inventory;
-use super::restore::RestorePlan;
 
 /// Joins names as `a, b and c`.
 pub fn names(list: &[String]) -> String {
@@ -65,6 +64,17 @@ pub fn directory_sync_warning(groups: &[&Group]) -> Option<String> {
     })
 }
 
+/// The warning for a `--sticky` suspend of a user who is already
+/// Unlicensed but still in `groups` that license on sign-in: `--sticky`
+/// leaves groups only while suspending a licensed user.
+pub fn still_relicensing(groups: &[&Group]) -> Option<String> {
+    let shown: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
+    (!shown.is_empty()).then(|| format!(
+        "already Unlicensed but still in {} that license(s) the user again on sign-in; --sticky only leaves groups while suspending a licensed user, so remove the user from them in Tableau",
+        names(&shown)
+    ))
+}
+
 /// What a suspension cannot undo: every user is in "All Users".
 fn cannot_leave_warning(shown: &[String]) -> String {
     format!(
@@ -73,24 +83,17 @@ fn cannot_leave_warning(shown: &[String]) -> String {
     )
 }
 
-/// A suspend plan, as `--dry-run` shows it. `leaving` names the groups of
+/// A suspension, as `--dry-run` shows it. `leaving` names the groups of
 /// `leave_groups`.
-pub fn suspend_plan(user: &str, plan: &Plan, leaving: &[String]) -> String {
-    match plan {
-        Plan::Suspend {
-            from, cannot_leave, ..
-        } => {
-            let mut s = format!("would set {user} from {from} to Unlicensed");
-            if !leaving.is_empty() {
-                s.push_str(&format!(" and remove them from {}", names(leaving)));
-            }
-            if !cannot_leave.is_empty() {
-                s.push_str(&format!("; {}", cannot_leave_warning(cannot_leave)));
-            }
-            s
-        }
-        other => common(user, other),
+pub fn suspend_plan(user: &str, plan: &Suspension, leaving: &[String]) -> String {
+    let mut s = format!("would set {user} from {} to Unlicensed", plan.from);
+    if !leaving.is_empty() {
+        s.push_str(&format!(" and remove them from {}", names(leaving)));
     }
+    if !plan.cannot_leave.is_empty() {
+        s.push_str(&format!("; {}", cannot_leave_warning(&plan.cannot_leave)));
+    }
+    s
 }
 
 /// A completed suspension: `Creator -> Unlicensed; left Analysts`.
@@ -102,35 +105,31 @@ pub fn suspended(from: &SiteRole, left: &[String]) -> String {
     s
 }
 
-/// A deprovision plan with the inventory it was made from.
+/// A deprovision plan with the inventory it was made from; `heir` is the
+/// new owner of a transfer.
 pub fn deprovision_plan(
     user: &str,
-    plan: &Plan,
+    plan: &DeprovisionPlan,
     inventory: &Inventory,
-    heir: Option<&str>,
+    heir: Option<&Account>,
 ) -> String {
+    let heir = heir.map_or("the new owner", |h| h.name.as_str());
     match plan {
-        Plan::Remove {
-            transfer_to: Some(_),
-            ..
-        } if inventory.is_empty() => format!(
-            "would remove {user} from the site and give {} anything Tableau still counts as \
+        DeprovisionPlan::Transfer { .. } if inventory.is_empty() => format!(
+            "would remove {user} from the site and give {heir} anything Tableau still counts as \
              theirs (no listed content; collections, virtual connections and Recycle Bin items \
              are not listed)",
-            heir.unwrap_or("the new owner"),
         ),
-        Plan::Remove {
-            transfer_to: Some(_),
-            ..
-        } => format!(
-            "would remove {user} from the site and give their {} item(s) to {} ({})",
+        DeprovisionPlan::Transfer { .. } => format!(
+            "would remove {user} from the site and give their {} item(s) to {heir} ({})",
             inventory.items.len(),
-            heir.unwrap_or("the new owner"),
             inventory.describe()
         ),
-        Plan::Remove { .. } => format!("would remove {user} from the site (owns no content)"),
-        Plan::Refuse { refusal } => format!("{refusal}: {}", inventory.describe()),
-        Plan::Suspend { .. } | Plan::Noop { .. } => common(user, plan),
+        DeprovisionPlan::Remove => format!("would remove {user} from the site (owns no content)"),
+        DeprovisionPlan::Refuse { refusal } => format!("{refusal}: {}", inventory.describe()),
+        DeprovisionPlan::SuspendInstead { .. } => {
+            format!("would suspend {user} instead: {}", inventory.describe())
+        }
     }
 }
 
@@ -159,25 +158,15 @@ pub fn restore_plan(user: &str, plan: &RestorePlan) -> String {
             s
         }
         RestorePlan::Noop { reason } => format!("nothing to do: {reason}"),
-        RestorePlan::Refuse { reason } => format!("refused: {reason}"),
-    }
-}
-
-fn common(user: &str, plan: &Plan) -> String {
-    match plan {
-        Plan::Noop { reason } => format!("nothing to do: {user} is {reason}"),
-        Plan::Refuse { refusal } => refusal.to_string(),
-        Plan::Suspend { from, .. } => format!("would set {user} from {from} to Unlicensed"),
-        Plan::Remove { .. } => format!("would remove {user} from the site"),
+        RestorePlan::Refuse { refusal } => refusal.to_string(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::restore::GroupRef;
     use crate::api::content::ContentItem;
-    use tabgov_mapping::{ContentKind, GrantLicenseMode, OwnedContent, Refusal};
+    use tabgov_mapping::{ContentKind, GrantLicenseMode, GroupRef, OwnedContent, Refusal};
 
     fn inventory() -> Inventory {
         Inventory {
@@ -208,7 +197,7 @@ mod tests {
 
     #[test]
     fn suspend_plans_say_what_changes() {
-        let plan = Plan::Suspend {
+        let plan = Suspension {
             from: SiteRole::Creator,
             leave_groups: vec!["g1".into()],
             relicensing_groups: vec!["Analysts".into()],
@@ -218,7 +207,7 @@ mod tests {
             suspend_plan("alice", &plan, &["Analysts".into()]),
             "would set alice from Creator to Unlicensed and remove them from Analysts"
         );
-        let all_users = Plan::Suspend {
+        let all_users = Suspension {
             from: SiteRole::Creator,
             leave_groups: vec![],
             relicensing_groups: vec!["All Users".into()],
@@ -230,17 +219,6 @@ mod tests {
              sign-in and cannot be left, so the suspension will not stick even with --sticky; \
              change that group's grant in Tableau"
         );
-        let noop = Plan::Noop {
-            reason: "already Unlicensed".into(),
-        };
-        assert_eq!(
-            suspend_plan("alice", &noop, &[]),
-            "nothing to do: alice is already Unlicensed"
-        );
-        let refused = Plan::Refuse {
-            refusal: Refusal::OwnAccount,
-        };
-        assert!(suspend_plan("admin", &refused, &[]).starts_with("refused: this is the account"));
         assert_eq!(
             suspended(&SiteRole::Explorer, &["A".into(), "B".into()]),
             "Explorer -> Unlicensed; left A and B"
@@ -250,18 +228,29 @@ mod tests {
     #[test]
     fn deprovision_plans_show_the_inventory() {
         let inv = inventory();
-        let transfer = Plan::Remove {
-            transfer_to: Some("b-id".into()),
+        let bob = Account {
+            id: "b-id".into(),
+            name: "bob".into(),
+            email: None,
+            full_name: None,
+            site_role: SiteRole::Creator,
+            last_login: None,
+            auth_setting: None,
+            domain: None,
+            identity: Default::default(),
+        };
+        let transfer = DeprovisionPlan::Transfer {
+            to: "b-id".into(),
             owned: 2,
         };
         assert_eq!(
-            deprovision_plan("alice", &transfer, &inv, Some("bob")),
+            deprovision_plan("alice", &transfer, &inv, Some(&bob)),
             "would remove alice from the site and give their 2 item(s) to bob (1 workbook (Sales), 1 flow (Nightly))"
         );
         let mut owned = OwnedContent::default();
         owned.add(ContentKind::Workbook);
         owned.add(ContentKind::Flow);
-        let refuse = Plan::Refuse {
+        let refuse = DeprovisionPlan::Refuse {
             refusal: Refusal::OwnsContent {
                 owned: owned.into(),
             },
@@ -276,12 +265,13 @@ mod tests {
             suspended_instead(&inv, "would set alice from Viewer to Unlicensed"),
             "owns 1 workbook (Sales), 1 flow (Nightly), so suspended instead of removed (--on-content suspend): would set alice from Viewer to Unlicensed"
         );
-        let empty = Plan::Remove {
-            transfer_to: None,
-            owned: 0,
-        };
         assert_eq!(
-            deprovision_plan("carol", &empty, &Inventory::default(), None),
+            deprovision_plan(
+                "carol",
+                &DeprovisionPlan::Remove,
+                &Inventory::default(),
+                None
+            ),
             "would remove carol from the site (owns no content)"
         );
     }

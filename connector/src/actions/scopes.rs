@@ -32,11 +32,15 @@ pub const DEPROVISION: &[Scope] = &[
     Scope::FlowsRead,
 ];
 
+/// Removing a user from a group: find the user, list their groups, leave.
+pub const REMOVE_MEMBER: &[Scope] = &[Scope::UsersRead, Scope::GroupsRead, Scope::GroupsUpdate];
+
 /// The scopes one target needs.
 pub fn for_request(request: &TargetRequest) -> Vec<Scope> {
     let mut scopes: Vec<Scope> = match request.verb {
         Verb::Suspend => SUSPEND.to_vec(),
         Verb::Restore => RESTORE.to_vec(),
+        Verb::RemoveMember => REMOVE_MEMBER.to_vec(),
         Verb::Deprovision => {
             let mut s = DEPROVISION.to_vec();
             if request.on_content == tabgov_mapping::OnContent::Suspend {

@@ -3,62 +3,18 @@
 //! With `sticky`, the user also leaves the groups that would license them
 //! again on sign-in.
 
-use tabgov_mapping::{plan_suspend, Account, Group, OwnedContent, Plan, SiteRole, TargetFacts};
-use tabgov_state::{journal_open_intent, JournalAction, JournalEntry, JournalState, SiteKey};
+use std::collections::HashMap;
 
-use super::fault::crash_point;
-use super::journal::{
-    continue_or_abandon, new_entry, record_noop, write_intent, Open, StoreChange,
-};
-use super::render;
-use super::{ActionContext, ActionResult, Outcome, TargetRequest, Verb};
+use tabgov_mapping::{plan_suspend, Account, OwnedContent, SiteRole, SuspendPlan, TargetFacts};
+use tabgov_state::{JournalEntry, NewJournalEntry};
+
+use super::current::{groups_of, role_now};
+use super::engine::{act, open_intent, AlreadyDone, Change, Decision, Planned, Subject, Verdict};
+use super::journal::StoreChange;
+use super::{render, ActionContext, ActionResult, Outcome, TargetRequest, Verb};
+use crate::api::outcome::Left;
 use crate::api::{groups, users};
-use crate::listing::fetch_all;
-use crate::{Error, ErrorCode, Result};
-
-/// The groups `user_id` is in, from Tableau.
-pub(crate) async fn groups_of(ctx: &ActionContext<'_>, user_id: &str) -> Result<Vec<Group>> {
-    let mine = fetch_all(
-        ctx.transport,
-        "groups of the user",
-        |p| users::groups_of_user(&ctx.site_luid, user_id, p),
-        groups::decode_groups,
-        |g| g.id.as_str(),
-    )
-    .await?;
-    // Tableau's groups-of-a-user answer leaves out the grant-licence
-    // settings (`<import>`, minimum site role); the site listing has them.
-    let site = ctx
-        .site_groups
-        .get_or_try_init(|| async {
-            let all = fetch_all(
-                ctx.transport,
-                "groups",
-                |p| groups::list_groups(&ctx.site_luid, p),
-                groups::decode_groups,
-                |g| g.id.as_str(),
-            )
-            .await?;
-            Ok::<_, crate::Error>(all.into_iter().map(|g| (g.id.clone(), g)).collect())
-        })
-        .await?;
-    Ok(mine
-        .into_iter()
-        .map(|g| site.get(&g.id).cloned().unwrap_or(g))
-        .collect())
-}
-
-/// The newest open intent of `action` on `user_id`: an attempt that died.
-pub(crate) async fn open_intent(
-    ctx: &ActionContext<'_>,
-    user_id: &str,
-    action: &JournalAction,
-) -> Result<Option<JournalEntry>> {
-    match ctx.site {
-        Some(site) => Ok(journal_open_intent(ctx.store.pool(), site, user_id, action).await?),
-        None => Ok(None),
-    }
-}
+use crate::Result;
 
 /// Suspends `account`; never fails as a whole, failures end in the result.
 pub(crate) async fn suspend(
@@ -70,21 +26,20 @@ pub(crate) async fn suspend(
     let mut base =
         ActionResult::new(request, ctx.opts.dry_run).user_is(&account.id, Some(&account.name));
     base.action = Verb::Suspend;
-    match run(ctx, request, account, other_admins, base.clone()).await {
-        Ok(result) => result,
-        Err(e) => base.failed(&e),
-    }
+    let who = Subject::of(request, &account.id, Some(&account.name));
+    let planning = plan(ctx, request, account, other_admins, base.clone());
+    act(ctx, Verb::Suspend, who, &base, planning).await
 }
 
-async fn run(
+async fn plan<'a>(
     ctx: &ActionContext<'_>,
     request: &TargetRequest,
-    account: &Account,
+    account: &'a Account,
     other_admins: usize,
-    result: ActionResult,
-) -> Result<ActionResult> {
+    mut result: ActionResult,
+) -> Result<Planned<Unlicense<'a>>> {
     let groups = groups_of(ctx, &account.id).await?;
-    let relicensing: Vec<&Group> = groups
+    let relicensing: Vec<_> = groups
         .iter()
         .filter(|g| g.relicenses_to().is_some())
         .collect();
@@ -96,11 +51,9 @@ async fn run(
         other_site_admins: other_admins,
     };
     let plan = plan_suspend(&facts, request.sticky);
-    let open = open_intent(ctx, &account.id, &JournalAction::Suspend).await?;
-    let mut result = result;
-    result
-        .warnings
-        .extend(render::relicensing_warning(&relicensing, request.sticky));
+    let open = open_intent(ctx, &account.id, Verb::Suspend).await?;
+    let warning = render::relicensing_warning(&relicensing, request.sticky);
+    result.warnings.extend(warning);
     // Tableau names the groups the user is in; the store, those an
     // interrupted attempt already left.
     let left_before = open.as_ref().map(|o| o.groups_removed.as_slice());
@@ -108,236 +61,156 @@ async fn run(
         .stored_group_names(left_before.unwrap_or_default())
         .await?;
     names.extend(groups.iter().map(|g| (g.id.clone(), g.name.clone())));
-    let name_of = |ids: &[String]| -> Vec<String> {
-        ids.iter()
-            .map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone()))
-            .collect()
-    };
-    match plan.clone() {
-        Plan::Refuse { refusal } => Ok(result
-            .roles(Some(&account.site_role), None)
-            .ended(Outcome::Refused, refusal.to_string())),
-        Plan::Noop { reason } => match open {
-            // An earlier attempt changed Tableau and died before its outcome.
-            Some(open) if !ctx.opts.dry_run => {
-                let from = open
-                    .previous_site_role
-                    .clone()
-                    .unwrap_or(account.site_role.clone());
-                let leave = open.groups_removed.clone();
-                let result = result.roles(Some(&from), Some(&SiteRole::Unlicensed));
-                carry_out(
-                    ctx,
-                    open.site_key,
-                    open.id,
-                    account,
-                    &groups,
-                    &from,
-                    &leave,
-                    name_of(&leave),
-                    result,
-                )
-                .await
-            }
-            Some(open) => Ok(result.ended(
-                Outcome::Planned,
-                format!(
-                    "would settle the interrupted suspend (journal entry {})",
-                    open.id
-                ),
-            )),
-            None => noop(ctx, request, account, &relicensing, &reason, result).await,
-        },
-        Plan::Suspend {
-            from, leave_groups, ..
-        } => {
-            let result = result.roles(Some(&from), Some(&SiteRole::Unlicensed));
-            if ctx.opts.dry_run {
-                let text = render::suspend_plan(&account.name, &plan, &name_of(&leave_groups));
-                let mut result = result.ended(Outcome::Planned, text);
-                result.groups = name_of(&leave_groups);
-                return Ok(result);
-            }
-            let Some(site) = ctx.site else {
-                return Err(Error::Internal("the site has no row in the store".into()));
-            };
-            // Continue an attempt that died before changing Tableau, when it
-            // planned the same thing; otherwise close it and start afresh.
-            let reuse = continue_or_abandon(
-                ctx,
-                open,
-                |o| o.previous_site_role.as_ref() == Some(&from),
-                || {
-                    format!(
-                        "Tableau showed {} when the suspend was tried again",
-                        account.site_role
-                    )
-                },
-            )
-            .await?;
-            let (id, leave) = match reuse {
-                Some(o) => (o.id, o.groups_removed),
-                None => {
-                    let mut entry = new_entry(
-                        ctx,
-                        site,
-                        JournalAction::Suspend,
-                        request,
-                        &account.id,
-                        Some(&account.name),
-                    );
-                    entry.previous_site_role = Some(from.clone());
-                    entry.new_site_role = Some(SiteRole::Unlicensed);
-                    entry.groups_removed = leave_groups.clone();
-                    (write_intent(ctx, &entry).await?, leave_groups)
-                }
-            };
-            let leave_names = name_of(&leave);
-            carry_out(
-                ctx,
-                site,
-                id,
-                account,
-                &groups,
-                &from,
-                &leave,
-                leave_names,
-                result,
-            )
-            .await
-        }
-        Plan::Remove { .. } => Err(Error::Internal("a suspend cannot plan a removal".into())),
-    }
-}
-
-/// A journalled no-op: the user is already Unlicensed.
-async fn noop(
-    ctx: &ActionContext<'_>,
-    request: &TargetRequest,
-    account: &Account,
-    relicensing: &[&Group],
-    reason: &str,
-    mut result: ActionResult,
-) -> Result<ActionResult> {
-    if request.sticky && !relicensing.is_empty() {
-        let names: Vec<String> = relicensing.iter().map(|g| g.name.clone()).collect();
-        result.warnings.push(format!(
-            "already Unlicensed but still in {} that license(s) the user again on sign-in; --sticky only leaves groups while suspending a licensed user, so remove the user from them in Tableau",
-            render::names(&names)
-        ));
-    }
+    let member_of = groups.iter().map(|g| g.id.clone()).collect();
     let role = &account.site_role;
-    let mut result = result
-        .roles(Some(role), Some(role))
-        .ended(Outcome::Noop, format!("nothing to do: {reason}"));
-    if let (Some(site), false) = (ctx.site, ctx.opts.dry_run) {
-        let mut entry = new_entry(
-            ctx,
-            site,
-            JournalAction::Suspend,
-            request,
-            &account.id,
-            Some(&account.name),
-        );
-        entry.previous_site_role = Some(role.clone());
-        entry.new_site_role = Some(role.clone());
-        let id = record_noop(ctx, &entry, reason, &StoreChange::role(role.clone())).await?;
-        result.journal_id = Some(id);
-    }
-    Ok(result)
+    let mut change = Unlicense {
+        account,
+        member_of,
+        names,
+        from: role.clone(),
+        leave: Vec::new(),
+        resuming: None,
+    };
+    let decision = match (plan, &open) {
+        (SuspendPlan::Refuse { refusal }, _) => {
+            result = result.roles(Some(role), None);
+            Decision::Ended(Outcome::Refused, refusal.to_string())
+        }
+        // An earlier attempt changed Tableau and died before its outcome.
+        (SuspendPlan::Noop { .. }, Some(open)) => {
+            change.from = open.previous_site_role.clone().unwrap_or(role.clone());
+            change.leave = open.groups_removed.clone();
+            change.resuming = Some(open.id);
+            result = result.roles(Some(&change.from), Some(&SiteRole::Unlicensed));
+            let planned = format!(
+                "would settle the interrupted suspend (journal entry {})",
+                open.id
+            );
+            Decision::Change { change, planned }
+        }
+        (SuspendPlan::Noop { reason }, None) => {
+            if request.sticky {
+                result
+                    .warnings
+                    .extend(render::still_relicensing(&relicensing));
+            }
+            result = result.roles(Some(role), Some(role));
+            Decision::AlreadyDone(AlreadyDone {
+                detail: format!("nothing to do: {reason}"),
+                settles: format!("{reason} (settled the interrupted suspend)"),
+                change: StoreChange::role(role.clone()),
+                reason,
+            })
+        }
+        (SuspendPlan::Suspend(plan), _) => {
+            change.leave = plan.leave_groups.clone();
+            result = result.roles(Some(role), Some(&SiteRole::Unlicensed));
+            result.groups = change.names_of(&change.leave);
+            let planned = render::suspend_plan(&account.name, &plan, &result.groups);
+            Decision::Change { change, planned }
+        }
+    };
+    Ok(Planned {
+        open,
+        decision,
+        result,
+    })
 }
 
-/// Sets Unlicensed (unless Tableau already shows it), leaves `leave`,
-/// reads back, and settles intent `id`.
-#[allow(clippy::too_many_arguments)]
-async fn carry_out(
-    ctx: &ActionContext<'_>,
-    site: SiteKey,
-    id: i64,
-    account: &Account,
-    groups: &[Group],
-    from: &SiteRole,
-    leave: &[String],
-    leave_names: Vec<String>,
-    mut result: ActionResult,
-) -> Result<ActionResult> {
-    result.journal_id = Some(id);
-    let user = &account.id;
-    if !account.site_role.is_unlicensed() {
-        let request = users::update_site_role(&ctx.site_luid, user, SiteRole::Unlicensed.as_str());
-        let answer = ctx
-            .transport
-            .send(&request)
-            .await
-            .and_then(|body| users::decode_updated_user(&body));
-        if let Err(e) = answer {
-            Open::new(site, id, user).refused(ctx, &e).await?;
-            return Ok(result.failed(&e));
-        }
+/// A suspension under way.
+struct Unlicense<'a> {
+    account: &'a Account,
+    /// Ids of the groups Tableau lists the user in.
+    member_of: Vec<String>,
+    /// Group names by id.
+    names: HashMap<String, String>,
+    from: SiteRole,
+    /// Group ids to leave.
+    leave: Vec<String>,
+    /// The open intent settled: Tableau already shows the user Unlicensed.
+    resuming: Option<i64>,
+}
+
+impl Unlicense<'_> {
+    fn names_of(&self, ids: &[String]) -> Vec<String> {
+        let name = |id: &String| self.names.get(id).cloned().unwrap_or_else(|| id.clone());
+        ids.iter().map(name).collect()
     }
-    let member_of: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
-    let mut left = Vec::new();
-    let mut problems = Vec::new();
-    for (gid, name) in leave.iter().zip(&leave_names) {
-        if member_of.contains(&gid.as_str()) {
-            let sent = ctx
-                .transport
-                .send(&groups::remove_member(&ctx.site_luid, gid, user))
-                .await;
-            match sent {
-                Err(e) if !e.is_tableau(ErrorCode::USER_NOT_FOUND) => {
+}
+
+/// Groups left, and the problems leaving the others.
+type GroupsLeft = (Vec<String>, Vec<String>);
+
+impl Change for Unlicense<'_> {
+    type Sent = GroupsLeft;
+
+    fn fill(&self, entry: &mut NewJournalEntry) {
+        entry.previous_site_role = Some(self.from.clone());
+        entry.new_site_role = Some(SiteRole::Unlicensed);
+        entry.groups_removed = self.leave.clone();
+    }
+
+    fn continues(&mut self, open: &JournalEntry) -> std::result::Result<(), String> {
+        if self.resuming.is_some() || open.previous_site_role.as_ref() == Some(&self.from) {
+            self.leave = open.groups_removed.clone();
+            return Ok(());
+        }
+        let now = &self.account.site_role;
+        Err(format!(
+            "Tableau showed {now} when the suspend was tried again"
+        ))
+    }
+
+    async fn send(&mut self, ctx: &ActionContext<'_>) -> Result<GroupsLeft> {
+        let user = &self.account.id;
+        if !self.account.site_role.is_unlicensed() {
+            let unlicense =
+                users::update_site_role(&ctx.site_luid, user, SiteRole::Unlicensed.as_str());
+            let body = ctx.transport.send(&unlicense).await?;
+            users::decode_updated_user(&body)?;
+        }
+        let (mut left, mut problems) = (Vec::new(), Vec::new());
+        for (gid, name) in self.leave.iter().zip(self.names_of(&self.leave)) {
+            if self.member_of.contains(gid) {
+                let leave = groups::remove_member(&ctx.site_luid, gid, user);
+                if let Err(e) = Left::from_answer(ctx.transport.send(&leave).await) {
                     problems.push(format!("could not leave {name}: {e}"));
                     continue;
                 }
-                _ => {}
             }
+            left.push(gid.clone());
         }
-        left.push(gid.clone());
+        Ok((left, problems))
     }
-    crash_point(Verb::Suspend);
-    let now = users::decode_user(
-        &ctx.transport
-            .send(&users::get_user(&ctx.site_luid, user))
-            .await?,
-    )?;
-    if !now.site_role.is_unlicensed() {
-        let outcome = format!(
-            "Tableau shows {} after the update, not Unlicensed",
-            now.site_role
-        );
-        Open::new(site, id, user)
-            .close(
-                ctx,
-                JournalState::Failed,
-                &outcome,
-                None,
-                &StoreChange::role(now.site_role.clone()),
-            )
-            .await?;
-        return Ok(result.ended(Outcome::Failed, outcome));
+
+    async fn verify(
+        &mut self,
+        ctx: &ActionContext<'_>,
+        (left, problems): GroupsLeft,
+        result: &mut ActionResult,
+    ) -> Result<Verdict> {
+        let now = role_now(ctx, &self.account.id).await?;
+        if !now.is_unlicensed() {
+            return Ok(Verdict::NotDone {
+                outcome: format!("Tableau shows {now} after the update, not Unlicensed"),
+                change: StoreChange::role(now),
+            });
+        }
+        result.groups = self.names_of(&left);
+        let mut outcome = render::suspended(&self.from, &result.groups);
+        if !problems.is_empty() {
+            outcome.push_str(&format!("; {}", problems.join("; ")));
+        }
+        Ok(Verdict::Done {
+            outcome,
+            change: StoreChange {
+                role: Some(now),
+                left_groups: left,
+                ..StoreChange::default()
+            },
+            unfinished: (!problems.is_empty()).then_some(
+                "the suspension is done but may not stick: remove the user from those groups in Tableau",
+            ),
+        })
     }
-    let left_names: Vec<String> = leave
-        .iter()
-        .zip(&leave_names)
-        .filter(|(gid, _)| left.contains(gid))
-        .map(|(_, n)| n.clone())
-        .collect();
-    let mut outcome = render::suspended(from, &left_names);
-    if !problems.is_empty() {
-        outcome.push_str(&format!("; {}", problems.join("; ")));
-    }
-    let change = StoreChange {
-        role: Some(now.site_role.clone()),
-        left_groups: left,
-        ..StoreChange::default()
-    };
-    Open::new(site, id, user)
-        .completed(ctx, &outcome, &change)
-        .await?;
-    result.groups = left_names;
-    Ok(result.ended_in_part(
-        problems.is_empty(),
-        outcome,
-        "the suspension is done but may not stick: remove the user from those groups in Tableau",
-    ))
 }

@@ -24,6 +24,11 @@ pub struct ContentItem {
 }
 
 impl ContentItem {
+    /// The item for people: `kind:name` (the id when it has no name).
+    pub fn label(&self) -> String {
+        format!("{}:{}", self.kind, self.name.as_deref().unwrap_or(&self.id))
+    }
+
     /// The item as the store keeps it; `None` when Tableau named no owner,
     /// since an item without an owner cannot block a removal.
     pub fn into_owned_item(self) -> Option<OwnedItem> {

@@ -7,6 +7,7 @@ pub mod connected_app_error;
 pub mod content;
 pub mod error_body;
 pub mod groups;
+pub mod outcome;
 pub mod page;
 pub mod request;
 mod scan;

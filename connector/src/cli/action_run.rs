@@ -7,11 +7,10 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use tabgov::actions::{
     run_batch, scopes, ActionContext, ActionOptions, ActionResult, Outcome, TargetRequest,
-    DEFAULT_MAX_ACTIONS,
 };
 use tabgov::reports::terminal_text::visible;
 use tabgov::site_lock::{SiteLock, DEFAULT_LOCK_WAIT};
-use tabgov_mapping::OnContent;
+use tabgov_mapping::{BatchPolicy, OnContent, DEFAULT_MAX_ACTIONS};
 use tabgov_state::{forget_unused_site, Store};
 
 use super::args::{ConnectionArgs, Format, StoreArgs};
@@ -56,6 +55,16 @@ pub struct ActionFlags {
     /// before giving up (nothing is changed then).
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_LOCK_WAIT.as_secs())]
     pub lock_wait_secs: u64,
+}
+
+impl ActionFlags {
+    /// The batch rail these flags ask for.
+    pub fn batch_policy(&self) -> BatchPolicy {
+        BatchPolicy {
+            max_actions: self.max_actions,
+            confirmed: self.yes,
+        }
+    }
 }
 
 impl ActionFlags {
@@ -167,8 +176,7 @@ pub async fn execute_with_progress(
     let opts = ActionOptions {
         actor: flags.actor.clone().or_else(os_user),
         dry_run: flags.dry_run,
-        max_actions: flags.max_actions,
-        confirmed: flags.yes,
+        batch: flags.batch_policy(),
     };
     let work = async {
         let explain = |e| Failure::from_error(e, &server, &site);

@@ -125,18 +125,17 @@ pub async fn run(store_args: &StoreArgs, args: ApplyArgs) -> Result<(), Failure>
         }
         let changes = change_count(&sheet.revokes);
         let flags = &args.flags;
-        if !flags.dry_run && changes > flags.max_actions && !flags.yes {
+        if let (false, Err(too_large)) = (flags.dry_run, flags.batch_policy().check(changes)) {
             return Err(Failure::refused(format!(
                 "refused: the sheet asks for {changes} changes, more than --max-actions {}; nothing was changed. Pass --yes to confirm, or raise --max-actions",
-                flags.max_actions
+                too_large.max_actions
             )));
         }
         let actor = flags.actor.clone().or_else(os_user);
         let opts = ActionOptions {
             actor: actor.clone(),
             dry_run: flags.dry_run,
-            max_actions: flags.max_actions.max(changes),
-            confirmed: true,
+            batch: flags.batch_policy(),
         };
         let campaign = args.campaign.clone().or_else(|| file_stem(&args.file));
         let reviewer = args.reviewer.clone().or(actor);
@@ -209,7 +208,7 @@ fn scopes(revokes: &[Revoke], rules: &ApplyRules) -> Vec<Scope> {
     for r in revokes {
         match r.action() {
             RevokeAction::RemoveMembership => {
-                scopes.extend([Scope::GroupsRead, Scope::GroupsUpdate]);
+                scopes.extend_from_slice(actions_scopes::REMOVE_MEMBER);
             }
             RevokeAction::Suspend => scopes.extend_from_slice(actions_scopes::SUSPEND),
             RevokeAction::Deprovision => {

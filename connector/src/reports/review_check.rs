@@ -9,7 +9,7 @@ use tabgov_mapping::{Decision, EntitlementKind, RevokeAction};
 
 use super::review_file::{Location, ReviewLine, RowProblem};
 use super::site_view::{SiteView, ViewAccount};
-use crate::actions::remove_member::is_member;
+use crate::actions::is_member;
 use crate::actions::resolve::{Resolution, Resolved, Resolver};
 use crate::actions::ActionContext;
 use crate::Result;

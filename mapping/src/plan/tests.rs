@@ -1,5 +1,5 @@
 use super::*;
-use crate::{ContentKind, GrantLicenseMode};
+use crate::{Account, ContentKind, GrantLicenseMode, Group, OwnedContent, SiteRole};
 
 use crate::account::bare_account as account;
 
@@ -36,29 +36,29 @@ fn facts<'a>(
     }
 }
 
-fn kind(plan: &Plan) -> &'static str {
+fn refusal_kind(refusal: &Refusal) -> &'static str {
+    match refusal {
+        Refusal::OwnAccount => "refuse:own",
+        Refusal::LastSiteAdministrator => "refuse:last-admin",
+        Refusal::OwnsContent { .. } => "refuse:content",
+        Refusal::TransferToSelf => "refuse:self",
+    }
+}
+
+fn suspend_kind(plan: &SuspendPlan) -> &'static str {
     match plan {
-        Plan::Noop { .. } => "noop",
-        Plan::Suspend { .. } => "suspend",
-        Plan::Remove {
-            transfer_to: None, ..
-        } => "remove",
-        Plan::Remove {
-            transfer_to: Some(_),
-            ..
-        } => "remove+transfer",
-        Plan::Refuse {
-            refusal: Refusal::OwnAccount,
-        } => "refuse:own",
-        Plan::Refuse {
-            refusal: Refusal::LastSiteAdministrator,
-        } => "refuse:last-admin",
-        Plan::Refuse {
-            refusal: Refusal::OwnsContent { .. },
-        } => "refuse:content",
-        Plan::Refuse {
-            refusal: Refusal::TransferToSelf,
-        } => "refuse:self",
+        SuspendPlan::Noop { .. } => "noop",
+        SuspendPlan::Suspend(_) => "suspend",
+        SuspendPlan::Refuse { refusal } => refusal_kind(refusal),
+    }
+}
+
+fn deprovision_kind(plan: &DeprovisionPlan) -> &'static str {
+    match plan {
+        DeprovisionPlan::Remove => "remove",
+        DeprovisionPlan::Transfer { .. } => "remove+transfer",
+        DeprovisionPlan::SuspendInstead { .. } => "suspend",
+        DeprovisionPlan::Refuse { refusal } => refusal_kind(refusal),
     }
 }
 
@@ -80,7 +80,7 @@ fn suspend_table() {
     for (id, role, admins, expected) in cases {
         let a = account(id, role.clone());
         assert_eq!(
-            kind(&plan_suspend(&facts(&a, 0, vec![], admins), false)),
+            suspend_kind(&plan_suspend(&facts(&a, 0, vec![], admins), false)),
             expected,
             "{id} {role}"
         );
@@ -94,22 +94,22 @@ fn suspend_warns_about_relicensing_groups_and_sticky_leaves_them() {
     let plain = plan_suspend(&facts(&a, 0, vec![&g], 1), false);
     assert_eq!(
         plain,
-        Plan::Suspend {
+        SuspendPlan::Suspend(Suspension {
             from: SiteRole::Creator,
             leave_groups: vec![],
             relicensing_groups: vec!["Analysts".into()],
             cannot_leave: vec![],
-        }
+        })
     );
     let sticky = plan_suspend(&facts(&a, 0, vec![&g], 1), true);
     assert_eq!(
         sticky,
-        Plan::Suspend {
+        SuspendPlan::Suspend(Suspension {
             from: SiteRole::Creator,
             leave_groups: vec!["g1".into()],
             relicensing_groups: vec!["Analysts".into()],
             cannot_leave: vec![],
-        }
+        })
     );
 }
 
@@ -125,12 +125,12 @@ fn sticky_cannot_leave_all_users_and_says_so() {
     let sticky = plan_suspend(&facts(&a, 0, vec![&all_users, &g], 1), true);
     assert_eq!(
         sticky,
-        Plan::Suspend {
+        SuspendPlan::Suspend(Suspension {
             from: SiteRole::Creator,
             leave_groups: vec!["g1".into()],
             relicensing_groups: vec!["All Users".into(), "Analysts".into()],
             cannot_leave: vec!["All Users".into()],
-        }
+        })
     );
 }
 
@@ -150,16 +150,16 @@ fn deprovision_table() {
     ];
     for (id, owned, target, on_content, expected) in cases {
         let a = account(id, SiteRole::Viewer);
-        let plan = plan_deprovision(&facts(&a, owned, vec![], 1), target, on_content, false);
-        assert_eq!(kind(&plan), expected, "{id} owns {owned}");
+        let plan = plan_deprovision(&facts(&a, owned, vec![], 1), target, on_content);
+        assert_eq!(deprovision_kind(&plan), expected, "{id} owns {owned}");
     }
 }
 
 #[test]
 fn content_refusal_names_the_inventory_and_the_fix() {
     let a = account("u", SiteRole::Viewer);
-    let Plan::Refuse { refusal } =
-        plan_deprovision(&facts(&a, 2, vec![], 1), None, OnContent::Refuse, false)
+    let DeprovisionPlan::Refuse { refusal } =
+        plan_deprovision(&facts(&a, 2, vec![], 1), None, OnContent::Refuse)
     else {
         panic!("expected a refusal");
     };
@@ -172,26 +172,61 @@ fn content_refusal_names_the_inventory_and_the_fix() {
 }
 
 #[test]
-fn only_plans_that_change_tableau_say_so() {
-    let a = account("u", SiteRole::Creator);
-    assert!(plan_suspend(&facts(&a, 0, vec![], 1), false).changes_anything());
-    let s = account("u", SiteRole::Unlicensed);
-    assert!(!plan_suspend(&facts(&s, 0, vec![], 1), false).changes_anything());
+fn a_transfer_names_the_heir() {
+    let a = account("u", SiteRole::Viewer);
+    let heir = account("t", SiteRole::Creator);
+    let plan = plan_deprovision(&facts(&a, 1, vec![], 1), Some(&heir), OnContent::Refuse);
+    assert_eq!(plan.transfer_to(), Some("t"));
+    assert_eq!(DeprovisionPlan::Remove.transfer_to(), None);
+}
+
+#[test]
+fn remove_member_table() {
+    let cases = [
+        ("u", true, "remove"),
+        ("u", false, "noop"),
+        ("me", true, "refuse:own"),
+    ];
+    for (id, member, expected) in cases {
+        let plan = plan_remove_member(id, "me", "alice", "Analysts", member);
+        let kind = match &plan {
+            RemoveMemberPlan::Remove => "remove",
+            RemoveMemberPlan::Noop { .. } => "noop",
+            RemoveMemberPlan::Refuse { refusal } => refusal_kind(refusal),
+        };
+        assert_eq!(kind, expected, "{id} member={member}");
+    }
+    assert_eq!(
+        plan_remove_member("u", "me", "alice", "Analysts", false),
+        RemoveMemberPlan::Noop {
+            reason: "alice is not in Analysts".into()
+        }
+    );
 }
 
 #[test]
 fn batches_above_the_limit_need_confirmation() {
     let cases = [
-        (50, 50, false, false),
-        (51, 50, false, true),
-        (51, 50, true, false),
-        (0, 0, false, false),
+        (50, 50, false, true),
+        (51, 50, false, false),
+        (51, 50, true, true),
+        (0, 0, false, true),
     ];
-    for (n, max, yes, needs) in cases {
-        assert_eq!(
-            batch_needs_confirmation(n, max, yes),
-            needs,
-            "{n}/{max} yes={yes}"
-        );
+    for (n, max, yes, allowed) in cases {
+        let policy = BatchPolicy {
+            max_actions: max,
+            confirmed: yes,
+        };
+        assert_eq!(policy.check(n).is_ok(), allowed, "{n}/{max} yes={yes}");
     }
+    let refused = BatchPolicy {
+        max_actions: 2,
+        confirmed: false,
+    }
+    .check(3)
+    .unwrap_err();
+    assert!(refused
+        .to_string()
+        .contains("3 targets exceed --max-actions 2"));
+    assert_eq!(BatchPolicy::default().max_actions, DEFAULT_MAX_ACTIONS);
 }

@@ -1,9 +1,11 @@
-//! What happened to each target, as the command line prints it.
+//! What happened to each target: one result type for every action, as the
+//! command line and a service report it.
 
 use serde::Serialize;
 use tabgov_mapping::{OwnedContentSummary, SiteRole};
 
 use super::inventory::Inventory;
+use super::remove_member::MembershipRequest;
 use super::{TargetRequest, Verb};
 use crate::Error;
 
@@ -109,6 +111,16 @@ impl ActionResult {
         }
     }
 
+    /// A result for a membership removal, to be filled in.
+    pub fn for_membership(request: &MembershipRequest, dry_run: bool) -> ActionResult {
+        let mut target = TargetRequest::new(request.user_id.clone(), Verb::RemoveMember);
+        target.reason = request.reason.clone();
+        target.ticket = request.ticket.clone();
+        let mut result = ActionResult::new(&target, dry_run).user_is(&request.user_id, None);
+        result.groups = vec![request.group_name.clone()];
+        result
+    }
+
     /// Names the user acted on.
     pub fn user_is(mut self, id: &str, name: Option<&str>) -> ActionResult {
         self.user_id = Some(id.to_owned());
@@ -135,16 +147,6 @@ impl ActionResult {
         self.result = outcome;
         self.detail = detail.into();
         self
-    }
-
-    /// Ends a change Tableau accepted: completed when `whole`, otherwise
-    /// failed with `advice` (what is left to fix by hand) after `outcome`.
-    pub(crate) fn ended_in_part(self, whole: bool, outcome: String, advice: &str) -> ActionResult {
-        if whole {
-            self.ended(Outcome::Completed, outcome)
-        } else {
-            self.ended(Outcome::Failed, format!("{outcome}; {advice}"))
-        }
     }
 
     /// Ends the result as failed with `error`, keeping Tableau's code.

@@ -4,15 +4,8 @@ use super::*;
 
 fn account(role: SiteRole) -> Account {
     Account {
-        id: "u".into(),
         name: "alice".into(),
-        email: None,
-        full_name: None,
-        site_role: role,
-        last_login: None,
-        auth_setting: None,
-        domain: None,
-        identity: Default::default(),
+        ..crate::account::bare_account("u", role)
     }
 }
 

@@ -1,0 +1,122 @@
+//! Action planning: what each action will do to one user, decided before
+//! anything is changed, so `--dry-run` shows exactly what a real run does.
+//! Each action has its own plan type, holding only the states that action
+//! can be in (a suspend cannot plan a removal).
+
+mod batch;
+mod deprovision;
+mod remove_member;
+mod restore;
+mod suspend;
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::{Account, Group, OwnedContent};
+
+pub use batch::{BatchPolicy, BatchTooLarge, DEFAULT_MAX_ACTIONS};
+pub use deprovision::{plan_deprovision, DeprovisionPlan};
+pub use remove_member::{plan_remove_member, RemoveMemberPlan};
+pub use restore::{plan_restore, GroupRef, RestorePlan, RestoreRefusal};
+pub use suspend::{plan_suspend, SuspendPlan, Suspension};
+
+/// What to do when a user to deprovision still owns content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnContent {
+    /// Refuse with the inventory (exit 3).
+    #[default]
+    Refuse,
+    /// Suspend instead: the licence is reclaimed, the content stays.
+    Suspend,
+}
+
+/// Everything known about one target before acting.
+#[derive(Debug, Clone)]
+pub struct TargetFacts<'a> {
+    pub account: &'a Account,
+    pub owned: OwnedContent,
+    /// Groups the user is in whose grant-licence mode would license them again.
+    pub relicensing_groups: Vec<&'a Group>,
+    /// The connector's own account id: never acted on.
+    pub own_user_id: &'a str,
+    /// Site administrators on the site other than this target and the other
+    /// targets of the same batch.
+    pub other_site_admins: usize,
+}
+
+/// Why an action is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Refusal {
+    OwnAccount,
+    LastSiteAdministrator,
+    OwnsContent { owned: OwnedContentSummary },
+    TransferToSelf,
+}
+
+/// Owned content in a form that serialises flat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OwnedContentSummary {
+    pub projects: u32,
+    pub workbooks: u32,
+    pub datasources: u32,
+    pub flows: u32,
+    pub custom_views: u32,
+    pub data_alerts: u32,
+    pub total: u32,
+}
+
+impl From<OwnedContent> for OwnedContentSummary {
+    fn from(o: OwnedContent) -> Self {
+        OwnedContentSummary {
+            projects: o.projects,
+            workbooks: o.workbooks,
+            datasources: o.datasources,
+            flows: o.flows,
+            custom_views: o.custom_views,
+            data_alerts: o.data_alerts,
+            total: o.total(),
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::OwnAccount => f.write_str("refused: this is the account tabgov signs in with"),
+            Refusal::LastSiteAdministrator => {
+                f.write_str("refused: this is the last site administrator of the site")
+            }
+            Refusal::OwnsContent { owned } => {
+                write!(
+                f,
+                "refused: owns {} item(s) ({} projects, {} workbooks, {} data sources, {} flows, \
+                 {} custom views, {} data alerts); \
+                 pass --transfer-to USER to hand them over, or --on-content suspend",
+                owned.total, owned.projects, owned.workbooks, owned.datasources, owned.flows,
+                owned.custom_views, owned.data_alerts
+            )
+            }
+            Refusal::TransferToSelf => {
+                f.write_str("refused: --transfer-to names the user being removed")
+            }
+        }
+    }
+}
+
+/// The rules every action that takes access checks first: never the
+/// connector's own account, never the last site administrator.
+fn safety(facts: &TargetFacts<'_>) -> Option<Refusal> {
+    if facts.account.id == facts.own_user_id {
+        Some(Refusal::OwnAccount)
+    } else if facts.account.site_role.is_site_admin() && facts.other_site_admins == 0 {
+        Some(Refusal::LastSiteAdministrator)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests;
