@@ -29,6 +29,7 @@ pub mod render;
 pub mod resolve;
 mod restore;
 mod result;
+pub mod review;
 mod safety;
 pub mod scopes;
 mod suspend;

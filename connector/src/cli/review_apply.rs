@@ -6,11 +6,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use tabgov::actions::review::{
+    apply_revokes, check_against_store, check_against_tableau, AppliedRevoke, ApplyRules, Revoke,
+};
 use tabgov::actions::scopes as actions_scopes;
 use tabgov::actions::{ActionContext, ActionOptions};
 use tabgov::credentials::Scope;
-use tabgov::reports::review_apply::{apply_revokes, AppliedRevoke, ApplyRules};
-use tabgov::reports::review_check::{check_against_store, check_against_tableau, Revoke};
 use tabgov::reports::{read_review_file, RowProblem, SiteView};
 use tabgov_mapping::RevokeAction;
 use tabgov_state::find_site;

@@ -1,16 +1,15 @@
 //! Reports read from the store: licence usage and reclamation candidates,
-//! the access-review sheet, and applying a reviewer's decisions.
+//! and the access-review sheet (exported, and read back for
+//! [`crate::actions::review`], which carries out its revokes).
 //!
-//! Reports never call Tableau; they describe the last complete sync. Only
-//! [`review_apply`] changes anything, and it does so through the actions.
+//! Reports never call Tableau and never change anything; they describe the
+//! last complete sync.
 
 pub mod chart;
 pub mod csv_cell;
 pub mod html;
 pub mod license_text;
 pub mod licenses;
-pub mod review_apply;
-pub mod review_check;
 pub mod review_export;
 pub mod review_file;
 pub mod site_view;

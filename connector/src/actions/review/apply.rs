@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tabgov_mapping::{EntitlementKind, OnContent, RevokeAction};
 
-use super::review_check::Revoke;
-use super::review_file::Location;
+use super::check::Revoke;
 use crate::actions::remove_member::{remove_from_group, MembershipRequest};
 use crate::actions::{run_batch, ActionContext, Outcome, TargetRequest, Verb};
+use crate::reports::review_file::Location;
 use crate::Result;
 
 /// How the revokes are carried out, beyond the sheet itself.

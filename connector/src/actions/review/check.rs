@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use tabgov_mapping::{Decision, EntitlementKind, RevokeAction};
 
-use super::review_file::{Location, ReviewLine, RowProblem};
-use super::site_view::{SiteView, ViewAccount};
 use crate::actions::is_member;
 use crate::actions::resolve::{Resolution, Resolved, Resolver};
 use crate::actions::ActionContext;
+use crate::reports::review_file::{Location, ReviewLine, RowProblem};
+use crate::reports::site_view::{SiteView, ViewAccount};
 use crate::Result;
 
 /// One entitlement to take away, checked against the store.
@@ -262,5 +262,5 @@ pub async fn check_against_tableau(
 }
 
 #[cfg(test)]
-#[path = "review_check_tests.rs"]
+#[path = "check_tests.rs"]
 mod tests;
