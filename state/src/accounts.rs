@@ -11,6 +11,7 @@ use tabgov_mapping::{
 };
 
 use crate::owned::set_count;
+use crate::RunId;
 use crate::{time, Error, Result, SiteKey};
 
 /// Which accounts [`list_accounts`] returns; every field narrows.
@@ -64,12 +65,12 @@ pub struct AccountRecord {
     pub identity: SignInIdentity,
     pub site_key: SiteKey,
     /// The sync run (or action) that last wrote the row.
-    pub updated_run_id: Option<i64>,
+    pub updated_run_id: Option<RunId>,
 }
 
 #[derive(FromRow)]
 struct Row {
-    site_id: i64,
+    site_id: SiteKey,
     content_url: String,
     id: String,
     name: String,
@@ -88,7 +89,7 @@ struct Row {
     first_seen: String,
     last_seen: Option<String>,
     deprovisioned_at: Option<String>,
-    updated_run_id: Option<i64>,
+    updated_run_id: Option<RunId>,
 }
 
 impl TryFrom<Row> for AccountRecord {
@@ -258,7 +259,7 @@ async fn fetch(pool: &SqlitePool, mut qb: QueryBuilder<'_, Sqlite>) -> Result<Ve
     );
     scope(&mut qb, "m.site_id", "m.user_id", &sites, ids.as_deref());
     {
-        let mut rows = qb.build_query_as::<(i64, String, String)>().fetch(pool);
+        let mut rows = qb.build_query_as::<(SiteKey, String, String)>().fetch(pool);
         while let Some((site, user, group)) = rows.try_next().await? {
             if let Some(&i) = index.get(&(site, user)) {
                 records[i].groups.push(group);
@@ -272,7 +273,7 @@ async fn fetch(pool: &SqlitePool, mut qb: QueryBuilder<'_, Sqlite>) -> Result<Ve
     qb.push(" GROUP BY site_id, owner_id, kind");
     {
         let mut rows = qb
-            .build_query_as::<(i64, String, String, i64)>()
+            .build_query_as::<(SiteKey, String, String, i64)>()
             .fetch(pool);
         while let Some((site, owner, kind, count)) = rows.try_next().await? {
             let Some(&i) = index.get(&(site, owner)) else {

@@ -7,6 +7,7 @@ use tabgov_mapping::{changed_accounts, Account, Change, Group, SiteSnapshot};
 
 use crate::feed::insert_events;
 use crate::owned::write_owned;
+use crate::RunId;
 use crate::{time, OwnedItem, Result, SiteKey};
 
 /// What [`apply_sync`] saw and wrote.
@@ -68,7 +69,7 @@ pub(crate) const BULK_CACHE_KIB: i64 = 16 * 1024;
 pub async fn apply_sync(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    run_id: i64,
+    run_id: RunId,
     previous: &SiteSnapshot,
     next: &SiteSnapshot,
     changes: &[Change],
@@ -147,8 +148,8 @@ pub async fn apply_sync(
     let owned_ms = started.elapsed().as_millis();
     summary.events = insert_events(tx, site, run_id, changes, &now_text).await?;
     tracing::debug!(
-        site,
-        run_id,
+        %site,
+        %run_id,
         ?summary,
         accounts_ms,
         memberships_ms,
@@ -162,7 +163,7 @@ pub async fn apply_sync(
 pub(crate) async fn upsert_accounts(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    run_id: i64,
+    run_id: RunId,
     now: &str,
     accounts: &[&Account],
 ) -> Result<()> {
@@ -211,7 +212,7 @@ pub(crate) async fn upsert_accounts(
 async fn deprovision_leavers(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    run_id: i64,
+    run_id: RunId,
     now: &str,
     ids: &[&str],
 ) -> Result<()> {
@@ -250,7 +251,7 @@ async fn deprovision_leavers(
 pub(crate) async fn upsert_groups(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    run_id: i64,
+    run_id: RunId,
     groups: &[&Group],
 ) -> Result<()> {
     for chunk in groups.chunks(ROWS) {
@@ -281,7 +282,7 @@ pub(crate) async fn upsert_groups(
 async fn remove_groups(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    run_id: i64,
+    run_id: RunId,
     now: &str,
     ids: &[&str],
 ) -> Result<()> {

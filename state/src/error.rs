@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::{JournalId, RunId};
 use crate::{JournalState, RunStatus, SiteKey};
 
 /// Everything the store can fail with.
@@ -107,7 +108,7 @@ pub enum Error {
     /// A run can only be finished or failed once, while it is `running`.
     #[error("sync run {run_id} is not running (it is {status:?})")]
     RunNotRunning {
-        run_id: i64,
+        run_id: RunId,
         status: Option<RunStatus>,
     },
 
@@ -117,7 +118,7 @@ pub enum Error {
 
     /// Only an open intent can be completed, and only with a final state.
     #[error("journal entry {id} cannot move to {state:?}: it is not an open intent")]
-    JournalNotOpen { id: i64, state: JournalState },
+    JournalNotOpen { id: JournalId, state: JournalState },
 
     /// More than one site has this content URL; name the server too.
     #[error("site {content_url:?} exists on several servers; name the server")]

@@ -5,6 +5,7 @@ use serde::Serialize;
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool, Transaction};
 use tabgov_mapping::Change;
 
+use crate::RunId;
 use crate::{time, Error, Result, SiteKey};
 
 /// Rows per multi-row insert (10 values each).
@@ -14,7 +15,7 @@ const ROWS: usize = 500;
 pub(crate) async fn insert_events(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    run_id: i64,
+    run_id: RunId,
     changes: &[Change],
     at: &str,
 ) -> Result<u64> {
@@ -48,7 +49,7 @@ pub(crate) async fn insert_events(
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangeFilter {
     pub site: Option<SiteKey>,
-    pub run: Option<i64>,
+    pub run: Option<RunId>,
     /// Events at or after this time.
     pub since: Option<DateTime<Utc>>,
     pub user_id: Option<String>,
@@ -58,7 +59,7 @@ pub struct ChangeFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangeRecord {
     pub id: i64,
-    pub run_id: i64,
+    pub run_id: RunId,
     /// The site's content URL.
     pub site: String,
     pub at: DateTime<Utc>,
@@ -78,7 +79,7 @@ pub struct ChangeRecord {
 #[derive(FromRow)]
 struct EventRow {
     id: i64,
-    run_id: i64,
+    run_id: RunId,
     content_url: String,
     at: String,
     user_id: String,

@@ -12,6 +12,7 @@ use serde::Serialize;
 use sqlx::{Executor, FromRow, QueryBuilder, Sqlite, SqlitePool, Transaction};
 use tabgov_mapping::SiteRole;
 
+use crate::JournalId;
 use crate::{time, Error, Result, SiteKey};
 
 /// What was done to a user.
@@ -156,7 +157,7 @@ impl NewJournalEntry {
 /// A journal row as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JournalEntry {
-    pub id: i64,
+    pub id: JournalId,
     pub site_key: SiteKey,
     /// The site's content URL.
     pub site: String,
@@ -182,8 +183,8 @@ pub struct JournalEntry {
 
 #[derive(FromRow)]
 struct JournalRow {
-    id: i64,
-    site_id: i64,
+    id: JournalId,
+    site_id: SiteKey,
     content_url: String,
     action: String,
     target_user_id: String,
@@ -246,7 +247,7 @@ const SELECT: &str = "SELECT j.id, j.site_id, s.content_url, j.action, j.target_
 pub async fn journal_intent(
     tx: &mut Transaction<'_, Sqlite>,
     entry: &NewJournalEntry,
-) -> Result<i64> {
+) -> Result<JournalId> {
     let id = sqlx::query_scalar(
         "INSERT INTO action_journal (site_id, action, target_user_id, target_user_name, actor, \
          reason, ticket, campaign, reviewer, previous_site_role, new_site_role, groups_removed, \
@@ -278,7 +279,7 @@ pub async fn journal_intent(
 /// intent (or `state` = `intent`) is [`Error::JournalNotOpen`].
 pub async fn journal_complete(
     tx: &mut Transaction<'_, Sqlite>,
-    id: i64,
+    id: JournalId,
     state: JournalState,
     outcome: Option<&str>,
     tableau_code: Option<&str>,

@@ -11,8 +11,9 @@ mod apply;
 mod demo_store;
 mod error;
 mod feed;
+mod first_sync;
 mod groups;
-mod initial;
+mod ids;
 mod journal;
 mod lock;
 mod mutate;
@@ -33,11 +34,12 @@ pub use apply::{apply_sync, ApplySummary};
 pub use demo_store::UnmarkedDemoStores;
 pub use error::{Error, Result};
 pub use feed::{list_changes, ChangeFilter, ChangeRecord};
-pub use groups::{group_names, list_groups, GroupRecord};
-pub use initial::{
+pub use first_sync::{
     bulk_cache, clear_unpublished, is_published, restore_cache, write_groups,
     write_joined_accounts, write_memberships, write_owned_items,
 };
+pub use groups::{group_names, list_groups, GroupRecord};
+pub use ids::{JournalId, RunId, SiteKey};
 pub use journal::{
     journal_complete, journal_intent, journal_last_suspend, journal_list, journal_open_intent,
     JournalAction, JournalEntry, JournalFilter, JournalState, NewJournalEntry,
@@ -52,7 +54,7 @@ pub use private_file::create_private_file;
 pub use run::{
     begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRecord, RunStatus, RunTraffic,
 };
-pub use site::{find_site, forget_unused_site, list_sites, site, upsert_site, SiteKey, SiteRecord};
+pub use site::{find_site, forget_unused_site, list_sites, site, upsert_site, SiteRecord};
 pub use snapshot::load_snapshot;
 pub use store::{Store, DEFAULT_URL};
 pub use version::{begin_write, StoreVersion};

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{Sqlite, Transaction};
 use tabgov_mapping::SiteRole;
 
+use crate::RunId;
 use crate::{time, Result, SiteKey};
 
 /// Sets an account's site role (and the licence and status it implies).
@@ -17,7 +18,7 @@ pub async fn update_account_role(
     site: SiteKey,
     id: &str,
     role: &SiteRole,
-    run: Option<i64>,
+    run: Option<RunId>,
 ) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE accounts SET site_role = ?, license = ?, status = ?, \

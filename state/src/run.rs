@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
 
+use crate::RunId;
 use crate::{time, ApplySummary, Error, Result, SiteKey};
 
 /// Where a sync run stands.
@@ -106,7 +107,7 @@ pub struct RunTraffic {
 /// A sync run as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunRecord {
-    pub id: i64,
+    pub id: RunId,
     pub site_key: SiteKey,
     /// The site's content URL.
     pub site: String,
@@ -128,8 +129,8 @@ pub struct RunRecord {
 
 #[derive(FromRow)]
 struct RunRow {
-    id: i64,
-    site_id: i64,
+    id: RunId,
+    site_id: SiteKey,
     content_url: String,
     started_at: String,
     finished_at: Option<String>,
@@ -179,7 +180,7 @@ impl TryFrom<RunRow> for RunRecord {
 /// Call it holding the site's [`SiteLockFile`](crate::SiteLockFile): any run of the
 /// site still `running` then belongs to a process that died, and is marked
 /// `interrupted` here.
-pub async fn begin_run(pool: &SqlitePool, site: SiteKey) -> Result<i64> {
+pub async fn begin_run(pool: &SqlitePool, site: SiteKey) -> Result<RunId> {
     let now = time::to_text(Utc::now());
     let mut tx = pool.begin().await?;
     sqlx::query(
@@ -207,7 +208,7 @@ pub async fn begin_run(pool: &SqlitePool, site: SiteKey) -> Result<i64> {
 /// snapshot, the change feed and the run record commit together.
 pub async fn finish_run(
     tx: &mut Transaction<'_, Sqlite>,
-    run_id: i64,
+    run_id: RunId,
     outcome: &RunOutcome,
 ) -> Result<()> {
     let (site, started_at) = running(tx, run_id).await?;
@@ -248,7 +249,7 @@ pub async fn finish_run(
 /// write lock.
 pub async fn fail_run(
     pool: &SqlitePool,
-    run_id: i64,
+    run_id: RunId,
     status: RunStatus,
     error: &str,
     traffic: RunTraffic,
@@ -281,9 +282,9 @@ pub async fn fail_run(
 /// The site and start of a run that is still `running`.
 async fn running(
     tx: &mut Transaction<'_, Sqlite>,
-    run_id: i64,
+    run_id: RunId,
 ) -> Result<(SiteKey, DateTime<Utc>)> {
-    let row: Option<(i64, String, String)> =
+    let row: Option<(SiteKey, String, String)> =
         sqlx::query_as("SELECT site_id, started_at, status FROM sync_runs WHERE id = ?")
             .bind(run_id)
             .fetch_optional(&mut **tx)
@@ -321,7 +322,7 @@ pub async fn list_runs(pool: &SqlitePool, site: Option<SiteKey>) -> Result<Vec<R
 }
 
 /// One run by id.
-pub async fn run(pool: &SqlitePool, run_id: i64) -> Result<Option<RunRecord>> {
+pub async fn run(pool: &SqlitePool, run_id: RunId) -> Result<Option<RunRecord>> {
     let row: Option<RunRow> = sqlx::query_as(&format!("{SELECT} WHERE r.id = ?"))
         .bind(run_id)
         .fetch_optional(pool)

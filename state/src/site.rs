@@ -4,10 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{Executor, FromRow, Sqlite, SqlitePool};
 
-use crate::{time, Error, Result};
-
-/// The store's key of a site (`sites.id`), used by every other table.
-pub type SiteKey = i64;
+use crate::{time, Error, Result, RunId, SiteKey};
 
 /// A site as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,17 +18,17 @@ pub struct SiteRecord {
     /// When the last successful sync finished: the `last_seen` of every
     /// account still on the site.
     pub last_success_at: Option<DateTime<Utc>>,
-    pub last_success_run_id: Option<i64>,
+    pub last_success_run_id: Option<RunId>,
 }
 
 #[derive(FromRow)]
 struct SiteRow {
-    id: i64,
+    id: SiteKey,
     server: String,
     content_url: String,
     site_luid: Option<String>,
     last_success_at: Option<String>,
-    last_success_run_id: Option<i64>,
+    last_success_run_id: Option<RunId>,
 }
 
 impl TryFrom<SiteRow> for SiteRecord {

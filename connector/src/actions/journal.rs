@@ -11,8 +11,8 @@ use sqlx::{Sqlite, Transaction};
 use tabgov_mapping::SiteRole;
 use tabgov_state::{
     add_membership, journal_complete, journal_intent, mark_deprovisioned, remove_membership,
-    transfer_owned_content, update_account_role, JournalAction, JournalState, NewJournalEntry,
-    SiteKey,
+    transfer_owned_content, update_account_role, JournalAction, JournalId, JournalState,
+    NewJournalEntry, SiteKey,
 };
 
 use super::engine::Subject;
@@ -78,7 +78,10 @@ pub(crate) fn new_entry(
 }
 
 /// Commits an intent and returns its id: the trace a crash leaves.
-pub(crate) async fn write_intent(ctx: &ActionContext<'_>, entry: &NewJournalEntry) -> Result<i64> {
+pub(crate) async fn write_intent(
+    ctx: &ActionContext<'_>,
+    entry: &NewJournalEntry,
+) -> Result<JournalId> {
     let mut tx = begin(ctx).await?;
     let id = journal_intent(&mut tx, entry).await?;
     commit(tx).await?;
@@ -89,13 +92,13 @@ pub(crate) async fn write_intent(ctx: &ActionContext<'_>, entry: &NewJournalEntr
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Open<'a> {
     site: SiteKey,
-    id: i64,
+    id: JournalId,
     user_id: &'a str,
 }
 
 impl<'a> Open<'a> {
     /// Intent `id` of site `site`, about `user_id`.
-    pub(crate) fn new(site: SiteKey, id: i64, user_id: &'a str) -> Open<'a> {
+    pub(crate) fn new(site: SiteKey, id: JournalId, user_id: &'a str) -> Open<'a> {
         Open { site, id, user_id }
     }
 
@@ -134,7 +137,7 @@ pub(crate) async fn record_noop(
     entry: &NewJournalEntry,
     outcome: &str,
     change: &StoreChange,
-) -> Result<i64> {
+) -> Result<JournalId> {
     let mut tx = begin(ctx).await?;
     apply(&mut tx, entry.site, &entry.target_user_id, change).await?;
     let id = journal_intent(&mut tx, entry).await?;

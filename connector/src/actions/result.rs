@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use tabgov_mapping::{OwnedContentSummary, SiteRole};
+use tabgov_state::JournalId;
 
 use super::inventory::Inventory;
 use super::remove_member::MembershipRequest;
@@ -80,7 +81,7 @@ pub struct ActionResult {
     pub groups: Vec<String>,
     /// The LUID that received the content.
     pub transfer_to: Option<String>,
-    pub journal_id: Option<i64>,
+    pub journal_id: Option<JournalId>,
     /// Tableau's error code, when Tableau refused.
     pub tableau_code: Option<String>,
     pub dry_run: bool,

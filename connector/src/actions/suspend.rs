@@ -69,7 +69,7 @@ async fn plan<'a>(
         names,
         from: role.clone(),
         leave: Vec::new(),
-        resuming: None,
+        resuming: false,
     };
     let decision = match (plan, &open) {
         (SuspendPlan::Refuse { refusal }, _) => {
@@ -80,7 +80,7 @@ async fn plan<'a>(
         (SuspendPlan::Noop { .. }, Some(open)) => {
             change.from = open.previous_site_role.clone().unwrap_or(role.clone());
             change.leave = open.groups_removed.clone();
-            change.resuming = Some(open.id);
+            change.resuming = true;
             result = result.roles(Some(&change.from), Some(&SiteRole::Unlicensed));
             let planned = format!(
                 "would settle the interrupted suspend (journal entry {})",
@@ -128,7 +128,7 @@ struct Unlicense<'a> {
     /// Group ids to leave.
     leave: Vec<String>,
     /// The open intent settled: Tableau already shows the user Unlicensed.
-    resuming: Option<i64>,
+    resuming: bool,
 }
 
 impl Unlicense<'_> {
@@ -151,7 +151,7 @@ impl Change for Unlicense<'_> {
     }
 
     fn continues(&mut self, open: &JournalEntry) -> std::result::Result<(), String> {
-        if self.resuming.is_some() || open.previous_site_role.as_ref() == Some(&self.from) {
+        if self.resuming || open.previous_site_role.as_ref() == Some(&self.from) {
             self.leave = open.groups_removed.clone();
             return Ok(());
         }

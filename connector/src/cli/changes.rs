@@ -51,7 +51,7 @@ pub async fn run(store_args: &StoreArgs, args: ChangesArgs) -> Result<(), Failur
     let store = open_store_for_reading(store_args, config.as_ref()).await?;
     let filter = ChangeFilter {
         site: args.site.key(&store).await?,
-        run: args.run,
+        run: args.run.map(tabgov_state::RunId),
         since,
         user_id: None,
     };

@@ -175,7 +175,7 @@ mod tests {
         let store = store_with_site(&demo, "http://127.0.0.1:4000", true).await;
         let mut tx = store.pool().begin().await.unwrap();
         let entry = tabgov_state::NewJournalEntry::new(
-            1,
+            tabgov_state::SiteKey(1),
             tabgov_state::JournalAction::Suspend,
             "user-luid",
             chrono::Utc::now(),

@@ -87,7 +87,7 @@ async fn export(store_args: &StoreArgs, args: ExportArgs) -> Result<(), Failure>
     }
     let opts = ReviewExportOptions {
         site: args.site.key(&store).await?,
-        changed_since: args.changed_since,
+        changed_since: args.changed_since.map(tabgov_state::RunId),
     };
     let rows = review_rows(store.pool(), &opts).await;
     store.close().await;

@@ -35,7 +35,7 @@ fn holder(site: &str, name: &str, role: &str, days: Option<i64>, owned: u32) -> 
         auth_setting: None,
         domain: None,
         identity: Default::default(),
-        site_key: 1,
+        site_key: tabgov_state::SiteKey(1),
         updated_run_id: None,
     };
     ViewAccount {
@@ -47,7 +47,7 @@ fn holder(site: &str, name: &str, role: &str, days: Option<i64>, owned: u32) -> 
 
 fn view(site: &str, accounts: Vec<ViewAccount>) -> SiteView {
     SiteView {
-        key: 1,
+        key: tabgov_state::SiteKey(1),
         site: site.into(),
         accounts,
         groups: Vec::new(),

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::SqlitePool;
 use tabgov_mapping::{entitlements_of, AccountStatus, EntitlementKind};
-use tabgov_state::{list_changes, run, ChangeFilter, SiteKey};
+use tabgov_state::{list_changes, run, ChangeFilter, RunId, SiteKey};
 
 use super::csv_cell::guard;
 use super::site_view::SiteView;
@@ -39,7 +39,7 @@ pub struct ReviewExportOptions {
     pub site: Option<SiteKey>,
     /// A delta review: only accounts with change events from sync runs
     /// after this one.
-    pub changed_since: Option<i64>,
+    pub changed_since: Option<RunId>,
 }
 
 /// One entitlement of one account, as the sheet shows it.

@@ -4,7 +4,7 @@ use tabgov_mapping::{Accounts, Memberships, SiteSnapshot};
 use tabgov_state::OwnedItem;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
-use super::fetch::{list_site, ListingPart};
+use super::list::{list_site, ListingPart};
 use super::task::OwnTask;
 use crate::transport::Transport;
 use crate::Result;
@@ -22,7 +22,7 @@ pub struct SiteListing {
 }
 
 /// Lists everything a sync stores, or fails as a whole.
-pub async fn fetch_site(transport: &Transport) -> Result<SiteListing> {
+pub async fn collect_site(transport: &Transport) -> Result<SiteListing> {
     let (parts, received) = unbounded_channel();
     let collecting = OwnTask::spawn(collect(received));
     list_site(transport, parts).await?;

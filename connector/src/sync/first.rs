@@ -17,11 +17,12 @@ use sqlx::{Sqlite, SqliteConnection};
 use tabgov_mapping::Account;
 use tabgov_state::{
     begin_write, bulk_cache, clear_unpublished, finish_run, restore_cache, write_groups,
-    write_joined_accounts, write_memberships, write_owned_items, ApplySummary, OwnedItem, SiteKey,
+    write_joined_accounts, write_memberships, write_owned_items, ApplySummary, OwnedItem, RunId,
+    SiteKey,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
-use super::fetch::{list_site, ListingPart};
+use super::list::{list_site, ListingPart};
 use super::task::OwnTask;
 use super::{run_outcome, sign_out_if, Synced};
 use crate::transport::Transport;
@@ -52,7 +53,7 @@ pub async fn first_sync(
     transport: &Transport,
     mut conn: PoolConnection<Sqlite>,
     site: SiteKey,
-    run_id: i64,
+    run_id: RunId,
     sign_out: bool,
 ) -> Result<Synced> {
     clear(&mut conn, site).await?;
@@ -111,7 +112,7 @@ async fn clear(conn: &mut SqliteConnection, site: SiteKey) -> Result<()> {
 async fn write_as_listed(
     conn: &mut SqliteConnection,
     site: SiteKey,
-    run_id: i64,
+    run_id: RunId,
     mut parts: UnboundedReceiver<ListingPart>,
     stop: &AtomicBool,
 ) -> Result<FirstSyncWrite> {
@@ -147,7 +148,7 @@ async fn write_as_listed(
 
 struct Writer {
     site: SiteKey,
-    run_id: i64,
+    run_id: RunId,
     /// Ids of the listed users, once the user listing is in: memberships
     /// and owned items wait for it, since those naming anyone else are left
     /// out.

@@ -5,8 +5,8 @@
 //! run record.
 
 mod collect;
-mod fetch;
 mod first;
+mod list;
 mod resync;
 mod task;
 
@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
 use tabgov_state::{
-    begin_run, fail_run, is_published, upsert_site, ApplySummary, RunOutcome, RunStatus,
+    begin_run, fail_run, is_published, upsert_site, ApplySummary, RunId, RunOutcome, RunStatus,
     RunTraffic, Store,
 };
 
@@ -25,7 +25,7 @@ use crate::site_lock::SiteLock;
 use crate::transport::{Transport, TransportStats};
 use crate::{Error, Result};
 
-pub use collect::{fetch_site, SiteListing};
+pub use collect::{collect_site, SiteListing};
 
 /// How a sync may change the store.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,7 +53,7 @@ impl Default for SyncOptions {
 /// What one successful sync did.
 #[derive(Debug, Clone, Serialize)]
 pub struct SyncReport {
-    pub run_id: i64,
+    pub run_id: RunId,
     pub server: String,
     pub site: String,
     pub summary: ApplySummary,

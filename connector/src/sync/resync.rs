@@ -5,10 +5,12 @@ use chrono::Utc;
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, Sqlite, SqliteConnection};
 use tabgov_mapping::{check_snapshot_removal, diff, SiteSnapshot};
-use tabgov_state::{apply_sync, begin_write, finish_run, load_snapshot, SiteKey, StoreVersion};
+use tabgov_state::{
+    apply_sync, begin_write, finish_run, load_snapshot, RunId, SiteKey, StoreVersion,
+};
 
 use super::task::OwnTask;
-use super::{collect::fetch_site, run_outcome, sign_out_if, SyncOptions, Synced};
+use super::{collect::collect_site, run_outcome, sign_out_if, SyncOptions, Synced};
 use crate::transport::Transport;
 use crate::{Error, Result};
 
@@ -23,7 +25,7 @@ pub async fn resync(
     transport: &Transport,
     mut conn: PoolConnection<Sqlite>,
     site: SiteKey,
-    run_id: i64,
+    run_id: RunId,
     opts: &SyncOptions,
     sign_out: bool,
 ) -> Result<Synced> {
@@ -31,7 +33,7 @@ pub async fn resync(
         let read = read_previous(&mut conn, site).await;
         (conn, read)
     });
-    let listing = fetch_site(transport).await?;
+    let listing = collect_site(transport).await?;
     let stats = transport.stats();
     let (mut conn, read) = reading.join().await?;
     let (mut previous, version) = read?;

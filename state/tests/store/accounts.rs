@@ -2,7 +2,7 @@ use tabgov_mapping::{AccountStatus, License, SiteRole};
 use tabgov_state::{
     account, add_membership, find_accounts, list_accounts, list_groups, load_snapshot,
     mark_deprovisioned, remove_membership, transfer_owned_content, update_account_role,
-    AccountFilter, OwnedItem,
+    AccountFilter, OwnedItem, SiteKey,
 };
 
 use crate::common::{account as acct, at, base, file_store, site, sync};
@@ -68,7 +68,7 @@ async fn filters_narrow_by_status_licence_group_and_inactivity() {
     .await;
     assert_eq!(names(&inactive), ["bob", "carol", "eve"]);
     let none = filter(AccountFilter {
-        site: Some(s + 1),
+        site: Some(SiteKey(s.get() + 1)),
         ..AccountFilter::default()
     })
     .await;

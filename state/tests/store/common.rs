@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use tabgov_mapping::{diff, Account, GrantLicenseMode, Group, SiteRole, SiteSnapshot};
 use tabgov_state::{
-    apply_sync, begin_run, finish_run, load_snapshot, upsert_site, ApplySummary, OwnedItem,
+    apply_sync, begin_run, finish_run, load_snapshot, upsert_site, ApplySummary, OwnedItem, RunId,
     RunOutcome, SiteKey, Store,
 };
 use tempfile::TempDir;
@@ -84,7 +84,7 @@ pub async fn sync(
     next: &SiteSnapshot,
     owned: &[OwnedItem],
     now: DateTime<Utc>,
-) -> (i64, ApplySummary) {
+) -> (RunId, ApplySummary) {
     let run = begin_run(store.pool(), site).await.unwrap();
     let mut tx = store.pool().begin().await.unwrap();
     let previous = load_snapshot(&mut tx, site).await.unwrap();

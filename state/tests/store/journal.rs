@@ -2,7 +2,7 @@ use chrono::Utc;
 use tabgov_mapping::SiteRole;
 use tabgov_state::{
     journal_complete, journal_intent, journal_last_suspend, journal_list, journal_open_intent,
-    Error, JournalAction, JournalFilter, JournalState, NewJournalEntry, SiteKey, Store,
+    Error, JournalAction, JournalFilter, JournalId, JournalState, NewJournalEntry, SiteKey, Store,
 };
 
 use crate::common::{file_store, site};
@@ -20,14 +20,14 @@ fn suspend(site: SiteKey, user: &str, previous: SiteRole) -> NewJournalEntry {
     }
 }
 
-async fn intent(store: &Store, entry: &NewJournalEntry) -> i64 {
+async fn intent(store: &Store, entry: &NewJournalEntry) -> JournalId {
     let mut tx = store.pool().begin().await.unwrap();
     let id = journal_intent(&mut tx, entry).await.unwrap();
     tx.commit().await.unwrap();
     id
 }
 
-async fn complete(store: &Store, id: i64, state: JournalState) -> Result<(), Error> {
+async fn complete(store: &Store, id: JournalId, state: JournalState) -> Result<(), Error> {
     let mut tx = store.pool().begin().await.unwrap();
     journal_complete(&mut tx, id, state, Some("done"), None).await?;
     tx.commit().await.unwrap();

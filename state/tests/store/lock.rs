@@ -1,7 +1,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use tabgov_state::{Error, SiteLockFile, Store};
+use tabgov_state::{Error, SiteKey, SiteLockFile, Store};
 
 use crate::common::file_store;
 
@@ -10,32 +10,35 @@ const CHILD_DB: &str = "TABGOV_TEST_LOCK_CHILD_DB";
 #[tokio::test]
 async fn a_second_sync_of_a_site_fails_fast_until_the_first_lets_go() {
     let (_dir, store) = file_store().await;
-    let first = SiteLockFile::acquire(&store, 1).unwrap();
-    match SiteLockFile::acquire(&store, 1) {
+    let first = SiteLockFile::acquire(&store, SiteKey(1)).unwrap();
+    match SiteLockFile::acquire(&store, SiteKey(1)) {
         Err(Error::SiteInUse { site, holder }) => {
-            assert_eq!(site, 1);
+            assert_eq!(site, SiteKey(1));
             assert_eq!(holder, Some(std::process::id().to_string()));
         }
         other => panic!("expected SiteInUse, got {other:?}"),
     }
-    let other_site = SiteLockFile::acquire(&store, 2).unwrap();
+    let other_site = SiteLockFile::acquire(&store, SiteKey(2)).unwrap();
     drop(first);
-    let again = SiteLockFile::acquire(&store, 1).unwrap();
-    assert_eq!((again.site(), other_site.site()), (1, 2));
+    let again = SiteLockFile::acquire(&store, SiteKey(1)).unwrap();
+    assert_eq!((again.site(), other_site.site()), (SiteKey(1), SiteKey(2)));
 }
 
 #[tokio::test]
 async fn in_memory_stores_lock_within_the_process() {
     let store = Store::open("sqlite::memory:").await.unwrap();
     let other = Store::open("sqlite::memory:").await.unwrap();
-    let first = SiteLockFile::acquire(&store, 7).unwrap();
+    let first = SiteLockFile::acquire(&store, SiteKey(7)).unwrap();
     assert!(matches!(
-        SiteLockFile::acquire(&store, 7),
-        Err(Error::SiteInUse { site: 7, .. })
+        SiteLockFile::acquire(&store, SiteKey(7)),
+        Err(Error::SiteInUse {
+            site: SiteKey(7),
+            ..
+        })
     ));
-    let _separate_db = SiteLockFile::acquire(&other, 7).unwrap();
+    let _separate_db = SiteLockFile::acquire(&other, SiteKey(7)).unwrap();
     drop(first);
-    SiteLockFile::acquire(&store, 7).unwrap();
+    SiteLockFile::acquire(&store, SiteKey(7)).unwrap();
 }
 
 /// Not a test of its own: the holder process of the SIGKILL test below.
@@ -46,7 +49,7 @@ async fn child_holds_lock() {
         return;
     };
     let store = Store::open(&url).await.unwrap();
-    let _lock = SiteLockFile::acquire(&store, 1).unwrap();
+    let _lock = SiteLockFile::acquire(&store, SiteKey(1)).unwrap();
     println!("locked");
     tokio::time::sleep(std::time::Duration::from_secs(120)).await;
 }
@@ -73,7 +76,7 @@ async fn a_killed_holder_does_not_block_the_next_sync() {
         .any(|line| line.trim() == "locked");
     assert!(locked, "the child never took the lock");
 
-    match SiteLockFile::acquire(&store, 1) {
+    match SiteLockFile::acquire(&store, SiteKey(1)) {
         Err(Error::SiteInUse { holder, .. }) => {
             assert_eq!(holder, Some(child.id().to_string()));
         }
@@ -81,5 +84,5 @@ async fn a_killed_holder_does_not_block_the_next_sync() {
     }
     child.kill().unwrap(); // SIGKILL: no destructor runs in the child
     child.wait().unwrap();
-    SiteLockFile::acquire(&store, 1).unwrap();
+    SiteLockFile::acquire(&store, SiteKey(1)).unwrap();
 }

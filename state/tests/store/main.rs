@@ -3,7 +3,7 @@
 mod accounts;
 mod common;
 mod file_safety;
-mod initial;
+mod first_sync;
 mod journal;
 mod lock;
 mod open;

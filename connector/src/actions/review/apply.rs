@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tabgov_mapping::{EntitlementKind, OnContent, RevokeAction};
+use tabgov_state::JournalId;
 
 use super::check::Revoke;
 use crate::actions::remove_member::{remove_from_group, MembershipRequest};
@@ -44,7 +45,7 @@ pub struct AppliedRevoke {
     pub result: Outcome,
     pub detail: String,
     pub warnings: Vec<String>,
-    pub journal_id: Option<i64>,
+    pub journal_id: Option<JournalId>,
     pub tableau_code: Option<String>,
 }
 

@@ -26,13 +26,13 @@ fn view() -> SiteView {
         auth_setting: None,
         domain: None,
         identity: Default::default(),
-        site_key: 1,
+        site_key: tabgov_state::SiteKey(1),
         updated_run_id: None,
     };
     let alice = record("u-a", "alice", "Creator", License::Creator);
     let bob = record("u-b", "bob", "Viewer", License::Viewer);
     SiteView {
-        key: 1,
+        key: tabgov_state::SiteKey(1),
         site: "finance".into(),
         accounts: vec![
             ViewAccount {

@@ -18,6 +18,7 @@ use tabgov_mapping::{Account, Change, Group};
 use crate::apply::{add_memberships, set_cache_size, upsert_accounts, upsert_groups};
 use crate::feed::insert_events;
 use crate::owned::insert_owned;
+use crate::RunId;
 use crate::{time, OwnedItem, Result, SiteKey};
 
 /// Whether a sync of `site` has ever succeeded (its rows are readable).
@@ -59,7 +60,7 @@ pub async fn clear_unpublished(tx: &mut Transaction<'_, Sqlite>, site: SiteKey) 
 pub async fn write_joined_accounts(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    run_id: i64,
+    run_id: RunId,
     accounts: &[&Account],
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -74,7 +75,7 @@ pub async fn write_joined_accounts(
 pub async fn write_groups(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    run_id: i64,
+    run_id: RunId,
     groups: &[&Group],
 ) -> Result<()> {
     upsert_groups(tx, site, run_id, groups).await

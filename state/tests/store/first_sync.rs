@@ -5,7 +5,7 @@ use tabgov_mapping::{ContentKind, SiteRole};
 use tabgov_state::{
     begin_run, clear_unpublished, finish_run, is_published, list_accounts, list_changes,
     list_groups, write_groups, write_joined_accounts, write_memberships, write_owned_items,
-    AccountFilter, ApplySummary, ChangeFilter, OwnedItem, RunOutcome, SiteKey, Store,
+    AccountFilter, ApplySummary, ChangeFilter, OwnedItem, RunId, RunOutcome, SiteKey, Store,
 };
 
 use crate::common::{account, at, base, count, file_store, group, site, sync};
@@ -20,7 +20,7 @@ const TABLES: [&str; 5] = [
 
 /// Writes two accounts, a group, a membership and an item of an unpublished
 /// site, each part in its own transaction as the sync engine does.
-async fn write_parts(store: &Store, site: SiteKey, run: i64) {
+async fn write_parts(store: &Store, site: SiteKey, run: RunId) {
     let alice = account("u-alice", "alice", SiteRole::Creator);
     let bob = account("u-bob", "bob", SiteRole::Viewer);
     let sales = group("g-sales", "Sales");
