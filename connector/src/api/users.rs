@@ -8,9 +8,10 @@ use super::page::{Page, PageRequest};
 use super::request::ApiRequest;
 use super::scan::Attrs;
 use super::stream::{self, ItemReader};
+use super::stream_one;
 #[cfg(test)]
-use super::xml::decode_list;
-use super::xml::{decode_single, escape_attr, AttrSource, Element};
+use super::tree::{decode_list, decode_single, Element};
+use super::xml::{escape_attr, AttrSource};
 use crate::{Error, Result};
 
 fn paged(req: ApiRequest, page: PageRequest) -> ApiRequest {
@@ -149,14 +150,15 @@ fn domain_name(domain: &impl AttrSource) -> Option<String> {
     domain.opt_attr("name")
 }
 
-/// Decodes one `<user>` element; `path` names it in errors.
+/// Decodes one `<user>` element of a tree; `path` names it in errors.
+#[cfg(test)]
 fn account(el: &Element, path: &str) -> Result<Account> {
     let mut account = account_attrs(el, path)?;
     account.domain = el.child("domain").and_then(domain_name);
     Ok(account)
 }
 
-/// Reads `<user>` items from events, as [`account`] reads an element.
+/// Reads `<user>` items from events, as the tests' `account` reads an element.
 struct Accounts;
 
 impl ItemReader for Accounts {
@@ -198,6 +200,12 @@ pub(super) fn decode_users_tree(body: &[u8]) -> Result<Page<Account>> {
 
 /// Decodes the one `<user>` of Query User On Site (or of Add User to Group).
 pub fn decode_user(body: &[u8]) -> Result<Account> {
+    stream_one::decode_single(body, "user", &Accounts)
+}
+
+/// [`decode_user`] through the tree, the reference it is tested against.
+#[cfg(test)]
+pub(super) fn decode_user_tree(body: &[u8]) -> Result<Account> {
     decode_single(body, "user", account)
 }
 
@@ -208,15 +216,45 @@ pub struct UpdatedUser {
     pub site_role: SiteRole,
 }
 
+/// Update User's answer from the attributes of its `<user>`.
+fn updated_user(el: &impl AttrSource, path: &str) -> Result<UpdatedUser> {
+    Ok(UpdatedUser {
+        name: el.opt_attr("name"),
+        site_role: SiteRole::parse(el.required(path, "siteRole")?),
+    })
+}
+
+/// Reads Update User's `<user>` from events, as [`updated_user`] reads it.
+struct UpdatedUsers;
+
+impl ItemReader for UpdatedUsers {
+    type Item = UpdatedUser;
+    type Open = Result<UpdatedUser>;
+
+    fn open(&self, attrs: &Attrs<'_>, path: &str) -> Result<Self::Open> {
+        Ok(updated_user(&attrs.values(["name", "siteRole"])?, path))
+    }
+
+    fn child(&self, _: &mut Self::Open, _: &str, _: &Attrs<'_>, _: &str) -> Result<()> {
+        Ok(())
+    }
+
+    fn close(&self, item: Self::Open) -> Result<UpdatedUser> {
+        item
+    }
+}
+
 /// Decodes Update User's answer; the site role is required, since it is
 /// what the caller checks took effect.
 pub fn decode_updated_user(body: &[u8]) -> Result<UpdatedUser> {
-    decode_single(body, "user", |el, path| {
-        Ok(UpdatedUser {
-            name: el.opt_attr("name"),
-            site_role: SiteRole::parse(el.required(path, "siteRole")?),
-        })
-    })
+    stream_one::decode_single(body, "user", &UpdatedUsers)
+}
+
+/// [`decode_updated_user`] through the tree, the reference it is tested
+/// against.
+#[cfg(test)]
+pub(super) fn decode_updated_user_tree(body: &[u8]) -> Result<UpdatedUser> {
+    decode_single(body, "user", updated_user)
 }
 
 #[cfg(test)]

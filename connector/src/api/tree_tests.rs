@@ -1,6 +1,8 @@
-//! Unit tests of the XML reader.
+//! Unit tests of the strict pass through the element tree: what it
+//! refuses, names and limits.
 
 use super::*;
+use crate::api::xml::{escape_attr, MAX_DEPTH};
 
 fn err(body: &str) -> String {
     match parse(body.as_bytes()) {
