@@ -3,17 +3,7 @@
 use super::*;
 
 fn account(role: SiteRole) -> Account {
-    Account {
-        id: "u".into(),
-        name: "alice".into(),
-        email: None,
-        full_name: None,
-        site_role: role,
-        last_login: None,
-        auth_setting: None,
-        domain: None,
-        identity: Default::default(),
-    }
+    Account::for_test("u", "alice", role)
 }
 
 fn group() -> GroupRef {
