@@ -142,7 +142,10 @@ async fn a_first_sync_whose_store_writes_fail_stops_listing() {
         env.sim.request_count() - before
     };
 
-    env.sim.set_faults(0.0, 0.0, 60);
+    // Slow enough that the listing would outlast the blocked writer's
+    // busy timeout (5 s) by far, even when the machine is busy with other
+    // tests: about 24 s for the whole listing, which the sync must not reach.
+    env.sim.set_faults(0.0, 0.0, 150);
     let before = env.sim.request_count();
     let conn = env.conn();
     let args = env.sync_args(&conn, &["--page-size", "5", "--concurrency", "1"]);
