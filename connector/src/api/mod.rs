@@ -16,7 +16,7 @@ mod stream_one;
 #[cfg(test)]
 mod tree;
 pub mod users;
-mod xml;
+pub(crate) mod xml;
 
 pub use page::{Page, PageRequest};
 pub use request::{ApiRequest, Method};
