@@ -85,18 +85,18 @@ impl Credential {
     }
 
     /// Whether a second sign-in ends the first session (Tableau's rule for PATs).
-    pub fn is_single_session(&self) -> bool {
+    pub(crate) fn is_single_session(&self) -> bool {
         matches!(self, Credential::Pat { .. })
     }
 
     /// Whether requests are limited by JWT scopes.
-    pub fn is_scoped(&self) -> bool {
+    pub(crate) fn is_scoped(&self) -> bool {
         matches!(self, Credential::ConnectedApp { .. })
     }
 
     /// Builds the sign-in credential, minting a JWT with `scopes` when needed.
     /// `sign` receives the borrowed form, so the JWT lives only for the call.
-    pub fn with_sign_in<T>(
+    pub(crate) fn with_sign_in<T>(
         &self,
         scopes: &[Scope],
         now: DateTime<Utc>,

@@ -88,7 +88,7 @@ fn decoders() -> &'static Semaphore {
 /// Checks the pages against what page 1 announced and merges them.
 ///
 /// Pure, so every way a listing can come up short is unit-tested.
-pub fn assemble<T, I>(
+pub(crate) fn assemble<T, I>(
     what: &str,
     expected: u64,
     size: u32,

@@ -62,25 +62,42 @@ impl Account {
                 .is_some_and(|e| e.eq_ignore_ascii_case(query))
     }
 
+    /// An account for tests and examples: an id, a sign-in name and a site
+    /// role, nothing else set (no email, never signed in, no domain). The
+    /// one way tests across the workspace build an account, so a new field
+    /// is added here once; set more with struct update syntax:
+    ///
+    /// ```
+    /// use tabgov_mapping::{Account, SiteRole};
+    ///
+    /// let alice = Account {
+    ///     email: Some("alice@example.com".into()),
+    ///     ..Account::for_test("u1", "alice", SiteRole::Creator)
+    /// };
+    /// assert!(alice.matches("Alice@Example.com"));
+    /// assert_eq!(alice.last_login, None);
+    /// ```
+    pub fn for_test(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        site_role: SiteRole,
+    ) -> Account {
+        Account {
+            id: id.into(),
+            name: name.into(),
+            email: None,
+            full_name: None,
+            site_role,
+            last_login: None,
+            auth_setting: None,
+            domain: None,
+            identity: Box::default(),
+        }
+    }
+
     /// Whole days since the last interactive sign-in, `None` if never.
     pub fn days_inactive(&self, now: DateTime<Utc>) -> Option<i64> {
         self.last_login.map(|t| (now - t).num_days().max(0))
-    }
-}
-
-/// A bare account for tests: the id is also the name, nothing optional set.
-#[cfg(test)]
-pub(crate) fn bare_account(id: &str, role: SiteRole) -> Account {
-    Account {
-        id: id.into(),
-        name: id.into(),
-        email: None,
-        full_name: None,
-        site_role: role,
-        last_login: None,
-        auth_setting: None,
-        domain: None,
-        identity: Default::default(),
     }
 }
 
@@ -90,15 +107,11 @@ mod tests {
 
     fn alice() -> Account {
         Account {
-            id: "dd2239f6".into(),
-            name: "alice".into(),
             email: Some("Alice@Example.com".into()),
             full_name: Some("Alice Cook".into()),
-            site_role: SiteRole::Creator,
             last_login: Some("2026-01-01T00:00:00Z".parse().unwrap()),
-            auth_setting: None,
             domain: Some("local".into()),
-            identity: Default::default(),
+            ..Account::for_test("dd2239f6", "alice", SiteRole::Creator)
         }
     }
 

@@ -105,14 +105,10 @@ impl Index<&str> for Accounts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::bare_account;
     use crate::SiteRole;
 
     fn account(id: &str, name: &str) -> Account {
-        Account {
-            name: name.into(),
-            ..bare_account(id, SiteRole::Viewer)
-        }
+        Account::for_test(id, name, SiteRole::Viewer)
     }
 
     fn names(accounts: &Accounts) -> Vec<(&str, &str)> {

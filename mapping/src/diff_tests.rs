@@ -7,15 +7,10 @@ use crate::{Group, SiteRole};
 
 fn account(id: &str, role: SiteRole) -> Account {
     Account {
-        id: id.into(),
-        name: format!("name-{id}"),
         email: Some(format!("{id}@example.com")),
         full_name: Some(format!("Full {id}")),
-        site_role: role,
-        last_login: None,
-        auth_setting: None,
         domain: Some("local".into()),
-        identity: Default::default(),
+        ..Account::for_test(id, format!("name-{id}"), role)
     }
 }
 

@@ -106,8 +106,8 @@ mod tests {
 
     #[test]
     fn snapshot_removal_counts_only_active_accounts_that_vanish() {
-        use crate::account::bare_account as account;
-        use crate::SiteRole;
+        use crate::{Account, SiteRole};
+        let account = |id: &str, role| Account::for_test(id, id, role);
         let mut previous = SiteSnapshot::default();
         for n in 0..8 {
             previous.insert_account(account(&format!("a{n}"), SiteRole::Viewer));

@@ -9,15 +9,9 @@ fn now() -> DateTime<Utc> {
 
 fn account(name: &str, role: SiteRole, days_ago: Option<i64>) -> Account {
     Account {
-        id: format!("id-{name}"),
-        name: name.into(),
         email: Some(format!("{name}@example.com")),
-        full_name: None,
-        site_role: role,
         last_login: days_ago.map(|d| now() - Duration::days(d)),
-        auth_setting: None,
-        domain: None,
-        identity: Default::default(),
+        ..Account::for_test(format!("id-{name}"), name, role)
     }
 }
 

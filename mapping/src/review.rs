@@ -145,14 +145,10 @@ impl FromStr for Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::bare_account;
     use crate::{GrantLicenseMode, SiteRole};
 
     fn account(role: SiteRole) -> Account {
-        Account {
-            name: "alice".into(),
-            ..bare_account("u", role)
-        }
+        Account::for_test("u", "alice", role)
     }
 
     fn group(name: &str, min: Option<SiteRole>) -> Group {

@@ -39,11 +39,6 @@ impl SiteSnapshot {
         self.memberships.groups_of(user_id)
     }
 
-    /// Owned content of one account (zero when it owns nothing).
-    pub fn owned_by(&self, user_id: &str) -> OwnedContent {
-        self.owned.get(user_id).copied().unwrap_or_default()
-    }
-
     /// The name of a group, or its id when the group is not in the snapshot.
     pub fn group_name<'a>(&'a self, group_id: &'a str) -> &'a str {
         self.groups

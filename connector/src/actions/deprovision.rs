@@ -218,17 +218,7 @@ mod tests {
 
     #[test]
     fn a_409003_is_kept_unlicensed_a_4xx_fails_and_a_5xx_stays_open() {
-        let account = Account {
-            id: "d".into(),
-            name: "dave".into(),
-            email: None,
-            full_name: None,
-            site_role: SiteRole::Viewer,
-            last_login: None,
-            auth_setting: None,
-            domain: None,
-            identity: Default::default(),
-        };
+        let account = Account::for_test("d", "dave", SiteRole::Viewer);
         let mut index = ContentIndex::new();
         let removal = Removal {
             account: &account,

@@ -111,15 +111,8 @@ mod tests {
 
     fn user(id: &str, name: &str, email: Option<&str>) -> Account {
         Account {
-            id: id.into(),
-            name: name.into(),
             email: email.map(Into::into),
-            full_name: None,
-            site_role: SiteRole::Viewer,
-            last_login: None,
-            auth_setting: None,
-            domain: None,
-            identity: Default::default(),
+            ..Account::for_test(id, name, SiteRole::Viewer)
         }
     }
 

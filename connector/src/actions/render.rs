@@ -228,17 +228,7 @@ mod tests {
     #[test]
     fn deprovision_plans_show_the_inventory() {
         let inv = inventory();
-        let bob = Account {
-            id: "b-id".into(),
-            name: "bob".into(),
-            email: None,
-            full_name: None,
-            site_role: SiteRole::Creator,
-            last_login: None,
-            auth_setting: None,
-            domain: None,
-            identity: Default::default(),
-        };
+        let bob = Account::for_test("b-id", "bob", SiteRole::Creator);
         let transfer = DeprovisionPlan::Transfer {
             to: "b-id".into(),
             owned: 2,

@@ -5,8 +5,10 @@
 
 use std::fmt;
 
+use super::auth_read::{CredentialsReader, ServerInfoReader};
 use super::request::ApiRequest;
-use super::xml::{decode_single, escape_attr};
+use super::stream_one::decode_single;
+use super::xml::escape_attr;
 use crate::{Result, Secret};
 
 /// What to sign in with. Borrowed, so the caller keeps the only copy of the
@@ -76,22 +78,21 @@ pub fn server_info() -> ApiRequest {
 
 /// Decodes `<serverInfo><productVersion build>..</productVersion><restApiVersion>..</restApiVersion></serverInfo>`.
 pub fn decode_server_info(body: &[u8]) -> Result<ServerInfo> {
-    decode_single(body, "serverInfo", |el, path| {
+    decode_single(body, "serverInfo", &ServerInfoReader)
+}
+
+/// [`decode_server_info`] through the tree, the reference it is tested
+/// against.
+#[cfg(test)]
+pub(super) fn decode_server_info_tree(body: &[u8]) -> Result<ServerInfo> {
+    super::tree::decode_single(body, "serverInfo", |el, path| {
         let product = el.child("productVersion");
-        let rest = el.required_child(path, "restApiVersion")?.trimmed_text();
-        if rest.is_empty() {
-            return Err(crate::Error::decode(
-                format!("{path}/restApiVersion"),
-                "empty version",
-            ));
-        }
-        Ok(ServerInfo {
-            product_version: product
-                .map(|p| p.trimmed_text().to_owned())
-                .filter(|v| !v.is_empty()),
-            build: product.and_then(|p| p.opt_attr("build")),
-            rest_api_version: rest.to_owned(),
-        })
+        let rest = el.required_child(path, "restApiVersion")?;
+        super::auth_read::server_info(
+            path,
+            product.map(|p| (p.text.clone(), p.opt_attr("build"))),
+            &rest.text,
+        )
     })
 }
 
@@ -121,16 +122,22 @@ pub fn sign_in(credential: &SignInCredential<'_>, site_content_url: &str) -> Api
 /// Decodes `<credentials token><site id contentUrl/><user id/></credentials>`
 /// (sign-in and switch-site answers).
 pub fn decode_sign_in(body: &[u8]) -> Result<SessionCredentials> {
-    decode_single(body, "credentials", |el, path| {
-        let site_path = format!("{path}/site");
-        let user_path = format!("{path}/user");
+    decode_single(body, "credentials", &CredentialsReader)
+}
+
+/// [`decode_sign_in`] through the tree, the reference it is tested against.
+#[cfg(test)]
+pub(super) fn decode_sign_in_tree(body: &[u8]) -> Result<SessionCredentials> {
+    super::tree::decode_single(body, "credentials", |el, path| {
         let site = el.required_child(path, "site")?;
         let user = el.required_child(path, "user")?;
+        let token = el.required(path, "token")?;
+        let (site_id, site_content_url) = super::auth_read::site_of(site, &format!("{path}/site"))?;
         Ok(SessionCredentials {
-            token: Secret::new(el.required(path, "token")?),
-            site_id: site.required(&site_path, "id")?.to_owned(),
-            site_content_url: site.required(&site_path, "contentUrl")?.to_owned(),
-            user_id: user.required(&user_path, "id")?.to_owned(),
+            token: Secret::new(token),
+            site_id,
+            site_content_url,
+            user_id: user.required(&format!("{path}/user"), "id")?.to_owned(),
         })
     })
 }
@@ -154,7 +161,7 @@ pub fn switch_site(site_content_url: &str) -> ApiRequest {
 mod tests {
     use super::*;
     use crate::api::request::Method;
-    use crate::api::xml::parse;
+    use crate::api::tree::parse;
 
     fn credentials_of(req: &ApiRequest) -> Vec<(String, String)> {
         let body = req.body.as_deref().unwrap_or_default();

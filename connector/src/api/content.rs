@@ -9,7 +9,7 @@ use super::request::ApiRequest;
 use super::scan::Attrs;
 use super::stream::{self, ItemReader};
 #[cfg(test)]
-use super::xml::{decode_list, Element};
+use super::tree::{decode_list, Element};
 use super::xml::{escape_attr, AttrSource};
 use crate::Result;
 

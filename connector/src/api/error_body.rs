@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use super::xml::{parse, Element};
+use super::scan::Attrs;
+use super::stream::ItemReader;
+use super::stream_one::find;
 use crate::{ErrorCode, TableauError};
 
 /// Longest summary taken from a body that is not a Tableau error.
@@ -19,7 +21,68 @@ pub fn decode_error(status: u16, body: &[u8]) -> TableauError {
         .unwrap_or_else(|| fallback(status, body))
 }
 
-fn from_xml(status: u16, body: &[u8]) -> Option<TableauError> {
+/// What is known of `<error>` while it is open.
+#[derive(Debug, Default)]
+struct OpenError {
+    code: Option<String>,
+    /// The text so far of the first `<summary>` and the first `<detail>`.
+    summary: String,
+    detail: String,
+}
+
+/// Reads `<error code><summary>..</summary><detail>..</detail></error>`.
+struct ErrorReader {
+    status: u16,
+}
+
+impl ItemReader for ErrorReader {
+    type Item = TableauError;
+    type Open = OpenError;
+
+    fn open(&self, attrs: &Attrs<'_>, _: &str) -> crate::Result<OpenError> {
+        use super::xml::AttrSource;
+        let code = attrs.values(["code"])?.attr("code").map(str::to_owned);
+        Ok(OpenError {
+            code,
+            ..OpenError::default()
+        })
+    }
+
+    fn child(&self, _: &mut OpenError, _: &str, _: &Attrs<'_>, _: &str) -> crate::Result<()> {
+        Ok(())
+    }
+
+    fn child_text(&self, item: &mut OpenError, name: &str, text: &str) {
+        match name {
+            "summary" => item.summary.push_str(text),
+            "detail" => item.detail.push_str(text),
+            _ => {}
+        }
+    }
+
+    fn close(&self, item: OpenError) -> crate::Result<TableauError> {
+        Ok(TableauError {
+            status: self.status,
+            code: code_or_default(self.status, item.code),
+            summary: item.summary.trim().to_owned(),
+            detail: item.detail.trim().to_owned(),
+        })
+    }
+}
+
+/// Tableau's XML error: the root when it is `<error>`, else the root's
+/// first `<error>` child (under `<tsResponse>`, or whatever root a proxy
+/// wrote).
+pub(super) fn from_xml(status: u16, body: &[u8]) -> Option<TableauError> {
+    let reader = ErrorReader { status };
+    let (_, error) = find(body, "error", 0..=1, "error", &reader).ok()?;
+    reader.close(error?).ok()
+}
+
+/// [`from_xml`] through the tree, the reference it is tested against.
+#[cfg(test)]
+pub(super) fn from_xml_tree(status: u16, body: &[u8]) -> Option<TableauError> {
+    use super::tree::{parse, Element};
     let root = parse(body).ok()?;
     let error = if root.name == "error" {
         &root

@@ -7,8 +7,8 @@ use super::request::ApiRequest;
 use super::scan::Attrs;
 use super::stream::{self, ItemReader};
 #[cfg(test)]
-use super::xml::decode_list;
-use super::xml::{decode_single, escape_attr, AttrSource, Element};
+use super::tree::{decode_list, Element};
+use super::xml::{escape_attr, AttrSource};
 use crate::Result;
 
 /// `GET sites/{site}/groups`, one page, with `fields=_all_` (adds
@@ -79,8 +79,9 @@ fn apply_import(group: &mut Group, import: &impl AttrSource) {
         .map(|mode| GrantLicenseMode::parse(&mode));
 }
 
-/// Decodes one `<group>`: the granted role comes from `<import siteRole>`
-/// only.
+/// Decodes one `<group>` of a tree: the granted role comes from
+/// `<import siteRole>` only.
+#[cfg(test)]
 fn group(el: &Element, path: &str) -> Result<Group> {
     let mut group = group_attrs(el, path)?;
     group.domain = el.child("domain").and_then(|d| d.opt_attr("name"));
@@ -98,7 +99,7 @@ struct OpenGroup {
     domain_seen: bool,
 }
 
-/// Reads `<group>` items from events, as [`group`] reads an element.
+/// Reads `<group>` items from events, as the tests' `group` reads an element.
 struct Groups;
 
 impl ItemReader for Groups {
@@ -140,11 +141,6 @@ impl ItemReader for Groups {
 /// Decodes a page of groups (of a site, or of a user).
 pub fn decode_groups(body: &[u8]) -> Result<Page<Group>> {
     stream::decode_list(body, "groups", "group", &Groups)
-}
-
-/// Decodes a response holding one `<group>` (Update Group, Create Group).
-pub fn decode_group(body: &[u8]) -> Result<Group> {
-    decode_single(body, "group", group)
 }
 
 /// A member's user id, from the attributes of its `<user>`.

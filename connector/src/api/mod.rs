@@ -3,6 +3,7 @@
 //! Nothing here sends; `transport` does.
 
 pub mod auth;
+mod auth_read;
 pub mod connected_app_error;
 pub mod content;
 pub mod error_body;
@@ -12,8 +13,11 @@ pub mod page;
 pub mod request;
 mod scan;
 mod stream;
+mod stream_one;
+#[cfg(test)]
+mod tree;
 pub mod users;
-pub mod xml;
+pub(crate) mod xml;
 
 pub use page::{Page, PageRequest};
 pub use request::{ApiRequest, Method};

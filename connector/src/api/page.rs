@@ -39,7 +39,7 @@ impl<T> Page<T> {
 }
 
 /// Pages needed for `total` items at `size` per page (at least 1).
-pub fn page_count(total: u64, size: u32) -> u32 {
+pub(crate) fn page_count(total: u64, size: u32) -> u32 {
     let size = u64::from(size.max(1));
     u32::try_from(total.div_ceil(size).max(1)).unwrap_or(u32::MAX)
 }

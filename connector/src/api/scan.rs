@@ -2,11 +2,11 @@
 //!
 //! [`scan`] reads a whole document and refuses anything that is not
 //! well-formed XML with exactly one root, reporting each element, its
-//! attributes and its text to a [`Visitor`] as it goes. `xml::parse` builds
-//! its [`Element`](super::xml::Element) tree from these events; the list
-//! decoders of `stream` read their items straight from them, so a page of
-//! a thousand users costs no tree. Both therefore refuse the same bodies
-//! with the same errors.
+//! attributes and its text to a [`Visitor`] as it goes. The list decoders
+//! of `stream` and the single-element decoders of `stream_one` read their
+//! items straight from these events, so a page of a thousand users costs no
+//! tree; the tests' element tree (`tree`) is built from the same events,
+//! so all of them refuse the same bodies with the same errors.
 
 use std::borrow::Cow;
 use std::cell::Cell;

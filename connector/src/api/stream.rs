@@ -4,7 +4,7 @@
 //! attribute name and value allocated) cost more than everything else in
 //! decoding it.
 //!
-//! [`decode_list`] reads exactly as `xml::decode_list` does with the same
+//! [`decode_list`] reads exactly as `tree::decode_list` does with the same
 //! item conversion: the same page, and for a body it refuses the same
 //! error, found in the same order: malformed XML anywhere, then the root,
 //! the first `<pagination>`, the first list element, and the first of its
@@ -34,6 +34,11 @@ pub(super) trait ItemReader {
     /// attribute, as for [`ItemReader::open`].
     fn child(&self, item: &mut Self::Open, name: &str, attrs: &Attrs<'_>, path: &str)
         -> Result<()>;
+
+    /// Text directly inside the item's first direct child called `name`,
+    /// in the pieces it arrives in. Only single elements (`stream_one`)
+    /// report it: no list item needs text.
+    fn child_text(&self, _item: &mut Self::Open, _name: &str, _text: &str) {}
 
     /// The item closed: the item, or the error its tree conversion gives.
     fn close(&self, item: Self::Open) -> Result<Self::Item>;
@@ -147,7 +152,7 @@ pub(super) fn decode_list<R: ItemReader>(
 
 #[cfg(test)]
 #[path = "stream_tests.rs"]
-mod tests;
+pub(super) mod tests;
 
 #[cfg(test)]
 #[path = "stream_cases.rs"]

@@ -1,19 +1,19 @@
-//! The streaming list decoders against the tree ones they replace: the
-//! same `Ok` or the same error, for every recorded response, the same
-//! responses prefixed and padded, truncations of them and random edits.
+//! The streaming decoders (lists and single elements) against the tree
+//! ones they replace: the same `Ok` or the same error, for every recorded
+//! response, the same responses prefixed and padded, truncations of them
+//! and random edits.
 
 use proptest::prelude::*;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use tabgov_mapping::ContentKind;
 
-use crate::api::{content, groups, users};
+use crate::api::{auth, content, error_body, groups, users};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/tableau/");
 
-/// Every list decoder on `body`, tree then streaming, as debug text (the
-/// error type has no equality; its debug text shows variant, path and
-/// message).
+/// Every decoder on `body`, tree then streaming, as debug text (the error
+/// type has no equality; its debug text shows variant, path and message).
 fn both(body: &[u8]) -> Vec<(&'static str, String, String)> {
     both_of(body, &ContentKind::ALL)
 }
@@ -36,6 +36,31 @@ fn both_of(body: &[u8], kinds: &[ContentKind]) -> Vec<(&'static str, String, Str
             format!("{:?}", groups::decode_groups_tree(body)),
             format!("{:?}", groups::decode_groups(body)),
         ),
+        (
+            "user",
+            format!("{:?}", users::decode_user_tree(body)),
+            format!("{:?}", users::decode_user(body)),
+        ),
+        (
+            "updated_user",
+            format!("{:?}", users::decode_updated_user_tree(body)),
+            format!("{:?}", users::decode_updated_user(body)),
+        ),
+        (
+            "server_info",
+            format!("{:?}", auth::decode_server_info_tree(body)),
+            format!("{:?}", auth::decode_server_info(body)),
+        ),
+        (
+            "sign_in",
+            session(auth::decode_sign_in_tree(body)),
+            session(auth::decode_sign_in(body)),
+        ),
+        (
+            "error",
+            format!("{:?}", error_body::from_xml_tree(500, body)),
+            format!("{:?}", error_body::from_xml(500, body)),
+        ),
     ];
     for &kind in kinds {
         out.push((
@@ -47,7 +72,20 @@ fn both_of(body: &[u8], kinds: &[ContentKind]) -> Vec<(&'static str, String, Str
     out
 }
 
-pub(super) fn assert_agree(what: &str, body: &[u8]) {
+/// A sign-in's answer as text, its token shown (its `Debug` hides it).
+fn session(result: crate::Result<auth::SessionCredentials>) -> String {
+    format!(
+        "{:?}",
+        result.map(|c| (
+            c.token.expose().to_owned(),
+            c.site_id,
+            c.site_content_url,
+            c.user_id
+        ))
+    )
+}
+
+pub(in crate::api) fn assert_agree(what: &str, body: &[u8]) {
     assert_agree_on(what, both(body), body);
 }
 
@@ -228,6 +266,10 @@ const PIECES: &[&str] = &[
     "<error code=\"1\"/>",
     "<group id=\"g\" name=\"G\"/>",
     "<workbook id=\"w\"/>",
+    "<summary>s</summary>",
+    "<restApiVersion> 3.21 </restApiVersion>",
+    "<productVersion build=\"b\">",
+    "<site id=\"s\" contentUrl=\"\"/>",
 ];
 
 proptest! {

@@ -8,9 +8,10 @@ use super::page::{Page, PageRequest};
 use super::request::ApiRequest;
 use super::scan::Attrs;
 use super::stream::{self, ItemReader};
+use super::stream_one;
 #[cfg(test)]
-use super::xml::decode_list;
-use super::xml::{decode_single, escape_attr, AttrSource, Element};
+use super::tree::{decode_list, decode_single, Element};
+use super::xml::{escape_attr, AttrSource};
 use crate::{Error, Result};
 
 fn paged(req: ApiRequest, page: PageRequest) -> ApiRequest {
@@ -149,14 +150,15 @@ fn domain_name(domain: &impl AttrSource) -> Option<String> {
     domain.opt_attr("name")
 }
 
-/// Decodes one `<user>` element; `path` names it in errors.
+/// Decodes one `<user>` element of a tree; `path` names it in errors.
+#[cfg(test)]
 fn account(el: &Element, path: &str) -> Result<Account> {
     let mut account = account_attrs(el, path)?;
     account.domain = el.child("domain").and_then(domain_name);
     Ok(account)
 }
 
-/// Reads `<user>` items from events, as [`account`] reads an element.
+/// Reads `<user>` items from events, as the tests' `account` reads an element.
 struct Accounts;
 
 impl ItemReader for Accounts {
@@ -198,6 +200,12 @@ pub(super) fn decode_users_tree(body: &[u8]) -> Result<Page<Account>> {
 
 /// Decodes the one `<user>` of Query User On Site (or of Add User to Group).
 pub fn decode_user(body: &[u8]) -> Result<Account> {
+    stream_one::decode_single(body, "user", &Accounts)
+}
+
+/// [`decode_user`] through the tree, the reference it is tested against.
+#[cfg(test)]
+pub(super) fn decode_user_tree(body: &[u8]) -> Result<Account> {
     decode_single(body, "user", account)
 }
 
@@ -208,175 +216,47 @@ pub struct UpdatedUser {
     pub site_role: SiteRole,
 }
 
-/// Decodes Update User's answer; the site role is required, since it is
-/// what the caller checks took effect.
-pub fn decode_updated_user(body: &[u8]) -> Result<UpdatedUser> {
-    decode_single(body, "user", |el, path| {
-        Ok(UpdatedUser {
-            name: el.opt_attr("name"),
-            site_role: SiteRole::parse(el.required(path, "siteRole")?),
-        })
+/// Update User's answer from the attributes of its `<user>`.
+fn updated_user(el: &impl AttrSource, path: &str) -> Result<UpdatedUser> {
+    Ok(UpdatedUser {
+        name: el.opt_attr("name"),
+        site_role: SiteRole::parse(el.required(path, "siteRole")?),
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::request::Method;
+/// Reads Update User's `<user>` from events, as [`updated_user`] reads it.
+struct UpdatedUsers;
 
-    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+impl ItemReader for UpdatedUsers {
+    type Item = UpdatedUser;
+    type Open = Result<UpdatedUser>;
+
+    fn open(&self, attrs: &Attrs<'_>, path: &str) -> Result<Self::Open> {
+        Ok(updated_user(&attrs.values(["name", "siteRole"])?, path))
     }
 
-    const PAGE: PageRequest = PageRequest {
-        number: 3,
-        size: 500,
-    };
-
-    #[test]
-    fn builds_requests() {
-        let r = list_users("s1", PAGE);
-        assert_eq!((r.method, r.path.as_str()), (Method::Get, "sites/s1/users"));
-        assert_eq!(
-            r.query,
-            q(&[
-                ("pageSize", "500"),
-                ("pageNumber", "3"),
-                ("fields", "_all_")
-            ])
-        );
-        let r = find_user_by_name("s1", "a.b@x");
-        assert_eq!(r.path, "sites/s1/users");
-        assert_eq!(
-            r.query,
-            q(&[("filter", "name:eq:a.b@x"), ("fields", "_all_")])
-        );
-        let r = get_user("s1", "u1");
-        assert_eq!(
-            (r.method, r.path.as_str(), r.query.len()),
-            (Method::Get, "sites/s1/users/u1", 0)
-        );
-        let r = update_site_role("s1", "u1", "Viewer");
-        assert_eq!(
-            (r.method, r.path.as_str()),
-            (Method::Put, "sites/s1/users/u1")
-        );
-        assert_eq!(
-            r.body.as_deref(),
-            Some("<tsRequest><user siteRole=\"Viewer\"/></tsRequest>")
-        );
-        assert!(r.retry_safe);
-        let r = update_site_role("s1", "u1", "A\"&");
-        assert_eq!(
-            r.body.as_deref(),
-            Some("<tsRequest><user siteRole=\"A&quot;&amp;\"/></tsRequest>")
-        );
-        let r = remove_user("s1", "u1", None);
-        assert_eq!(
-            (r.method, r.path.as_str(), r.query.len()),
-            (Method::Delete, "sites/s1/users/u1", 0)
-        );
-        let r = remove_user("s1", "u1", Some("u2"));
-        assert_eq!(r.query, q(&[("mapAssetsTo", "u2")]));
-        let r = groups_of_user("s1", "u1", PAGE);
-        assert_eq!(r.path, "sites/s1/users/u1/groups");
-        assert_eq!(r.query, q(&[("pageSize", "500"), ("pageNumber", "3")]));
-        let r = owned_workbooks("s1", "u1", PAGE);
-        assert_eq!(r.path, "sites/s1/users/u1/workbooks");
-        assert_eq!(
-            r.query,
-            q(&[
-                ("pageSize", "500"),
-                ("pageNumber", "3"),
-                ("ownedBy", "true")
-            ])
-        );
-        let r = owned_flows("s1", "u1", PAGE);
-        assert_eq!(r.path, "sites/s1/users/u1/flows");
-        assert_eq!(
-            r.query,
-            q(&[
-                ("pageSize", "500"),
-                ("pageNumber", "3"),
-                ("isOwner", "true")
-            ])
-        );
-        for r in [
-            list_users("s", PAGE),
-            get_user("s", "u"),
-            owned_flows("s", "u", PAGE),
-        ] {
-            assert!(r.body.is_none() && r.retry_safe);
-        }
+    fn child(&self, _: &mut Self::Open, _: &str, _: &Attrs<'_>, _: &str) -> Result<()> {
+        Ok(())
     }
 
-    fn one(user: &str) -> Result<Account> {
-        decode_user(format!("<tsResponse>{user}</tsResponse>").as_bytes())
-    }
-
-    #[test]
-    fn decodes_optional_parts_and_names_missing_ones() {
-        let a = one(r#"<user id="i" name="n &amp; m" siteRole="Brand&lt;New"/>"#).unwrap();
-        assert_eq!(a.name, "n & m");
-        assert_eq!(a.site_role, SiteRole::Other("Brand<New".into()));
-        assert_eq!(
-            (a.email, a.full_name, a.last_login, a.auth_setting, a.domain),
-            (None, None, None, None, None)
-        );
-        let a = one(r#"<user id="i" name="n" siteRole="Viewer" lastLogin="2024-02-29T10:00:00+02:00" email=""><domain name="corp"/></user>"#).unwrap();
-        assert_eq!(a.last_login, Some("2024-02-29T08:00:00Z".parse().unwrap()));
-        assert_eq!(a.email, None);
-        assert_eq!(a.domain.as_deref(), Some("corp"));
-        for attr in ["id", "name", "siteRole"] {
-            let user = r#"<user id="i" name="n" siteRole="Viewer"/>"#
-                .replace(&format!(" {attr}="), " other=");
-            let e = one(&user).unwrap_err().to_string();
-            assert!(
-                e.contains(&format!("tsResponse/user: missing attribute {attr}")),
-                "{e}"
-            );
-        }
-        let e =
-            one(r#"<user id="i" name="n" siteRole="Viewer" lastLogin="yesterday"/>"#).unwrap_err();
-        assert!(e.to_string().contains("lastLogin"), "{e}");
-    }
-
-    #[test]
-    fn reads_identity_provider_and_language() {
-        let body = br#"<tsResponse><pagination pageNumber="1" pageSize="100" totalAvailable="2"/><users>
-            <user id="a" name="ann" siteRole="Viewer" authSetting="" idpConfigurationId="idp-7" externalAuthUserId="00u9" language="fr" locale="fr_FR"><domain name="local"/></user>
-            <user id="b" name="bo" siteRole="Viewer" externalAuthUserId="" language=""/>
-        </users></tsResponse>"#;
-        let page = decode_users(body).unwrap();
-        assert_eq!(
-            *page.items[0].identity,
-            SignInIdentity {
-                idp_configuration_id: Some("idp-7".into()),
-                external_auth_user_id: Some("00u9".into()),
-                language: Some("fr".into()),
-                locale: Some("fr_FR".into()),
-            }
-        );
-        assert_eq!(*page.items[1].identity, SignInIdentity::default());
-        assert_eq!(decode_users_tree(body).unwrap(), page);
-    }
-
-    #[test]
-    fn updated_user_needs_its_site_role() {
-        let u =
-            decode_updated_user(b"<tsResponse><user name=\"c\" siteRole=\"Viewer\"/></tsResponse>")
-                .unwrap();
-        assert_eq!(
-            u,
-            UpdatedUser {
-                name: Some("c".into()),
-                site_role: SiteRole::Viewer
-            }
-        );
-        let e = decode_updated_user(b"<tsResponse><user name=\"c\"/></tsResponse>").unwrap_err();
-        assert!(e.to_string().contains("missing attribute siteRole"));
+    fn close(&self, item: Self::Open) -> Result<UpdatedUser> {
+        item
     }
 }
+
+/// Decodes Update User's answer; the site role is required, since it is
+/// what the caller checks took effect.
+pub fn decode_updated_user(body: &[u8]) -> Result<UpdatedUser> {
+    stream_one::decode_single(body, "user", &UpdatedUsers)
+}
+
+/// [`decode_updated_user`] through the tree, the reference it is tested
+/// against.
+#[cfg(test)]
+pub(super) fn decode_updated_user_tree(body: &[u8]) -> Result<UpdatedUser> {
+    decode_single(body, "user", updated_user)
+}
+
+#[cfg(test)]
+#[path = "users_tests.rs"]
+mod tests;

@@ -10,7 +10,6 @@ use clap::Args;
 use comfy_table::{presets, ContentArrangement, Table};
 use tabgov::actions::{run_batch, ActionContext, ActionOptions, ActionResult, TargetRequest, Verb};
 use tabgov::credentials::{Credential, Scope};
-use tabgov::reports::license_text::render_table;
 use tabgov::reports::terminal_text::visible;
 use tabgov::reports::{license_report, LicenseReport, LicenseReportOptions};
 use tabgov::site_lock::SiteLock;
@@ -24,6 +23,7 @@ use tableau_sim::{SimConfig, Simulator};
 use super::args::StoreArgs;
 use super::demo_store::{demo_url, replace_demo_store, DEMO_DB};
 use super::failure::Failure;
+use super::license_table::render_table;
 
 /// Flags of `tabgov demo`.
 #[derive(Debug, Args)]

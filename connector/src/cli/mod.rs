@@ -17,11 +17,14 @@ mod changes;
 mod check;
 pub mod config_file;
 mod connect;
+#[cfg(feature = "demo")]
 mod demo;
+#[cfg(feature = "demo")]
 mod demo_store;
 mod deprovision;
 mod failure;
 mod groups;
+mod license_table;
 mod offboard;
 mod output;
 mod progress;
@@ -38,7 +41,6 @@ mod sync;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use tabgov::reports::terminal_text::visible_lines;
 
@@ -102,20 +104,16 @@ enum Command {
     Review(review::ReviewArgs),
     /// The whole flow against a simulated site in this process: sync, the
     /// accounts, the licence report, a dry-run offboarding plan.
+    #[cfg(feature = "demo")]
     Demo(demo::DemoArgs),
 }
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
-    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    if matches!(cli.command, Command::Demo(_))
-        && matches.value_source("db") == Some(ValueSource::EnvVariable)
-    {
-        // TABGOV_DB names the user's real store: the demo writes its own
-        // unless --db is given on its command line.
-        cli.store.db = None;
-    }
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    #[cfg(feature = "demo")]
+    let cli = demo_ignores_env_db(cli, &matches);
     init_tracing(cli.verbose, cli.quiet);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -151,8 +149,22 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Offboard(a) => offboard::run(&cli.store, a, quiet).await,
         Command::Report(a) => report::run(&cli.store, a).await,
         Command::Review(a) => review::run(&cli.store, a).await,
+        #[cfg(feature = "demo")]
         Command::Demo(a) => demo::run(&cli.store, a).await,
     }
+}
+
+/// TABGOV_DB names the user's real store: the demo writes its own unless
+/// `--db` is given on its command line.
+#[cfg(feature = "demo")]
+fn demo_ignores_env_db(mut cli: Cli, matches: &clap::ArgMatches) -> Cli {
+    use clap::parser::ValueSource;
+    if matches!(cli.command, Command::Demo(_))
+        && matches.value_source("db") == Some(ValueSource::EnvVariable)
+    {
+        cli.store.db = None;
+    }
+    cli
 }
 
 fn init_tracing(verbose: u8, quiet: bool) {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use clap::{Args, Subcommand, ValueEnum};
 use tabgov::reports::html::render_html;
-use tabgov::reports::license_text::{render_table, write_csv};
+use tabgov::reports::license_text::write_csv;
 use tabgov::reports::licenses::DEFAULT_INACTIVE_DAYS;
 use tabgov::reports::{license_report, LicenseReportOptions};
 use tabgov_mapping::{PriceTable, ReclaimPolicy};
@@ -16,6 +16,7 @@ use super::args::StoreArgs;
 use super::config_file::ConfigFile;
 use super::connect::{load_config, open_store_for_reading};
 use super::failure::Failure;
+use super::license_table::render_table;
 use super::site_filter::SiteFilter;
 
 /// Flags of `tabgov report`.

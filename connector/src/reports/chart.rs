@@ -24,7 +24,7 @@ const SERIES: [(&str, &str); 3] = [
 
 /// A bar chart of seats held, in use (signed in within the threshold) and
 /// reclaimable, per paid licence.
-pub fn license_chart(report: &LicenseReport) -> String {
+pub(crate) fn license_chart(report: &LicenseReport) -> String {
     let lines: Vec<_> = report.paid().collect();
     let height = TOP + ROW * lines.len() as u32 + 8;
     let max = lines

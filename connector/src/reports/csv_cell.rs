@@ -20,7 +20,7 @@ pub fn guard(value: &str) -> Cow<'_, str> {
 }
 
 /// The value of a cell [`guard`] wrote.
-pub fn unguard(cell: &str) -> &str {
+pub(crate) fn unguard(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if rest.starts_with(is_formula_start) => rest,
         _ => cell,

@@ -1,7 +1,7 @@
 //! `tabgov sync`: a complete listing of the site, diffed against the
 //! previous snapshot, written with its change feed and run record in one
 //! transaction (a site's first sync is written as it is listed, see
-//! [`first`]). A failed listing or a refused diff changes nothing but the
+//! `first`). A failed listing or a refused diff changes nothing but the
 //! run record.
 
 mod collect;

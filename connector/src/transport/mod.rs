@@ -409,7 +409,7 @@ impl Transport {
     }
 
     /// Counts one listing page received, for the run's summary.
-    pub fn count_page(&self) {
+    pub(crate) fn count_page(&self) {
         self.counters.page();
     }
 

@@ -56,7 +56,7 @@ impl RetryPolicy {
 
     /// The time-out of an attempt starting `elapsed` after the first: the
     /// per-request time-out, cut to what is left of `max_elapsed`.
-    pub fn attempt_timeout(&self, per_request: Duration, elapsed: Duration) -> Duration {
+    pub(crate) fn attempt_timeout(&self, per_request: Duration, elapsed: Duration) -> Duration {
         per_request
             .min(self.max_elapsed.saturating_sub(elapsed))
             .max(Duration::from_millis(1))
@@ -66,7 +66,7 @@ impl RetryPolicy {
 /// Whether an HTTP status is worth another attempt. 429 and 503 mean the
 /// server did not do the work, so any method may repeat; 500, 502 and 504
 /// may have done it, so only a request safe to repeat does.
-pub fn retryable_status(status: u16, retry_safe: bool) -> bool {
+pub(crate) fn retryable_status(status: u16, retry_safe: bool) -> bool {
     match status {
         429 | 503 => true,
         500 | 502 | 504 => retry_safe,
@@ -75,7 +75,7 @@ pub fn retryable_status(status: u16, retry_safe: bool) -> bool {
 }
 
 /// Parses `Retry-After`: delay-seconds or an HTTP date (RFC 9110).
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));

@@ -12,7 +12,7 @@ pub const CLIENT_MIN: (u32, u32) = (3, 9);
 const CLIENT_MIN_RELEASE: &str = "Tableau Server 2020.3";
 /// The version serverinfo is asked at: the oldest that has it, so that any
 /// server answers.
-pub const PROBE: &str = "2.4";
+pub(crate) const PROBE: &str = "2.4";
 
 /// Parses `3.21` into `(3, 21)`.
 pub fn parse(v: &str) -> Option<(u32, u32)> {
@@ -27,7 +27,7 @@ pub fn format(v: (u32, u32)) -> String {
 
 /// The version to use against the server `info` describes, or the one
 /// sentence saying why none fits.
-pub fn negotiate(info: &ServerInfo) -> Result<String, String> {
+pub(crate) fn negotiate(info: &ServerInfo) -> Result<String, String> {
     let server = info.rest_api_version.as_str();
     let Some(server_v) = parse(server) else {
         return Err(format!("the server reported REST API version '{server}', which is not of the form 3.21; set --api-version"));

@@ -3,10 +3,7 @@
 use super::*;
 
 fn account(role: SiteRole) -> Account {
-    Account {
-        name: "alice".into(),
-        ..crate::account::bare_account("u", role)
-    }
+    Account::for_test("u", "alice", role)
 }
 
 fn group() -> GroupRef {

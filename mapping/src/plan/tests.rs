@@ -1,7 +1,10 @@
 use super::*;
 use crate::{Account, ContentKind, GrantLicenseMode, Group, OwnedContent, SiteRole};
 
-use crate::account::bare_account as account;
+/// An account whose sign-in name is its id.
+fn account(id: &str, role: SiteRole) -> Account {
+    Account::for_test(id, id, role)
+}
 
 fn owning(n: u32) -> OwnedContent {
     let mut owned = OwnedContent::default();

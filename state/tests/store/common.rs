@@ -36,15 +36,12 @@ pub fn at(s: &str) -> DateTime<Utc> {
 
 pub fn account(id: &str, name: &str, role: SiteRole) -> Account {
     Account {
-        id: id.into(),
-        name: name.into(),
         email: Some(format!("{name}@Example.com")),
         full_name: Some(format!("{name} Example")),
-        site_role: role,
         last_login: Some(at("2026-01-10T08:00:00Z")),
         auth_setting: Some("ServerDefault".into()),
         domain: Some("local".into()),
-        identity: Default::default(),
+        ..Account::for_test(id, name, role)
     }
 }
 
