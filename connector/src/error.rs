@@ -4,47 +4,7 @@
 
 use std::fmt;
 
-/// Tableau's six-digit error code (`401002`, `409003`, ...); the first three
-/// digits are the HTTP status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ErrorCode(pub String);
-
-impl ErrorCode {
-    /// Failed sign-in (wrong PAT, password or JWT).
-    pub const SIGN_IN_FAILED: &'static str = "401001";
-    /// Stale or invalid session token, or a JWT scope that does not cover the call.
-    pub const SESSION_INVALID: &'static str = "401002";
-    /// The account may not do this (not a site administrator).
-    pub const FORBIDDEN: &'static str = "403000";
-    /// The site does not exist.
-    pub const SITE_NOT_FOUND: &'static str = "404000";
-    /// The user does not exist.
-    pub const USER_NOT_FOUND: &'static str = "404002";
-    /// The group does not exist.
-    pub const GROUP_NOT_FOUND: &'static str = "404012";
-    /// The user owns content and was set Unlicensed instead of removed.
-    pub const USER_OWNS_CONTENT: &'static str = "409003";
-    /// The user is already in the group.
-    pub const ALREADY_MEMBER: &'static str = "409011";
-    /// Too many requests.
-    pub const RATE_LIMITED: &'static str = "429000";
-
-    /// Whether this is `code`.
-    pub fn is(&self, code: &str) -> bool {
-        self.0 == code
-    }
-
-    /// The code as Tableau wrote it.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use crate::error_code::ErrorCode;
 
 /// An error answer from Tableau, as its body described it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +20,8 @@ pub struct TableauError {
 
 impl TableauError {
     /// Whether Tableau's code is `code`.
-    pub fn is(&self, code: &str) -> bool {
-        self.code.is(code)
+    pub fn is(&self, code: ErrorCode) -> bool {
+        self.code == code
     }
 }
 
@@ -164,7 +124,7 @@ impl Error {
     }
 
     /// Whether Tableau answered with `code`.
-    pub fn is_tableau(&self, code: &str) -> bool {
+    pub fn is_tableau(&self, code: ErrorCode) -> bool {
         self.tableau().is_some_and(|e| e.is(code))
     }
 

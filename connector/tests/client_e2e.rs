@@ -195,7 +195,10 @@ async fn a_connected_app_gets_the_scopes_it_asks_for_and_no_more() {
     let site = read_only.site_id();
     let update = users::update_site_role(&site, &target.id, "Viewer");
     let err = read_only.send(&update).await.unwrap_err();
-    assert!(err.is_tableau("401002"), "{err:?}");
+    assert!(
+        err.is_tableau(tabgov::ErrorCode::SESSION_INVALID),
+        "{err:?}"
+    );
     assert!(
         err.to_string()
             .contains("outside the connected app's scopes"),

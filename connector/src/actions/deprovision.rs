@@ -333,7 +333,7 @@ mod tests {
     fn tableau(status: u16, code: &str) -> Error {
         Error::Tableau(TableauError {
             status,
-            code: ErrorCode(code.into()),
+            code: ErrorCode::parse(code),
             summary: "Summary".into(),
             detail: "detail".into(),
         })

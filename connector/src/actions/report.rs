@@ -177,7 +177,7 @@ mod tests {
     fn failures_keep_tableaus_code() {
         let e = Error::Tableau(crate::TableauError {
             status: 409,
-            code: crate::ErrorCode("409014".into()),
+            code: crate::ErrorCode::NO_LICENSE_CAPACITY,
             summary: "No capacity".into(),
             detail: String::new(),
         });

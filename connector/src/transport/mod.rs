@@ -25,7 +25,7 @@ use crate::api::auth::{self, ServerInfo, SessionCredentials};
 use crate::api::error_body::decode_error;
 use crate::api::ApiRequest;
 use crate::credentials::{Credential, Scope};
-use crate::{Error, Result, TableauError};
+use crate::{Error, ErrorCode, Result, TableauError};
 
 pub use options::{TransportOptions, DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, DEFAULT_PAGE_SIZE};
 pub use retry::RetryPolicy;
@@ -192,7 +192,7 @@ impl Transport {
                     // An expiry is the session's age, not the request's
                     // fault: on a slow run a request may outlive more than
                     // one short session, bounded by the tokens it may try.
-                    if self.renew(&active, &t).await? && !t.is(session::EXPIRED) {
+                    if self.renew(&active, &t).await? && !t.is(ErrorCode::SESSION_EXPIRED) {
                         renewals += 1;
                     }
                 }
@@ -228,7 +228,7 @@ impl Transport {
                 return Ok(false);
             }
         }
-        let expired = refused.is(session::EXPIRED);
+        let expired = refused.is(ErrorCode::SESSION_EXPIRED);
         if !expired && self.credential.is_single_session() && stale.ended_by_another_client() {
             return Err(self.stolen());
         }
