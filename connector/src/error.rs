@@ -50,13 +50,25 @@ pub enum Error {
     #[error("cannot read Tableau's response at {path}: {message}")]
     Decode { path: String, message: String },
 
-    /// No TCP connection (refused, DNS, unreachable network).
-    #[error("cannot reach the Tableau server at {url}: {message}")]
-    Unreachable { url: String, message: String },
+    /// No TCP connection (refused, DNS, unreachable network). The message
+    /// shown is the innermost cause ("Connection refused"); the whole
+    /// chain stays reachable through `source()`.
+    #[error("cannot reach the Tableau server at {url}: {}", root_cause(.source))]
+    Unreachable {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
 
-    /// The TLS handshake failed (certificate not trusted, name mismatch).
-    #[error("TLS with {url} failed: {message}")]
-    Tls { url: String, message: String },
+    /// The TLS handshake failed (certificate not trusted, name mismatch, a
+    /// server that does not speak TLS), as told by a rustls error in the
+    /// source chain.
+    #[error("TLS with {url} failed: {}", root_cause(.source))]
+    Tls {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
 
     /// A request took longer than the configured timeout, on every attempt.
     #[error("{method} {path} timed out after {attempts} attempt(s)")]
@@ -67,12 +79,22 @@ pub enum Error {
     },
 
     /// Other HTTP-level failures (connection reset mid-body, protocol errors).
-    #[error("{method} {path} failed after {attempts} attempt(s): {message}")]
+    #[error("{method} {path} failed after {attempts} attempt(s): {}", root_cause(.source))]
     Http {
         method: String,
         path: String,
         attempts: u32,
-        message: String,
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A file tabgov was pointed at (a secret file, a CA bundle) cannot be
+    /// read; `what` names it and where it came from.
+    #[error("cannot read {what}: {source}")]
+    UnreadableFile {
+        what: String,
+        #[source]
+        source: std::io::Error,
     },
 
     /// A listing whose pages did not add up to what Tableau announced.
@@ -135,6 +157,17 @@ impl Error {
             message: message.into(),
         }
     }
+}
+
+/// The innermost message of `e`'s source chain, the useful one for a
+/// network failure ("Connection refused", "invalid peer certificate:
+/// UnknownIssuer"); `e`'s own message when it has no source.
+pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
 }
 
 /// The connector's result type.

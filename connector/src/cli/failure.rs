@@ -3,6 +3,7 @@
 //! config, 3 refused by a safety rule).
 
 use tabgov::api::connected_app_error::ConnectedAppRefusal;
+use tabgov::error::root_cause;
 use tabgov::{Error, ErrorCode, TableauError};
 
 /// A command's failure: its exit code and the one sentence to print.
@@ -57,16 +58,19 @@ impl Failure {
         };
         match e {
             Error::Tableau(t) => Failure::runtime(explain_tableau(&t, server, &site_shown, jwt)),
-            Error::Unreachable { url, message } => Failure::runtime(format!(
-                "cannot reach the Tableau server at {url} ({message}): check --server, the network and any HTTPS_PROXY setting"
+            Error::Unreachable { url, source } => Failure::runtime(format!(
+                "cannot reach the Tableau server at {url} ({}): check --server, the network and any HTTPS_PROXY setting",
+                root_cause(&source)
             )),
-            Error::Tls { url, message } => Failure::runtime(format!(
-                "TLS with {url} failed ({message}): if the server's certificate comes from a private CA, pass its PEM file with --ca-cert"
+            Error::Tls { url, source } => Failure::runtime(format!(
+                "TLS with {url} failed ({}): if the server's certificate comes from a private CA, pass its PEM file with --ca-cert",
+                root_cause(&source)
             )),
             Error::Timeout { method, path, attempts } => Failure::runtime(format!(
                 "{method} {path} timed out {attempts} time(s): the server is slow or unreachable; raise --timeout-secs or try later"
             )),
             Error::Config(message) => Failure::usage(message),
+            e @ Error::UnreadableFile { .. } => Failure::usage(e.to_string()),
             Error::Store(tabgov_state::Error::SiteInUse { holder, .. }) => Failure::runtime(format!(
                 "another tabgov sync or action on {site_shown} on {server} is already running{}: wait for it to finish, then run again",
                 holder.map(|h| format!(" (process {h})")).unwrap_or_default()
@@ -249,8 +253,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn exit_codes_follow_the_contract() {
+    #[tokio::test]
+    async fn exit_codes_follow_the_contract() {
         assert_eq!(
             Failure::from_error(Error::Config("x".into()), "s", "").code,
             2
@@ -259,12 +263,16 @@ mod tests {
             Failure::from_error(Error::Refused("x".into()), "s", "").code,
             3
         );
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", closed.local_addr().unwrap());
+        drop(closed);
         let unreachable = Error::Unreachable {
-            url: "http://127.0.0.1:9".into(),
-            message: "Connection refused".into(),
+            source: reqwest::get(&url).await.unwrap_err(),
+            url,
         };
         let f = Failure::from_error(unreachable, "s", "");
         assert_eq!(f.code, 1);
-        assert!(f.message.contains("check --server"));
+        assert!(f.message.contains("check --server"), "{}", f.message);
+        assert!(f.message.contains("refused"), "{}", f.message);
     }
 }

@@ -3,6 +3,7 @@
 //! here, once.
 
 mod aimd;
+mod failure;
 mod gate;
 mod http;
 pub mod options;
@@ -31,8 +32,9 @@ pub use options::{TransportOptions, DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, DEFAUL
 pub use retry::RetryPolicy;
 pub use stats::TransportStats;
 
+use failure::Failure;
 use gate::Gate;
-use http::{Answer, Failure};
+use http::Answer;
 use session::{Active, SessionSlot, MAX_RENEWALS_PER_REQUEST, MAX_TOKENS_PER_REQUEST};
 use stats::Counters;
 
