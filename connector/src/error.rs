@@ -131,9 +131,18 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] tabgov_state::Error),
 
-    /// A sync refused by the mass-removal guard.
-    #[error("{0}")]
-    Refused(String),
+    /// A sync refused by the mass-removal guard: more of the site's active
+    /// accounts would vanish at once than `--max-removal-percent` allows,
+    /// which is far likelier a partial listing or a wrong site than real
+    /// leavers. Nothing was changed.
+    #[error("sync refused: {0}; nothing was changed. If the removals are real, rerun with --allow-mass-removal (or raise --max-removal-percent)")]
+    MassRemovalRefused(tabgov_mapping::MassRemoval),
+
+    /// An action batch larger than `--max-actions` without `--yes`: a
+    /// mistaken file or filter must not suspend or remove half a site.
+    /// Nothing was changed.
+    #[error("refused: {targets} targets exceed --max-actions {max_actions}; nothing was changed. Pass --yes to confirm this batch, or raise --max-actions")]
+    BatchNotConfirmed { targets: usize, max_actions: usize },
 }
 
 impl Error {

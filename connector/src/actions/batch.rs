@@ -25,7 +25,7 @@ struct Prepared {
 }
 
 /// Runs a batch. A batch larger than `max_actions` without `confirmed` is
-/// [`Error::Refused`], and a batch with an unknown, ambiguous or repeated
+/// [`Error::BatchNotConfirmed`], and a batch with an unknown, ambiguous or repeated
 /// user (or an unusable `transfer_to`) is [`Error::Config`] naming every
 /// problem; either way nothing was changed.
 pub async fn run_batch(
@@ -39,11 +39,10 @@ pub async fn run_batch(
     }
     let opts = &ctx.opts;
     if !opts.dry_run && batch_needs_confirmation(requests.len(), opts.max_actions, opts.confirmed) {
-        return Err(Error::Refused(format!(
-            "refused: {} targets exceed --max-actions {}; nothing was changed. Pass --yes to confirm this batch, or raise --max-actions",
-            requests.len(),
-            opts.max_actions
-        )));
+        return Err(Error::BatchNotConfirmed {
+            targets: requests.len(),
+            max_actions: opts.max_actions,
+        });
     }
     let prepared = prepare(ctx, requests).await?;
     let others = admins_staying(ctx, &prepared).await?;

@@ -79,7 +79,9 @@ impl Failure {
                 "{site_shown} on {server} stayed busy with another tabgov sync or action{} for {waited_secs} s; nothing was changed: run again when it has finished, or raise --lock-wait-secs",
                 holder.map(|h| format!(" (process {h})")).unwrap_or_default()
             )),
-            Error::Refused(message) => Failure::refused(message),
+            e @ (Error::MassRemovalRefused(_) | Error::BatchNotConfirmed { .. }) => {
+                Failure::refused(e.to_string())
+            }
             other => Failure::runtime(other.to_string()),
         }
     }
@@ -260,7 +262,15 @@ mod tests {
             2
         );
         assert_eq!(
-            Failure::from_error(Error::Refused("x".into()), "s", "").code,
+            Failure::from_error(
+                Error::BatchNotConfirmed {
+                    targets: 60,
+                    max_actions: 50
+                },
+                "s",
+                ""
+            )
+            .code,
             3
         );
         let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -103,7 +103,7 @@ pub async fn sync_site(
         Ok(done) => done,
         Err(e) => {
             let status = match e {
-                Error::Refused(_) => RunStatus::Refused,
+                Error::MassRemovalRefused(_) => RunStatus::Refused,
                 _ => RunStatus::Failed,
             };
             let sent = transport.stats();
