@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::ExitCode;
+
 pub use crate::error_code::ErrorCode;
 
 /// An error answer from Tableau, as its body described it.
@@ -157,6 +159,28 @@ impl Error {
     /// Whether Tableau answered with `code`.
     pub fn is_tableau(&self, code: ErrorCode) -> bool {
         self.tableau().is_some_and(|e| e.is(code))
+    }
+
+    /// The exit code this error ends a command with: the one place that
+    /// decides it for library errors (the command line only adds the
+    /// sentence). A bad flag, config or file is usage; a safety rule's
+    /// refusal is refused; everything else failed at run time.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::Config(_) | Error::UnreadableFile { .. } => ExitCode::Usage,
+            Error::MassRemovalRefused(_) | Error::BatchNotConfirmed { .. } => ExitCode::Refused,
+            Error::Tableau(_)
+            | Error::Decode { .. }
+            | Error::Unreachable { .. }
+            | Error::Tls { .. }
+            | Error::Timeout { .. }
+            | Error::Http { .. }
+            | Error::IncompleteListing { .. }
+            | Error::ListingChanged { .. }
+            | Error::Internal(_)
+            | Error::SessionStolen { .. }
+            | Error::Store(_) => ExitCode::Runtime,
+        }
     }
 
     /// A decoding error at `path`.

@@ -1,41 +1,40 @@
 //! How a command ends badly: one sentence that names the fix, Tableau's
-//! code kept, and the exit code of the contract (1 runtime, 2 usage or
-//! config, 3 refused by a safety rule).
+//! code kept, and the exit code of the contract, which is decided by
+//! [`tabgov::ExitCode`] and [`Error::exit_code`], not here.
 
 use tabgov::api::connected_app_error::ConnectedAppRefusal;
 use tabgov::error::root_cause;
-use tabgov::{Error, ErrorCode, TableauError};
+use tabgov::{Error, ErrorCode, ExitCode, TableauError};
 
 /// A command's failure: its exit code and the one sentence to print.
 #[derive(Debug)]
 pub struct Failure {
-    pub code: u8,
+    pub code: ExitCode,
     pub message: String,
 }
 
 impl Failure {
-    /// Exit 1: Tableau or the store failed.
+    /// A failure ending with `code`.
+    pub fn new(code: ExitCode, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Tableau or the store failed ([`ExitCode::Runtime`]).
     pub fn runtime(message: impl Into<String>) -> Failure {
-        Failure {
-            code: 1,
-            message: message.into(),
-        }
+        Failure::new(ExitCode::Runtime, message)
     }
 
-    /// Exit 2: a bad flag, config or input file.
+    /// A bad flag, config or input file ([`ExitCode::Usage`]).
     pub fn usage(message: impl Into<String>) -> Failure {
-        Failure {
-            code: 2,
-            message: message.into(),
-        }
+        Failure::new(ExitCode::Usage, message)
     }
 
-    /// Exit 3: refused by a safety rule.
+    /// Refused by a safety rule ([`ExitCode::Refused`]).
     pub fn refused(message: impl Into<String>) -> Failure {
-        Failure {
-            code: 3,
-            message: message.into(),
-        }
+        Failure::new(ExitCode::Refused, message)
     }
 
     /// Explains a library error met while working on `site` of `server`.
@@ -50,40 +49,44 @@ impl Failure {
         Failure::explain(e, server, site, jwt)
     }
 
+    /// The exit code is the error's own ([`Error::exit_code`]); this only
+    /// words the sentence.
     fn explain(e: Error, server: &str, site: &str, jwt: bool) -> Failure {
-        let site_shown = if site.is_empty() {
-            "the default site".to_owned()
-        } else {
-            format!("site '{site}'")
-        };
-        match e {
-            Error::Tableau(t) => Failure::runtime(explain_tableau(&t, server, &site_shown, jwt)),
-            Error::Unreachable { url, source } => Failure::runtime(format!(
-                "cannot reach the Tableau server at {url} ({}): check --server, the network and any HTTPS_PROXY setting",
-                root_cause(&source)
-            )),
-            Error::Tls { url, source } => Failure::runtime(format!(
-                "TLS with {url} failed ({}): if the server's certificate comes from a private CA, pass its PEM file with --ca-cert",
-                root_cause(&source)
-            )),
-            Error::Timeout { method, path, attempts } => Failure::runtime(format!(
-                "{method} {path} timed out {attempts} time(s): the server is slow or unreachable; raise --timeout-secs or try later"
-            )),
-            Error::Config(message) => Failure::usage(message),
-            e @ Error::UnreadableFile { .. } => Failure::usage(e.to_string()),
-            Error::Store(tabgov_state::Error::SiteInUse { holder, .. }) => Failure::runtime(format!(
-                "another tabgov sync or action on {site_shown} on {server} is already running{}: wait for it to finish, then run again",
-                holder.map(|h| format!(" (process {h})")).unwrap_or_default()
-            )),
-            Error::Store(tabgov_state::Error::SiteBusy { holder, waited_secs, .. }) => Failure::runtime(format!(
-                "{site_shown} on {server} stayed busy with another tabgov sync or action{} for {waited_secs} s; nothing was changed: run again when it has finished, or raise --lock-wait-secs",
-                holder.map(|h| format!(" (process {h})")).unwrap_or_default()
-            )),
-            e @ (Error::MassRemovalRefused(_) | Error::BatchNotConfirmed { .. }) => {
-                Failure::refused(e.to_string())
-            }
-            other => Failure::runtime(other.to_string()),
-        }
+        let code = e.exit_code();
+        Failure::new(code, sentence(e, server, site, jwt))
+    }
+}
+
+/// The one sentence naming the fix for `e`.
+fn sentence(e: Error, server: &str, site: &str, jwt: bool) -> String {
+    let site_shown = if site.is_empty() {
+        "the default site".to_owned()
+    } else {
+        format!("site '{site}'")
+    };
+    match e {
+        Error::Tableau(t) => explain_tableau(&t, server, &site_shown, jwt),
+        Error::Unreachable { url, source } => format!(
+            "cannot reach the Tableau server at {url} ({}): check --server, the network and any HTTPS_PROXY setting",
+            root_cause(&source)
+        ),
+        Error::Tls { url, source } => format!(
+            "TLS with {url} failed ({}): if the server's certificate comes from a private CA, pass its PEM file with --ca-cert",
+            root_cause(&source)
+        ),
+        Error::Timeout { method, path, attempts } => format!(
+            "{method} {path} timed out {attempts} time(s): the server is slow or unreachable; raise --timeout-secs or try later"
+        ),
+        Error::Config(message) => message,
+        Error::Store(tabgov_state::Error::SiteInUse { holder, .. }) => format!(
+            "another tabgov sync or action on {site_shown} on {server} is already running{}: wait for it to finish, then run again",
+            holder.map(|h| format!(" (process {h})")).unwrap_or_default()
+        ),
+        Error::Store(tabgov_state::Error::SiteBusy { holder, waited_secs, .. }) => format!(
+            "{site_shown} on {server} stayed busy with another tabgov sync or action{} for {waited_secs} s; nothing was changed: run again when it has finished, or raise --lock-wait-secs",
+            holder.map(|h| format!(" (process {h})")).unwrap_or_default()
+        ),
+        other => other.to_string(),
     }
 }
 
@@ -236,7 +239,7 @@ mod tests {
         ];
         for (error, code, fix, kept) in cases {
             let f = Failure::from_sign_in_error(error, "https://t", "finance", true);
-            assert_eq!(f.code, code);
+            assert_eq!(f.code.code(), code);
             assert!(f.message.contains(fix), "{}", f.message);
             assert!(f.message.contains(kept), "{}", f.message);
         }
@@ -259,7 +262,15 @@ mod tests {
     async fn exit_codes_follow_the_contract() {
         assert_eq!(
             Failure::from_error(Error::Config("x".into()), "s", "").code,
-            2
+            ExitCode::Usage
+        );
+        let unreadable = Error::UnreadableFile {
+            what: "the PAT secret from /nowhere".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert_eq!(
+            Failure::from_error(unreadable, "s", "").code,
+            ExitCode::Usage
         );
         assert_eq!(
             Failure::from_error(
@@ -271,7 +282,7 @@ mod tests {
                 ""
             )
             .code,
-            3
+            ExitCode::Refused
         );
         let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", closed.local_addr().unwrap());
@@ -281,7 +292,7 @@ mod tests {
             url,
         };
         let f = Failure::from_error(unreachable, "s", "");
-        assert_eq!(f.code, 1);
+        assert_eq!(f.code, ExitCode::Runtime);
         assert!(f.message.contains("check --server"), "{}", f.message);
         assert!(f.message.contains("refused"), "{}", f.message);
     }

@@ -12,6 +12,7 @@ use tabgov::credentials::Scope;
 use tabgov::reports::review_apply::{apply_revokes, AppliedRevoke, ApplyRules};
 use tabgov::reports::review_check::{check_against_store, check_against_tableau, Revoke};
 use tabgov::reports::{read_review_file, RowProblem, SiteView};
+use tabgov::ExitCode;
 use tabgov_mapping::RevokeAction;
 use tabgov_state::find_site;
 
@@ -177,7 +178,7 @@ pub async fn run(store_args: &StoreArgs, args: ApplyArgs) -> Result<(), Failure>
     }
     output::print(args.flags.format, &results, COLUMNS)?;
     match AppliedRevoke::exit_code(&results) {
-        0 => Ok(()),
+        ExitCode::Success => Ok(()),
         code => Err(Failure {
             code,
             message: "some revokes were not carried out (see the result column)".to_owned(),
