@@ -288,8 +288,12 @@ async fn decoders_read_what_the_simulator_emits() {
 
     // Suspension and removal.
     let updated = decode_updated_user(
-        &c.ok(&users::update_site_role(&site, &owner.id, "Viewer"))
-            .await,
+        &c.ok(&users::update_site_role(
+            &site,
+            &owner.id,
+            &SiteRole::Viewer,
+        ))
+        .await,
     )
     .unwrap();
     assert_eq!(

@@ -223,7 +223,7 @@ async fn carry_out(
 ) -> Result<ActionResult> {
     let user = &account.id;
     if from != to {
-        let request = users::update_site_role(&ctx.site_luid, user, to.as_str());
+        let request = users::update_site_role(&ctx.site_luid, user, to);
         let answer = ctx
             .transport
             .send(&request)

@@ -264,7 +264,7 @@ async fn carry_out(
     result.journal_id = Some(id);
     let user = &account.id;
     if !account.site_role.is_unlicensed() {
-        let request = users::update_site_role(&ctx.site_luid, user, SiteRole::Unlicensed.as_str());
+        let request = users::update_site_role(&ctx.site_luid, user, &SiteRole::Unlicensed);
         let answer = ctx
             .transport
             .send(&request)

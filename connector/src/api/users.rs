@@ -39,11 +39,12 @@ pub fn get_user(site_id: &str, user_id: &str) -> ApiRequest {
 }
 
 /// `PUT sites/{site}/users/{id}` setting the site role; answers a `<user>`
-/// without `id` (decode with [`decode_updated_user`]).
-pub fn update_site_role(site_id: &str, user_id: &str, site_role: &str) -> ApiRequest {
+/// without `id` (decode with [`decode_updated_user`]). The role is typed so
+/// only a role (Tableau's string for it, or one kept verbatim) is sent.
+pub fn update_site_role(site_id: &str, user_id: &str, site_role: &SiteRole) -> ApiRequest {
     ApiRequest::put(format!("sites/{site_id}/users/{user_id}")).body(format!(
         "<tsRequest><user siteRole=\"{}\"/></tsRequest>",
-        escape_attr(site_role)
+        escape_attr(site_role.as_str())
     ))
 }
 
@@ -259,7 +260,7 @@ mod tests {
             (r.method, r.path.as_str(), r.query.len()),
             (Method::Get, "sites/s1/users/u1", 0)
         );
-        let r = update_site_role("s1", "u1", "Viewer");
+        let r = update_site_role("s1", "u1", &SiteRole::Viewer);
         assert_eq!(
             (r.method, r.path.as_str()),
             (Method::Put, "sites/s1/users/u1")
@@ -269,7 +270,7 @@ mod tests {
             Some("<tsRequest><user siteRole=\"Viewer\"/></tsRequest>")
         );
         assert!(r.retry_safe);
-        let r = update_site_role("s1", "u1", "A\"&");
+        let r = update_site_role("s1", "u1", &SiteRole::parse("A\"&"));
         assert_eq!(
             r.body.as_deref(),
             Some("<tsRequest><user siteRole=\"A&quot;&amp;\"/></tsRequest>")
