@@ -11,7 +11,7 @@ use tabgov::api::error_body::decode_error;
 use tabgov::api::groups::{self, decode_groups, decode_member_ids};
 use tabgov::api::users::{self, decode_updated_user, decode_user, decode_users};
 use tabgov::api::{ApiRequest, Method, PageRequest};
-use tabgov_mapping::{ContentKind, GrantLicenseMode, SiteRole};
+use tabgov_mapping::{ContentKind, GrantLicenseMode, SiteLuid, SiteRole};
 use tableau_sim::{SimConfig, Simulator};
 
 struct Client {
@@ -88,7 +88,7 @@ async fn decoders_read_what_the_simulator_emits() {
         secret: "admin-secret",
     };
     let session = auth::decode_sign_in(&c.ok(&auth::sign_in(&pat, "")).await).unwrap();
-    let site = sim.site_id("");
+    let site = SiteLuid::new(sim.site_id(""));
     assert_eq!(
         (session.site_id.as_str(), session.site_content_url.as_str()),
         (site.as_str(), "")

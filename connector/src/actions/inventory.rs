@@ -9,7 +9,7 @@
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
-use tabgov_mapping::{ContentKind, OwnedContent};
+use tabgov_mapping::{ContentKind, OwnedContent, SiteLuid};
 
 use crate::api::content::{self, ContentItem};
 use crate::api::users;
@@ -162,7 +162,7 @@ impl ContentIndex {
     async fn listing(
         &mut self,
         transport: &Transport,
-        site: &str,
+        site: &SiteLuid,
         kind: ContentKind,
     ) -> Result<&[ContentItem]> {
         Ok(match self.listings.entry(kind) {

@@ -27,6 +27,7 @@ use crate::api::error_body::decode_error;
 use crate::api::ApiRequest;
 use crate::credentials::{Credential, Scope};
 use crate::{Error, ErrorCode, Result, TableauError};
+use tabgov_mapping::SiteLuid;
 
 pub use options::{TransportOptions, DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, DEFAULT_PAGE_SIZE};
 pub use retry::RetryPolicy;
@@ -55,6 +56,8 @@ pub struct Transport {
     /// The adaptive window of requests in flight.
     gate: Gate,
     counters: Counters,
+    /// The signed-in site's LUID; see [`Transport::site_id`].
+    site: SiteLuid,
 }
 
 impl Transport {
@@ -98,11 +101,15 @@ impl Transport {
             gate: Gate::new(opts.concurrency),
             counters: Counters::default(),
             opts: TransportOptions { server, ..opts },
+            // Replaced by the sign-in below before the transport is
+            // returned: no caller ever sees it empty.
+            site: SiteLuid::new(""),
         };
         transport.detect_version().await?;
-        let _guard = transport.session.signing_in.lock().await;
-        transport.sign_in().await?;
-        drop(_guard);
+        let guard = transport.session.signing_in.lock().await;
+        let site = transport.sign_in().await?.credentials.site_id.clone();
+        drop(guard);
+        transport.site = site;
         Ok(transport)
     }
 
@@ -379,12 +386,11 @@ impl Transport {
         }
     }
 
-    /// The site's LUID, for request paths.
-    pub fn site_id(&self) -> String {
-        self.session
-            .current()
-            .map(|a| a.credentials.site_id.clone())
-            .unwrap_or_default()
+    /// The site's LUID, for request paths. Set from the sign-in that
+    /// [`Transport::connect`] completes before it returns, so a transport
+    /// in hand always has one (and a renewal signs in to the same site).
+    pub fn site_id(&self) -> &SiteLuid {
+        &self.site
     }
 
     /// The signed-in user's LUID (the connector's own account).
