@@ -136,7 +136,7 @@ impl ContentIndex {
         let mut own = fetch_all(
             transport,
             "workbooks owned by the user",
-            |p| users::owned_workbooks(&site, user_id, p),
+            |p| users::owned_workbooks(site, user_id, p),
             |body| content::decode_content(ContentKind::Workbook, body),
             |i| i.id.as_str(),
         )
@@ -145,7 +145,7 @@ impl ContentIndex {
             fetch_all(
                 transport,
                 "flows owned by the user",
-                |p| users::owned_flows(&site, user_id, p),
+                |p| users::owned_flows(site, user_id, p),
                 |body| content::decode_content(ContentKind::Flow, body),
                 |i| i.id.as_str(),
             )
@@ -153,7 +153,7 @@ impl ContentIndex {
         );
         let mut items = owned_by(own.iter(), user_id);
         for kind in SITE_LISTED {
-            let listing = self.listing(transport, &site, kind).await?;
+            let listing = self.listing(transport, site, kind).await?;
             items.extend(owned_by(listing.iter(), user_id));
         }
         Ok(Inventory { items })
