@@ -216,6 +216,30 @@ pub fn client(opts: &TransportOptions) -> Result<reqwest::Client> {
         .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
 }
 
+/// Refuses a `--server` that is not an http(s) URL; warns about plain
+/// http to another machine, where tokens would cross the network in clear.
+pub fn check_server(server: &str) -> Result<()> {
+    let url = url::Url::parse(server).map_err(|_| {
+        Error::Config(format!(
+            "'{server}' is not a server URL; give --server like https://tableau.example.com"
+        ))
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if url.host_str().is_some_and(is_loopback) => {}
+        "http" => tracing::warn!(
+            server = %server,
+            "plain http to a remote server: tokens cross the network unencrypted; use https"
+        ),
+        other => {
+            return Err(Error::Config(format!(
+                "'{server}' uses {other}:; give --server an https:// (or http://) URL"
+            )))
+        }
+    }
+    Ok(())
+}
+
 /// Whether `host` is this machine: plain HTTP is only quiet there.
 pub fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');

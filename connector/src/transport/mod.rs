@@ -6,6 +6,7 @@ mod aimd;
 mod failure;
 mod gate;
 mod http;
+mod info;
 pub mod options;
 mod redirect;
 pub mod retry;
@@ -69,24 +70,7 @@ impl Transport {
         scopes: &[Scope],
     ) -> Result<Transport> {
         let server = opts.server.trim_end_matches('/').to_owned();
-        let url = url::Url::parse(&server).map_err(|_| {
-            Error::Config(format!(
-                "'{server}' is not a server URL; give --server like https://tableau.example.com"
-            ))
-        })?;
-        match url.scheme() {
-            "https" => {}
-            "http" if url.host_str().is_some_and(http::is_loopback) => {}
-            "http" => tracing::warn!(
-                server = %server,
-                "plain http to a remote server: tokens cross the network unencrypted; use https"
-            ),
-            other => {
-                return Err(Error::Config(format!(
-                    "'{server}' uses {other}:; give --server an https:// (or http://) URL"
-                )))
-            }
-        }
+        http::check_server(&server)?;
         let limiter =
             NonZeroU32::new(opts.max_rps).map(|rps| RateLimiter::direct(Quota::per_second(rps)));
         let mut transport = Transport {
@@ -384,45 +368,5 @@ impl Transport {
             Ok(_) => Ok(()),
             Err((_, e)) => Err(e),
         }
-    }
-
-    /// The site's LUID, for request paths. Set from the sign-in that
-    /// [`Transport::connect`] completes before it returns, so a transport
-    /// in hand always has one (and a renewal signs in to the same site).
-    pub fn site_id(&self) -> &SiteLuid {
-        &self.site
-    }
-
-    /// The signed-in user's LUID (the connector's own account).
-    pub fn user_id(&self) -> String {
-        self.session
-            .current()
-            .map(|a| a.credentials.user_id.clone())
-            .unwrap_or_default()
-    }
-
-    /// The REST API version in use.
-    pub fn api_version(&self) -> &str {
-        &self.version
-    }
-
-    /// What serverinfo said, when it was asked.
-    pub fn server_info(&self) -> Option<&ServerInfo> {
-        self.server_info.as_ref()
-    }
-
-    /// The options this transport runs with.
-    pub fn options(&self) -> &TransportOptions {
-        &self.opts
-    }
-
-    /// Counts one listing page received, for the run's summary.
-    pub fn count_page(&self) {
-        self.counters.page();
-    }
-
-    /// Requests, retries, sign-ins and pages so far.
-    pub fn stats(&self) -> TransportStats {
-        self.counters.snapshot()
     }
 }
