@@ -51,9 +51,14 @@ impl Outcome {
     /// The exit code a batch ends with: a failure before a refusal
     /// ([`ExitCode::worst`]).
     pub fn exit_code(results: &[ActionResult]) -> ExitCode {
-        results
-            .iter()
-            .map(|r| r.result.row_exit_code())
+        Outcome::worst_exit_code(results.iter().map(|r| r.result))
+    }
+
+    /// The exit code of rows that ended as `outcomes`: the worst of theirs.
+    pub fn worst_exit_code(outcomes: impl IntoIterator<Item = Outcome>) -> ExitCode {
+        outcomes
+            .into_iter()
+            .map(Outcome::row_exit_code)
             .fold(ExitCode::Success, ExitCode::worst)
     }
 }

@@ -52,10 +52,7 @@ impl AppliedRevoke {
     /// The exit code of a run: a failure before a refusal, as for an
     /// action batch.
     pub fn exit_code(results: &[AppliedRevoke]) -> ExitCode {
-        results
-            .iter()
-            .map(|r| r.result.row_exit_code())
-            .fold(ExitCode::Success, ExitCode::worst)
+        Outcome::worst_exit_code(results.iter().map(|r| r.result))
     }
 }
 

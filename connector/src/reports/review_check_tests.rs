@@ -127,20 +127,18 @@ fn every_bad_row_is_named_with_its_reason() {
         line(10, "u-z", Account, "zed", Undecided),
     ];
     let problems = check_against_store(&view(), &lines).unwrap_err();
-    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    let expected = [
-        "line 3: contradicts line 2",
-        "line 4: entitlement no longer held: bob is not in group 'Sales'",
-        "line 5: unknown group 'Finance'",
-        "line 6: the row is for site 'marketing'",
-        "line 7: user_id u-a is 'alice', not 'mallory'",
-        "line 8: unknown user 'u-z'",
-        "line 9: entitlement no longer held: alice site role is now Creator, not Viewer",
-    ];
-    assert_eq!(shown.len(), expected.len(), "{shown:#?}");
-    for (got, want) in shown.iter().zip(expected) {
-        assert!(got.starts_with(want), "{got} (wanted {want})");
-    }
+    assert_problems(
+        &problems,
+        &[
+            "line 3: contradicts line 2",
+            "line 4: entitlement no longer held: bob is not in group 'Sales'",
+            "line 5: unknown group 'Finance'",
+            "line 6: the row is for site 'marketing'",
+            "line 7: user_id u-a is 'alice', not 'mallory'",
+            "line 8: unknown user 'u-z'",
+            "line 9: entitlement no longer held: alice site role is now Creator, not Viewer",
+        ],
+    );
 }
 
 #[test]
@@ -159,12 +157,16 @@ fn roles_and_licences_are_compared_as_roles_and_licences() {
         line(4, "u-b", SiteRole, "ViewerWithPublish", Revoke),
     ];
     let problems = check_against_store(&view(), &lines).unwrap_err();
-    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    let expected = [
+    assert_problems(&problems, &[
         "line 2: entitlement no longer held: alice site role is now Creator, not SiteAdministratorCreator",
         "line 3: entitlement no longer held: bob license is now Viewer, not Creator",
         "line 4: entitlement no longer held: bob site role is now Viewer, not ViewerWithPublish",
-    ];
+    ]);
+}
+
+/// Each problem, in order, starts with its expected text.
+fn assert_problems(problems: &[RowProblem], expected: &[&str]) {
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(shown.len(), expected.len(), "{shown:#?}");
     for (got, want) in shown.iter().zip(expected) {
         assert!(got.starts_with(want), "{got} (wanted {want})");

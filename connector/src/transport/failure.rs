@@ -64,6 +64,15 @@ mod tests {
     use super::*;
     use std::io;
 
+    /// The error of an https GET to this machine's `port`.
+    async fn https_error(port: u16) -> reqwest::Error {
+        reqwest::Client::new()
+            .get(format!("https://127.0.0.1:{port}/"))
+            .send()
+            .await
+            .unwrap_err()
+    }
+
     #[test]
     fn a_rustls_error_is_found_inside_an_io_error() {
         let handshake = io::Error::new(
@@ -98,11 +107,7 @@ mod tests {
                 .await;
             let _ = socket.shutdown().await;
         });
-        let e = reqwest::Client::new()
-            .get(format!("https://127.0.0.1:{port}/"))
-            .send()
-            .await
-            .unwrap_err();
+        let e = https_error(port).await;
         assert_eq!(classify(&e), Failure::Tls, "{e:?}");
         server.await.unwrap();
     }
@@ -112,11 +117,7 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         drop(listener);
-        let e = reqwest::Client::new()
-            .get(format!("https://127.0.0.1:{port}/"))
-            .send()
-            .await
-            .unwrap_err();
+        let e = https_error(port).await;
         assert_eq!(classify(&e), Failure::Connect, "{e:?}");
     }
 }
