@@ -93,13 +93,13 @@ fn sentence(e: Error, server: &str, site: &str, jwt: bool) -> String {
 /// The common Tableau errors, each as one sentence with the fix.
 fn explain_tableau(t: &TableauError, server: &str, site: &str, jwt: bool) -> String {
     let fix = match &t.code {
-        &ErrorCode::SIGN_IN_FAILED => sign_in_fix(t, jwt),
-        &ErrorCode::SESSION_INVALID => "the session or the connected app's scopes do not allow this call; check the connected app's scopes, or sign in again".to_owned(),
-        &ErrorCode::SITE_NOT_FOUND => format!(
+        ErrorCode::SignInFailed => sign_in_fix(t, jwt),
+        ErrorCode::SessionInvalid => "the session or the connected app's scopes do not allow this call; check the connected app's scopes, or sign in again".to_owned(),
+        ErrorCode::SiteNotFound => format!(
             "{site} does not exist on {server}: check --site (the content URL in the site's address, \"\" for the default site)"
         ),
-        &ErrorCode::USER_NOT_FOUND => "the user is not on the site: check the id, name or email".to_owned(),
-        &ErrorCode::RATE_LIMITED => "Tableau kept rate-limiting after every retry: lower --max-rps or --concurrency, or run later".to_owned(),
+        ErrorCode::UserNotFound => "the user is not on the site: check the id, name or email".to_owned(),
+        ErrorCode::RateLimited => "Tableau kept rate-limiting after every retry: lower --max-rps or --concurrency, or run later".to_owned(),
         c if c.http_status() == Some(403) => "the account is not allowed to do this: sign in as a site administrator (Site Administrator Creator or Explorer)".to_owned(),
         c if c.http_status().is_some_and(|s| (500..600).contains(&s)) => "the server failed after every retry: try again later, or check the server's health".to_owned(),
         _ => String::new(),
