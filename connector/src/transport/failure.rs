@@ -18,9 +18,10 @@ pub enum Failure {
     Other,
 }
 
-/// Classifies a reqwest error: a builder error is ours, a rustls error in
-/// the chain is TLS (even when it surfaced as a connect error or a
-/// timeout-free reset), then reqwest's own timeout and connect flags.
+/// Classifies a reqwest error: a builder error is ours; a rustls error in
+/// the chain is TLS (reqwest reports a failed handshake as a connect
+/// error, so this is asked first); then reqwest's own timeout and connect
+/// flags.
 pub fn classify(e: &reqwest::Error) -> Failure {
     if e.is_builder() {
         Failure::Client
