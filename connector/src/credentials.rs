@@ -184,11 +184,9 @@ fn b64_json<T: Serialize>(value: &T) -> Result<String> {
 /// file `file` (trailing newline trimmed). Names the fix when neither has it.
 pub fn read_secret(env: &str, file: Option<&std::path::Path>, what: &str) -> Result<Secret> {
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::Config(format!(
-                "cannot read the {what} from {}: {e}",
-                path.display()
-            ))
+        let text = std::fs::read_to_string(path).map_err(|e| Error::UnreadableFile {
+            what: format!("the {what} from {}", path.display()),
+            source: e,
         })?;
         let value = text.trim_end_matches(['\r', '\n']);
         if value.is_empty() {

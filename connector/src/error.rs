@@ -4,47 +4,9 @@
 
 use std::fmt;
 
-/// Tableau's six-digit error code (`401002`, `409003`, ...); the first three
-/// digits are the HTTP status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ErrorCode(pub String);
+use crate::ExitCode;
 
-impl ErrorCode {
-    /// Failed sign-in (wrong PAT, password or JWT).
-    pub const SIGN_IN_FAILED: &'static str = "401001";
-    /// Stale or invalid session token, or a JWT scope that does not cover the call.
-    pub const SESSION_INVALID: &'static str = "401002";
-    /// The account may not do this (not a site administrator).
-    pub const FORBIDDEN: &'static str = "403000";
-    /// The site does not exist.
-    pub const SITE_NOT_FOUND: &'static str = "404000";
-    /// The user does not exist.
-    pub const USER_NOT_FOUND: &'static str = "404002";
-    /// The group does not exist.
-    pub const GROUP_NOT_FOUND: &'static str = "404012";
-    /// The user owns content and was set Unlicensed instead of removed.
-    pub const USER_OWNS_CONTENT: &'static str = "409003";
-    /// The user is already in the group.
-    pub const ALREADY_MEMBER: &'static str = "409011";
-    /// Too many requests.
-    pub const RATE_LIMITED: &'static str = "429000";
-
-    /// Whether this is `code`.
-    pub fn is(&self, code: &str) -> bool {
-        self.0 == code
-    }
-
-    /// The code as Tableau wrote it.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use crate::error_code::ErrorCode;
 
 /// An error answer from Tableau, as its body described it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +22,8 @@ pub struct TableauError {
 
 impl TableauError {
     /// Whether Tableau's code is `code`.
-    pub fn is(&self, code: &str) -> bool {
-        self.code.is(code)
+    pub fn is(&self, code: ErrorCode) -> bool {
+        self.code == code
     }
 }
 
@@ -90,13 +52,25 @@ pub enum Error {
     #[error("cannot read Tableau's response at {path}: {message}")]
     Decode { path: String, message: String },
 
-    /// No TCP connection (refused, DNS, unreachable network).
-    #[error("cannot reach the Tableau server at {url}: {message}")]
-    Unreachable { url: String, message: String },
+    /// No TCP connection (refused, DNS, unreachable network). The message
+    /// shown is the innermost cause ("Connection refused"); the whole
+    /// chain stays reachable through `source()`.
+    #[error("cannot reach the Tableau server at {url}: {}", root_cause(.source))]
+    Unreachable {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
 
-    /// The TLS handshake failed (certificate not trusted, name mismatch).
-    #[error("TLS with {url} failed: {message}")]
-    Tls { url: String, message: String },
+    /// The TLS handshake failed (certificate not trusted, name mismatch, a
+    /// server that does not speak TLS), as told by a rustls error in the
+    /// source chain.
+    #[error("TLS with {url} failed: {}", root_cause(.source))]
+    Tls {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
 
     /// A request took longer than the configured timeout, on every attempt.
     #[error("{method} {path} timed out after {attempts} attempt(s)")]
@@ -107,12 +81,22 @@ pub enum Error {
     },
 
     /// Other HTTP-level failures (connection reset mid-body, protocol errors).
-    #[error("{method} {path} failed after {attempts} attempt(s): {message}")]
+    #[error("{method} {path} failed after {attempts} attempt(s): {}", root_cause(.source))]
     Http {
         method: String,
         path: String,
         attempts: u32,
-        message: String,
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A file tabgov was pointed at (a secret file, a CA bundle) cannot be
+    /// read; `what` names it and where it came from.
+    #[error("cannot read {what}: {source}")]
+    UnreadableFile {
+        what: String,
+        #[source]
+        source: std::io::Error,
     },
 
     /// A listing whose pages did not add up to what Tableau announced.
@@ -149,9 +133,18 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] tabgov_state::Error),
 
-    /// A sync refused by the mass-removal guard.
+    /// A sync refused by the mass-removal guard: more of the site's active
+    /// accounts would vanish at once than `--max-removal-percent` allows,
+    /// which is far likelier a partial listing or a wrong site than real
+    /// leavers. Nothing was changed.
+    #[error("sync refused: {0}; nothing was changed. If the removals are real, rerun with --allow-mass-removal (or raise --max-removal-percent)")]
+    MassRemovalRefused(tabgov_mapping::MassRemoval),
+
+    /// An action batch larger than `--max-actions` without `--yes`: a
+    /// mistaken file or filter must not suspend or remove half a site.
+    /// Nothing was changed.
     #[error("{0}")]
-    Refused(String),
+    BatchNotConfirmed(tabgov_mapping::BatchTooLarge),
 }
 
 impl Error {
@@ -164,8 +157,30 @@ impl Error {
     }
 
     /// Whether Tableau answered with `code`.
-    pub fn is_tableau(&self, code: &str) -> bool {
+    pub fn is_tableau(&self, code: ErrorCode) -> bool {
         self.tableau().is_some_and(|e| e.is(code))
+    }
+
+    /// The exit code this error ends a command with: the one place that
+    /// decides it for library errors (the command line only adds the
+    /// sentence). A bad flag, config or file is usage; a safety rule's
+    /// refusal is refused; everything else failed at run time.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::Config(_) | Error::UnreadableFile { .. } => ExitCode::Usage,
+            Error::MassRemovalRefused(_) | Error::BatchNotConfirmed(_) => ExitCode::Refused,
+            Error::Tableau(_)
+            | Error::Decode { .. }
+            | Error::Unreachable { .. }
+            | Error::Tls { .. }
+            | Error::Timeout { .. }
+            | Error::Http { .. }
+            | Error::IncompleteListing { .. }
+            | Error::ListingChanged { .. }
+            | Error::Internal(_)
+            | Error::SessionStolen { .. }
+            | Error::Store(_) => ExitCode::Runtime,
+        }
     }
 
     /// A decoding error at `path`.
@@ -175,6 +190,17 @@ impl Error {
             message: message.into(),
         }
     }
+}
+
+/// The innermost message of `e`'s source chain, the useful one for a
+/// network failure ("Connection refused", "invalid peer certificate:
+/// UnknownIssuer"); `e`'s own message when it has no source.
+pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
 }
 
 /// The connector's result type.

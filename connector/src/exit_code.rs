@@ -1,5 +1,7 @@
 //! The exit codes of the command-line contract, decided here and nowhere
-//! else: every error and every batch outcome maps to one of them.
+//! else: every error ([`crate::Error::exit_code`]) and every batch outcome
+//! maps to one of them, and the command line only turns the one it gets
+//! into the process status. docs/ point here rather than repeat the numbers.
 
 /// How a `tabgov` command ends.
 ///
@@ -9,12 +11,19 @@
 /// | 1 | runtime failure: Tableau, the network or the store failed, or some rows of a batch did |
 /// | 2 | usage: a bad flag, config file or input file; nothing was done |
 /// | 3 | refused by a safety rule (mass-removal guard, owned content, last administrator) |
+/// | 130 | interrupted (Ctrl-C): signed out, the store kept its previous state |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExitCode {
+    /// 0: done (a dry run and a no-op are successes).
     Success,
+    /// 1: Tableau, the network or the store failed, or some rows of a batch did.
     Runtime,
+    /// 2: a bad flag, config file or input file; nothing was done.
     Usage,
+    /// 3: held back by a safety rule; nothing failed.
     Refused,
+    /// 130: stopped by Ctrl-C (SIGINT), the shells' 128 + 2.
+    Interrupted,
 }
 
 impl ExitCode {
@@ -25,6 +34,7 @@ impl ExitCode {
             ExitCode::Runtime => 1,
             ExitCode::Usage => 2,
             ExitCode::Refused => 3,
+            ExitCode::Interrupted => 130,
         }
     }
 
@@ -38,6 +48,7 @@ impl ExitCode {
                 ExitCode::Refused => 1,
                 ExitCode::Runtime => 2,
                 ExitCode::Usage => 3,
+                ExitCode::Interrupted => 4,
             }
         }
         if rank(other) > rank(self) {
@@ -66,13 +77,14 @@ mod tests {
             (Refused, Runtime, Runtime),
             (Runtime, Refused, Runtime),
             (Success, Usage, Usage),
+            (Usage, Interrupted, Interrupted),
         ];
         for (a, b, worst) in table {
             assert_eq!(a.worst(b), worst, "{a:?} with {b:?}");
         }
         assert_eq!(
-            [Success, Runtime, Usage, Refused].map(|c| c.code()),
-            [0, 1, 2, 3]
+            [Success, Runtime, Usage, Refused, Interrupted].map(|c| c.code()),
+            [0, 1, 2, 3, 130]
         );
     }
 }

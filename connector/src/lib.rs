@@ -109,6 +109,7 @@ pub mod actions;
 pub mod api;
 pub mod credentials;
 pub mod error;
+pub mod error_code;
 pub mod exit_code;
 pub mod listing;
 pub mod reports;

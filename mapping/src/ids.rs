@@ -8,9 +8,18 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 macro_rules! luid {
+    ($(#[$doc:meta])* $name:ident, default) => {
+        luid!($(#[$doc])* $name);
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self(String::new())
+            }
+        }
+    };
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(String);
 
@@ -65,20 +74,24 @@ macro_rules! luid {
 
 luid!(
     /// A Tableau user's LUID (the `id` attribute of `<user>`).
-    UserId
+    UserId,
+    default
 );
 luid!(
     /// A Tableau group's LUID.
-    GroupId
+    GroupId,
+    default
 );
 luid!(
     /// A site's LUID, as sign-in returns it: every site-scoped URL needs
-    /// it (`/sites/{luid}/users`), never the content URL.
+    /// it (`/sites/{luid}/users`), never the content URL. It has no
+    /// `Default`: an empty one would build `sites//users`.
     SiteLuid
 );
 luid!(
     /// The LUID of a content item (workbook, data source, flow, ...).
-    ContentId
+    ContentId,
+    default
 );
 
 #[cfg(test)]

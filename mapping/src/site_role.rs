@@ -80,6 +80,21 @@ impl SiteRole {
             .unwrap_or_else(|| SiteRole::Other(s.to_owned()))
     }
 
+    /// Whether a person who wrote `written` (a review sheet, a flag) means
+    /// this role: a known role in any letter case, since spreadsheets and
+    /// people change it; a role this version does not know by its text, in
+    /// any case too. Tableau's own strings are parsed with [`SiteRole::parse`].
+    pub fn is_written_as(&self, written: &str) -> bool {
+        let written = written.trim();
+        match KNOWN
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(written))
+        {
+            Some((_, role)) => self == role,
+            None => matches!(self, SiteRole::Other(s) if s.eq_ignore_ascii_case(written)),
+        }
+    }
+
     /// The exact string Tableau uses for this role.
     pub fn as_str(&self) -> &str {
         match self {
@@ -254,5 +269,18 @@ mod tests {
             SiteRole::parse("creator"),
             SiteRole::Other("creator".into())
         );
+    }
+
+    #[test]
+    fn a_written_role_is_matched_in_any_case_and_never_across_roles() {
+        assert!(SiteRole::Creator.is_written_as("Creator"));
+        assert!(SiteRole::Creator.is_written_as("creator"));
+        assert!(SiteRole::SiteAdministratorCreator.is_written_as(" siteadministratorcreator "));
+        assert!(!SiteRole::Creator.is_written_as("SiteAdministratorCreator"));
+        assert!(!SiteRole::Viewer.is_written_as("ViewerWithPublish"));
+        let brand_new = SiteRole::parse("BrandNew");
+        assert!(brand_new.is_written_as("brandnew"));
+        assert!(!brand_new.is_written_as("Creator"));
+        assert!(!SiteRole::Creator.is_written_as("BrandNew"));
     }
 }

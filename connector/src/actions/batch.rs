@@ -25,7 +25,7 @@ struct Prepared {
 }
 
 /// Runs a batch. A batch its [`BatchPolicy`](tabgov_mapping::BatchPolicy)
-/// does not allow is [`Error::Refused`], and a batch with an unknown, ambiguous or repeated
+/// does not allow is [`Error::BatchNotConfirmed`], and a batch with an unknown, ambiguous or repeated
 /// user (or an unusable `transfer_to`) is [`Error::Config`] naming every
 /// problem; either way nothing was changed.
 pub async fn run_batch(
@@ -40,7 +40,7 @@ pub async fn run_batch(
     let opts = &ctx.opts;
     if !opts.dry_run {
         if let Err(too_large) = opts.batch.check(requests.len()) {
-            return Err(Error::Refused(too_large.to_string()));
+            return Err(Error::BatchNotConfirmed(too_large));
         }
     }
     let prepared = prepare(ctx, requests).await?;

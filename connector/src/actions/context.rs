@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use tabgov_mapping::Group;
+use tabgov_mapping::{Group, SiteLuid};
 use tabgov_state::{find_site, group_names, upsert_site, SiteKey, Store};
 
 use super::{ActionOptions, BatchProgress, BatchStage};
@@ -20,7 +20,7 @@ pub struct ActionContext<'a> {
     pub(crate) site: Option<SiteKey>,
     pub(crate) opts: ActionOptions,
     /// The site's LUID, for API paths.
-    pub(crate) site_luid: String,
+    pub(crate) site_luid: SiteLuid,
     /// The account tabgov signs in with: never acted on.
     pub(crate) own_user_id: String,
     /// The access-review campaign and reviewer behind the actions, if any
@@ -88,13 +88,21 @@ impl<'a> ActionContext<'a> {
     ) -> Result<ActionContext<'a>> {
         let server = transport.options().server.clone();
         let content_url = transport.options().site.clone();
-        let site_luid = transport.site_id();
+        let site_luid = transport.site_id().clone();
         let site = if opts.dry_run {
             find_site(store.pool(), Some(&server), &content_url)
                 .await?
                 .map(|s| s.key)
         } else {
-            Some(upsert_site(store.pool(), &server, &content_url, Some(&site_luid)).await?)
+            Some(
+                upsert_site(
+                    store.pool(),
+                    &server,
+                    &content_url,
+                    Some(site_luid.as_str()),
+                )
+                .await?,
+            )
         };
         if let (Some(lock), Some(site)) = (&lock, site) {
             if lock.site() != site {

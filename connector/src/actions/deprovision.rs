@@ -229,7 +229,7 @@ mod tests {
         let tableau = |status, code: &str| {
             Error::Tableau(TableauError {
                 status,
-                code: ErrorCode(code.into()),
+                code: ErrorCode::parse(code),
                 summary: "Summary".into(),
                 detail: "detail".into(),
             })

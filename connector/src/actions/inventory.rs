@@ -9,7 +9,7 @@
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
-use tabgov_mapping::{ContentKind, OwnedContent};
+use tabgov_mapping::{ContentKind, OwnedContent, SiteLuid};
 
 use crate::api::content::{self, ContentItem};
 use crate::api::users;
@@ -132,7 +132,7 @@ impl ContentIndex {
         let mut own = fetch_all(
             transport,
             "workbooks owned by the user",
-            |p| users::owned_workbooks(&site, user_id, p),
+            |p| users::owned_workbooks(site, user_id, p),
             |body| content::decode_content(ContentKind::Workbook, body),
             |i| i.id.as_str(),
         )
@@ -141,7 +141,7 @@ impl ContentIndex {
             fetch_all(
                 transport,
                 "flows owned by the user",
-                |p| users::owned_flows(&site, user_id, p),
+                |p| users::owned_flows(site, user_id, p),
                 |body| content::decode_content(ContentKind::Flow, body),
                 |i| i.id.as_str(),
             )
@@ -149,7 +149,7 @@ impl ContentIndex {
         );
         let mut items = owned_by(own.iter(), user_id);
         for kind in SITE_LISTED {
-            let listing = self.listing(transport, &site, kind).await?;
+            let listing = self.listing(transport, site, kind).await?;
             items.extend(owned_by(listing.iter(), user_id));
         }
         Ok(Inventory { items })
@@ -158,7 +158,7 @@ impl ContentIndex {
     async fn listing(
         &mut self,
         transport: &Transport,
-        site: &str,
+        site: &SiteLuid,
         kind: ContentKind,
     ) -> Result<&[ContentItem]> {
         Ok(match self.listings.entry(kind) {

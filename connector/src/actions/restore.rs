@@ -141,7 +141,7 @@ impl Change for Restoration<'_> {
     async fn send(&mut self, ctx: &ActionContext<'_>) -> Result<Rejoined> {
         let user = &self.account.id;
         if self.from != self.to {
-            let set = users::update_site_role(&ctx.site_luid, user, self.to.as_str());
+            let set = users::update_site_role(&ctx.site_luid, user, &self.to);
             let body = ctx.transport.send(&set).await?;
             users::decode_updated_user(&body)?;
         }

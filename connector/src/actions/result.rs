@@ -8,7 +8,7 @@ use tabgov_state::JournalId;
 use super::inventory::Inventory;
 use super::remove_member::MembershipRequest;
 use super::{TargetRequest, Verb};
-use crate::Error;
+use crate::{Error, ExitCode};
 
 /// How one target ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -41,16 +41,28 @@ impl Outcome {
         }
     }
 
-    /// The exit code a batch ends with: a failure (1) before a refusal (3).
-    pub fn exit_code(results: &[ActionResult]) -> u8 {
-        let has = |o: Outcome| results.iter().any(|r| r.result == o);
-        if has(Outcome::Failed) {
-            1
-        } else if has(Outcome::Refused) || has(Outcome::Kept) {
-            3
-        } else {
-            0
+    /// The exit code one target ending this way asks for: a failure is
+    /// runtime; a refusal, or a user Tableau kept, is refused.
+    pub fn row_exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Failed => ExitCode::Runtime,
+            Outcome::Refused | Outcome::Kept => ExitCode::Refused,
+            Outcome::Completed | Outcome::Noop | Outcome::Planned => ExitCode::Success,
         }
+    }
+
+    /// The exit code a batch ends with: a failure before a refusal
+    /// ([`ExitCode::worst`]).
+    pub fn exit_code(results: &[ActionResult]) -> ExitCode {
+        Outcome::worst_exit_code(results.iter().map(|r| r.result))
+    }
+
+    /// The exit code of rows that ended as `outcomes`: the worst of theirs.
+    pub fn worst_exit_code(outcomes: impl IntoIterator<Item = Outcome>) -> ExitCode {
+        outcomes
+            .into_iter()
+            .map(Outcome::row_exit_code)
+            .fold(ExitCode::Success, ExitCode::worst)
     }
 }
 
@@ -168,19 +180,20 @@ mod tests {
     #[test]
     fn failures_outrank_refusals_in_the_exit_code() {
         use Outcome::*;
-        assert_eq!(Outcome::exit_code(&[]), 0);
-        assert_eq!(Outcome::exit_code(&[result(Completed), result(Noop)]), 0);
-        assert_eq!(Outcome::exit_code(&[result(Planned)]), 0);
-        assert_eq!(Outcome::exit_code(&[result(Completed), result(Refused)]), 3);
-        assert_eq!(Outcome::exit_code(&[result(Kept)]), 3);
-        assert_eq!(Outcome::exit_code(&[result(Refused), result(Failed)]), 1);
+        let code = |results: &[ActionResult]| Outcome::exit_code(results).code();
+        assert_eq!(code(&[]), 0);
+        assert_eq!(code(&[result(Completed), result(Noop)]), 0);
+        assert_eq!(code(&[result(Planned)]), 0);
+        assert_eq!(code(&[result(Completed), result(Refused)]), 3);
+        assert_eq!(code(&[result(Kept)]), 3);
+        assert_eq!(code(&[result(Refused), result(Failed)]), 1);
     }
 
     #[test]
     fn failures_keep_tableaus_code() {
         let e = Error::Tableau(crate::TableauError {
             status: 409,
-            code: crate::ErrorCode("409014".into()),
+            code: crate::ErrorCode::NO_LICENSE_CAPACITY,
             summary: "No capacity".into(),
             detail: String::new(),
         });

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use tabgov_mapping::SiteRole;
+use tabgov_mapping::{SiteLuid, SiteRole};
 
 use super::ActionContext;
 use crate::api::{users, ApiRequest, PageRequest};
@@ -13,7 +13,7 @@ use crate::{Error, Result};
 
 /// One page of the site's administrators: a user listing filtered by every
 /// site role that administers a site.
-pub fn site_admins_request(site_id: &str, page: PageRequest) -> ApiRequest {
+pub fn site_admins_request(site_id: &SiteLuid, page: PageRequest) -> ApiRequest {
     let roles: Vec<&str> = SiteRole::known()
         .filter(|r| r.is_site_admin())
         .map(SiteRole::as_str)
@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn lists_every_administering_role() {
-        let r = site_admins_request("s", PageRequest::new(1, 1000));
+        let r = site_admins_request(&SiteLuid::new("s"), PageRequest::new(1, 1000));
         assert_eq!(r.path, "sites/s/users");
         let filter = r
             .query

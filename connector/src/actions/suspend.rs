@@ -164,8 +164,7 @@ impl Change for Unlicense<'_> {
     async fn send(&mut self, ctx: &ActionContext<'_>) -> Result<GroupsLeft> {
         let user = &self.account.id;
         if !self.account.site_role.is_unlicensed() {
-            let unlicense =
-                users::update_site_role(&ctx.site_luid, user, SiteRole::Unlicensed.as_str());
+            let unlicense = users::update_site_role(&ctx.site_luid, user, &SiteRole::Unlicensed);
             let body = ctx.transport.send(&unlicense).await?;
             users::decode_updated_user(&body)?;
         }

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use tabgov_mapping::SiteLuid;
+
 use super::auth_read::{CredentialsReader, ServerInfoReader};
 use super::request::ApiRequest;
 use super::stream_one::decode_single;
@@ -65,7 +67,8 @@ pub struct ServerInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionCredentials {
     pub token: Secret,
-    pub site_id: String,
+    /// The site's LUID, never empty: every site-scoped path needs it.
+    pub site_id: SiteLuid,
     pub site_content_url: String,
     /// The signed-in user's LUID.
     pub user_id: String,
@@ -140,6 +143,15 @@ pub(super) fn decode_sign_in_tree(body: &[u8]) -> Result<SessionCredentials> {
             user_id: user.required(&format!("{path}/user"), "id")?.to_owned(),
         })
     })
+}
+
+/// The site LUID of a sign-in answer; an empty one would make every later
+/// path `sites//...`, so it is refused here, where it arrives.
+pub(super) fn site_luid(id: &str, path: &str) -> Result<SiteLuid> {
+    if id.trim().is_empty() {
+        return Err(crate::Error::decode(path, "the site id is empty"));
+    }
+    Ok(SiteLuid::new(id))
 }
 
 /// `POST auth/signout` (no body). Not retried: a repeat after a lost answer
@@ -238,11 +250,26 @@ mod tests {
         }
         let session = SessionCredentials {
             token: Secret::new("hunter2"),
-            site_id: "s".into(),
+            site_id: SiteLuid::new("s"),
             site_content_url: "c".into(),
             user_id: "u".into(),
         };
         assert!(!format!("{session:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn a_sign_in_without_a_site_id_is_refused() {
+        let answer = |id: &str| {
+            format!(
+                r#"<tsResponse><credentials token="t"><site id="{id}" contentUrl=""/><user id="u"/></credentials></tsResponse>"#
+            )
+        };
+        let ok = decode_sign_in(answer("site-luid").as_bytes()).unwrap();
+        assert_eq!(ok.site_id, SiteLuid::new("site-luid"));
+        for empty in ["", " "] {
+            let e = decode_sign_in(answer(empty).as_bytes()).unwrap_err();
+            assert!(e.to_string().contains("the site id is empty"), "{e}");
+        }
     }
 
     #[test]

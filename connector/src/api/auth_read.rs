@@ -8,6 +8,7 @@ use super::scan::Attrs;
 use super::stream::ItemReader;
 use super::xml::{missing_element, AttrSource};
 use crate::{Error, Result, Secret};
+use tabgov_mapping::SiteLuid;
 
 /// What is known of `<serverInfo>` while it is open.
 #[derive(Debug, Default)]
@@ -101,7 +102,7 @@ pub(super) struct OpenCredentials {
     path: String,
     token: Result<String>,
     /// The first `<site>`: its `id` and `contentUrl`.
-    site: Option<Result<(String, String)>>,
+    site: Option<Result<(SiteLuid, String)>>,
     /// The first `<user>`: its `id`.
     user: Option<Result<String>>,
 }
@@ -161,9 +162,9 @@ impl ItemReader for CredentialsReader {
 }
 
 /// The `id` and `contentUrl` of a `<site>`, both required.
-pub(super) fn site_of(site: &impl AttrSource, path: &str) -> Result<(String, String)> {
+pub(super) fn site_of(site: &impl AttrSource, path: &str) -> Result<(SiteLuid, String)> {
     Ok((
-        site.required(path, "id")?.to_owned(),
+        super::auth::site_luid(site.required(path, "id")?, path)?,
         site.required(path, "contentUrl")?.to_owned(),
     ))
 }

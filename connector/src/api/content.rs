@@ -1,7 +1,7 @@
 //! Content listings and ownership changes: who owns what decides whether
 //! Tableau lets a user be removed.
 
-use tabgov_mapping::ContentKind;
+use tabgov_mapping::{ContentKind, SiteLuid};
 use tabgov_state::OwnedItem;
 
 use super::page::{Page, PageRequest};
@@ -73,14 +73,19 @@ fn name_attribute(kind: ContentKind) -> &'static str {
 
 /// `GET sites/{site}/{workbooks|datasources|flows|projects|customviews|dataAlerts}`,
 /// one page.
-pub fn list_content(site_id: &str, kind: ContentKind, page: PageRequest) -> ApiRequest {
+pub fn list_content(site_id: &SiteLuid, kind: ContentKind, page: PageRequest) -> ApiRequest {
     ApiRequest::get(format!("sites/{site_id}/{}", path_segment(kind)))
         .query("pageSize", page.size.to_string())
         .query("pageNumber", page.number.to_string())
 }
 
 /// `PUT sites/{site}/{plural}/{id}` giving the item to `owner_id`.
-pub fn change_owner(site_id: &str, kind: ContentKind, item_id: &str, owner_id: &str) -> ApiRequest {
+pub fn change_owner(
+    site_id: &SiteLuid,
+    kind: ContentKind,
+    item_id: &str,
+    owner_id: &str,
+) -> ApiRequest {
     let element = kind.as_str();
     ApiRequest::put(format!("sites/{site_id}/{}/{item_id}", path_segment(kind))).body(format!(
         "<tsRequest><{element}><owner id=\"{}\"/></{element}></tsRequest>",
@@ -188,7 +193,7 @@ mod tests {
             (ContentKind::CustomView, "customviews"),
             (ContentKind::DataAlert, "dataAlerts"),
         ] {
-            let r = list_content("s", kind, page);
+            let r = list_content(&SiteLuid::new("s"), kind, page);
             assert_eq!(
                 (r.method, r.path.clone()),
                 (Method::Get, format!("sites/s/{plural}"))
@@ -200,7 +205,7 @@ mod tests {
                     ("pageNumber".to_owned(), "1".to_owned())
                 ]
             );
-            let r = change_owner("s", kind, "i", "o&");
+            let r = change_owner(&SiteLuid::new("s"), kind, "i", "o&");
             assert_eq!(
                 (r.method, r.path.clone()),
                 (Method::Put, format!("sites/s/{plural}/i"))

@@ -125,8 +125,8 @@ fn from_json(status: u16, body: &[u8]) -> Option<TableauError> {
 
 fn code_or_default(status: u16, code: Option<String>) -> ErrorCode {
     match code.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()) {
-        Some(code) => ErrorCode(code),
-        None => ErrorCode(format!("{status}000")),
+        Some(code) => ErrorCode::parse(&code),
+        None => ErrorCode::from_status(status),
     }
 }
 
@@ -147,7 +147,7 @@ fn fallback(status: u16, body: &[u8]) -> TableauError {
     };
     TableauError {
         status,
-        code: ErrorCode(format!("{status}000")),
+        code: ErrorCode::from_status(status),
         summary,
         detail: String::new(),
     }

@@ -1,6 +1,6 @@
 //! Groups of a site and their members.
 
-use tabgov_mapping::{GrantLicenseMode, Group, SiteRole};
+use tabgov_mapping::{GrantLicenseMode, Group, SiteLuid, SiteRole};
 
 use super::page::{Page, PageRequest};
 use super::request::ApiRequest;
@@ -13,7 +13,7 @@ use crate::Result;
 
 /// `GET sites/{site}/groups`, one page, with `fields=_all_` (adds
 /// `userCount`; the grant-licence `<import>` comes either way).
-pub fn list_groups(site_id: &str, page: PageRequest) -> ApiRequest {
+pub fn list_groups(site_id: &SiteLuid, page: PageRequest) -> ApiRequest {
     ApiRequest::get(format!("sites/{site_id}/groups"))
         .query("pageSize", page.size.to_string())
         .query("pageNumber", page.number.to_string())
@@ -23,7 +23,7 @@ pub fn list_groups(site_id: &str, page: PageRequest) -> ApiRequest {
 /// `GET sites/{site}/groups/{gid}/users`, one page (`404012` when there is
 /// no such group); decode with [`decode_member_ids`] or
 /// `users::decode_users`.
-pub fn group_members(site_id: &str, group_id: &str, page: PageRequest) -> ApiRequest {
+pub fn group_members(site_id: &SiteLuid, group_id: &str, page: PageRequest) -> ApiRequest {
     ApiRequest::get(format!("sites/{site_id}/groups/{group_id}/users"))
         .query("pageSize", page.size.to_string())
         .query("pageNumber", page.number.to_string())
@@ -32,7 +32,7 @@ pub fn group_members(site_id: &str, group_id: &str, page: PageRequest) -> ApiReq
 /// `POST sites/{site}/groups/{gid}/users` adding one user. Retry-safe: a
 /// repeat answers `409011` (already a member), which the caller treats as
 /// done.
-pub fn add_member(site_id: &str, group_id: &str, user_id: &str) -> ApiRequest {
+pub fn add_member(site_id: &SiteLuid, group_id: &str, user_id: &str) -> ApiRequest {
     ApiRequest::post(format!("sites/{site_id}/groups/{group_id}/users"))
         .body(format!(
             "<tsRequest><user id=\"{}\"/></tsRequest>",
@@ -42,7 +42,7 @@ pub fn add_member(site_id: &str, group_id: &str, user_id: &str) -> ApiRequest {
 }
 
 /// `DELETE sites/{site}/groups/{gid}/users/{uid}` (answers 204).
-pub fn remove_member(site_id: &str, group_id: &str, user_id: &str) -> ApiRequest {
+pub fn remove_member(site_id: &SiteLuid, group_id: &str, user_id: &str) -> ApiRequest {
     ApiRequest::delete(format!("sites/{site_id}/groups/{group_id}/users/{user_id}"))
 }
 
@@ -203,7 +203,7 @@ mod tests {
     #[test]
     fn builds_requests() {
         let page = PageRequest::new(2, 1000);
-        let r = list_groups("s", page);
+        let r = list_groups(&SiteLuid::new("s"), page);
         assert_eq!((r.method, r.path.as_str()), (Method::Get, "sites/s/groups"));
         assert_eq!(
             r.query,
@@ -213,13 +213,13 @@ mod tests {
                 ("fields", "_all_")
             ])
         );
-        let r = group_members("s", "g", page);
+        let r = group_members(&SiteLuid::new("s"), "g", page);
         assert_eq!(
             (r.method, r.path.as_str()),
             (Method::Get, "sites/s/groups/g/users")
         );
         assert_eq!(r.query, q(&[("pageSize", "1000"), ("pageNumber", "2")]));
-        let r = add_member("s", "g", "u");
+        let r = add_member(&SiteLuid::new("s"), "g", "u");
         assert_eq!(
             (r.method, r.path.as_str()),
             (Method::Post, "sites/s/groups/g/users")
@@ -229,7 +229,7 @@ mod tests {
             Some("<tsRequest><user id=\"u\"/></tsRequest>")
         );
         assert!(r.retry_safe);
-        let r = remove_member("s", "g", "u");
+        let r = remove_member(&SiteLuid::new("s"), "g", "u");
         assert_eq!(
             (r.method, r.path.as_str(), r.body),
             (Method::Delete, "sites/s/groups/g/users/u", None)

@@ -58,7 +58,7 @@ pub enum Left {
     NotMember,
 }
 
-fn is(answer: &Result<Bytes>, code: &str) -> bool {
+fn is(answer: &Result<Bytes>, code: ErrorCode) -> bool {
     matches!(answer, Err(e) if e.is_tableau(code))
 }
 
@@ -123,7 +123,7 @@ mod tests {
     fn tableau(status: u16, code: &str) -> Result<Bytes> {
         Err(Error::Tableau(TableauError {
             status,
-            code: ErrorCode(code.into()),
+            code: ErrorCode::parse(code),
             summary: String::new(),
             detail: String::new(),
         }))

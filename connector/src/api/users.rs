@@ -2,7 +2,7 @@
 //! per-user listings (groups, owned workbooks and flows).
 
 use chrono::{DateTime, Utc};
-use tabgov_mapping::{Account, SignInIdentity, SiteRole};
+use tabgov_mapping::{Account, SignInIdentity, SiteLuid, SiteRole};
 
 use super::page::{Page, PageRequest};
 use super::request::ApiRequest;
@@ -21,37 +21,38 @@ fn paged(req: ApiRequest, page: PageRequest) -> ApiRequest {
 
 /// `GET sites/{site}/users`, one page, with `fields=_all_` (without it
 /// Tableau leaves out email and full name).
-pub fn list_users(site_id: &str, page: PageRequest) -> ApiRequest {
+pub fn list_users(site_id: &SiteLuid, page: PageRequest) -> ApiRequest {
     paged(ApiRequest::get(format!("sites/{site_id}/users")), page).query("fields", "_all_")
 }
 
 /// `GET sites/{site}/users?filter=name:eq:{name}`: the user signing in as
 /// `name`. Tableau's filter syntax cannot carry `,` or `&` in a value; the
 /// caller must refuse such names (they would change the filter, not fail).
-pub fn find_user_by_name(site_id: &str, name: &str) -> ApiRequest {
+pub fn find_user_by_name(site_id: &SiteLuid, name: &str) -> ApiRequest {
     ApiRequest::get(format!("sites/{site_id}/users"))
         .query("filter", format!("name:eq:{name}"))
         .query("fields", "_all_")
 }
 
 /// `GET sites/{site}/users/{id}` (`404002` when there is no such user).
-pub fn get_user(site_id: &str, user_id: &str) -> ApiRequest {
+pub fn get_user(site_id: &SiteLuid, user_id: &str) -> ApiRequest {
     ApiRequest::get(format!("sites/{site_id}/users/{user_id}"))
 }
 
 /// `PUT sites/{site}/users/{id}` setting the site role; answers a `<user>`
-/// without `id` (decode with [`decode_updated_user`]).
-pub fn update_site_role(site_id: &str, user_id: &str, site_role: &str) -> ApiRequest {
+/// without `id` (decode with [`decode_updated_user`]). The role is typed so
+/// only a role (Tableau's string for it, or one kept verbatim) is sent.
+pub fn update_site_role(site_id: &SiteLuid, user_id: &str, site_role: &SiteRole) -> ApiRequest {
     ApiRequest::put(format!("sites/{site_id}/users/{user_id}")).body(format!(
         "<tsRequest><user siteRole=\"{}\"/></tsRequest>",
-        escape_attr(site_role)
+        escape_attr(site_role.as_str())
     ))
 }
 
 /// `DELETE sites/{site}/users/{id}`, moving the user's content to
 /// `map_assets_to` when given (API 3.9+). Without it, a user who owns
 /// content gets `409003` and is left Unlicensed instead of removed.
-pub fn remove_user(site_id: &str, user_id: &str, map_assets_to: Option<&str>) -> ApiRequest {
+pub fn remove_user(site_id: &SiteLuid, user_id: &str, map_assets_to: Option<&str>) -> ApiRequest {
     let req = ApiRequest::delete(format!("sites/{site_id}/users/{user_id}"));
     match map_assets_to {
         Some(heir) => req.query("mapAssetsTo", heir),
@@ -61,7 +62,7 @@ pub fn remove_user(site_id: &str, user_id: &str, map_assets_to: Option<&str>) ->
 
 /// `GET sites/{site}/users/{id}/groups` (API 3.7+), one page; decode with
 /// `groups::decode_groups`.
-pub fn groups_of_user(site_id: &str, user_id: &str, page: PageRequest) -> ApiRequest {
+pub fn groups_of_user(site_id: &SiteLuid, user_id: &str, page: PageRequest) -> ApiRequest {
     paged(
         ApiRequest::get(format!("sites/{site_id}/users/{user_id}/groups")),
         page,
@@ -70,7 +71,7 @@ pub fn groups_of_user(site_id: &str, user_id: &str, page: PageRequest) -> ApiReq
 
 /// `GET sites/{site}/users/{id}/workbooks?ownedBy=true` (the flag is case
 /// sensitive; without it every readable workbook is listed).
-pub fn owned_workbooks(site_id: &str, user_id: &str, page: PageRequest) -> ApiRequest {
+pub fn owned_workbooks(site_id: &SiteLuid, user_id: &str, page: PageRequest) -> ApiRequest {
     paged(
         ApiRequest::get(format!("sites/{site_id}/users/{user_id}/workbooks")),
         page,
@@ -79,7 +80,7 @@ pub fn owned_workbooks(site_id: &str, user_id: &str, page: PageRequest) -> ApiRe
 }
 
 /// `GET sites/{site}/users/{id}/flows?isOwner=true`.
-pub fn owned_flows(site_id: &str, user_id: &str, page: PageRequest) -> ApiRequest {
+pub fn owned_flows(site_id: &SiteLuid, user_id: &str, page: PageRequest) -> ApiRequest {
     paged(
         ApiRequest::get(format!("sites/{site_id}/users/{user_id}/flows")),
         page,

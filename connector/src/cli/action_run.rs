@@ -10,6 +10,7 @@ use tabgov::actions::{
 };
 use tabgov::reports::terminal_text::visible;
 use tabgov::site_lock::{SiteLock, DEFAULT_LOCK_WAIT};
+use tabgov::ExitCode;
 use tabgov_mapping::{BatchPolicy, OnContent, DEFAULT_MAX_ACTIONS};
 use tabgov_state::{forget_unused_site, Store};
 
@@ -256,7 +257,7 @@ fn report(flags: &ActionFlags, results: &[ActionResult]) -> Result<(), Failure> 
         eprintln!("dry run: nothing was changed in Tableau or in the store");
     }
     match Outcome::exit_code(results) {
-        0 => Ok(()),
+        ExitCode::Success => Ok(()),
         code => {
             let bad: Vec<&ActionResult> = results
                 .iter()

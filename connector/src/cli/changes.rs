@@ -92,6 +92,9 @@ mod tests {
                 .to_rfc3339(),
             "2026-11-01T08:00:00+00:00"
         );
-        assert_eq!(parse_since("yesterday").unwrap_err().code, 2);
+        assert_eq!(
+            parse_since("yesterday").unwrap_err().code,
+            tabgov::ExitCode::Usage
+        );
     }
 }

@@ -87,7 +87,10 @@ mod tests {
             demo_url(Some("sqlite:///tmp/d.db")).unwrap(),
             "sqlite:///tmp/d.db"
         );
-        assert_eq!(demo_url(Some("")).unwrap_err().code, 2);
+        assert_eq!(
+            demo_url(Some("")).unwrap_err().code,
+            tabgov::ExitCode::Usage
+        );
     }
 
     async fn store_with_site(path: &Path, server: &str, demo: bool) -> Store {
@@ -117,7 +120,7 @@ mod tests {
             .close()
             .await;
         let err = replace_demo_store(db(&tunnel)).await.unwrap_err();
-        assert_eq!(err.code, 2);
+        assert_eq!(err.code, tabgov::ExitCode::Usage);
         assert!(
             err.message.contains("was not created by tabgov demo")
                 && err.message.contains("pass another --db"),

@@ -1,40 +1,40 @@
 //! How a command ends badly: one sentence that names the fix, Tableau's
-//! code kept, and the exit code of the contract (1 runtime, 2 usage or
-//! config, 3 refused by a safety rule).
+//! code kept, and the exit code of the contract, which is decided by
+//! [`tabgov::ExitCode`] and [`Error::exit_code`], not here.
 
 use tabgov::api::connected_app_error::ConnectedAppRefusal;
-use tabgov::{Error, ErrorCode, TableauError};
+use tabgov::error::root_cause;
+use tabgov::{Error, ErrorCode, ExitCode, TableauError};
 
 /// A command's failure: its exit code and the one sentence to print.
 #[derive(Debug)]
 pub struct Failure {
-    pub code: u8,
+    pub code: ExitCode,
     pub message: String,
 }
 
 impl Failure {
-    /// Exit 1: Tableau or the store failed.
+    /// A failure ending with `code`.
+    pub fn new(code: ExitCode, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Tableau or the store failed ([`ExitCode::Runtime`]).
     pub fn runtime(message: impl Into<String>) -> Failure {
-        Failure {
-            code: 1,
-            message: message.into(),
-        }
+        Failure::new(ExitCode::Runtime, message)
     }
 
-    /// Exit 2: a bad flag, config or input file.
+    /// A bad flag, config or input file ([`ExitCode::Usage`]).
     pub fn usage(message: impl Into<String>) -> Failure {
-        Failure {
-            code: 2,
-            message: message.into(),
-        }
+        Failure::new(ExitCode::Usage, message)
     }
 
-    /// Exit 3: refused by a safety rule.
+    /// Refused by a safety rule ([`ExitCode::Refused`]).
     pub fn refused(message: impl Into<String>) -> Failure {
-        Failure {
-            code: 3,
-            message: message.into(),
-        }
+        Failure::new(ExitCode::Refused, message)
     }
 
     /// Explains a library error met while working on `site` of `server`.
@@ -49,51 +49,59 @@ impl Failure {
         Failure::explain(e, server, site, jwt)
     }
 
+    /// The exit code is the error's own ([`Error::exit_code`]); this only
+    /// words the sentence.
     fn explain(e: Error, server: &str, site: &str, jwt: bool) -> Failure {
-        let site_shown = if site.is_empty() {
-            "the default site".to_owned()
-        } else {
-            format!("site '{site}'")
-        };
-        match e {
-            Error::Tableau(t) => Failure::runtime(explain_tableau(&t, server, &site_shown, jwt)),
-            Error::Unreachable { url, message } => Failure::runtime(format!(
-                "cannot reach the Tableau server at {url} ({message}): check --server, the network and any HTTPS_PROXY setting"
-            )),
-            Error::Tls { url, message } => Failure::runtime(format!(
-                "TLS with {url} failed ({message}): if the server's certificate comes from a private CA, pass its PEM file with --ca-cert"
-            )),
-            Error::Timeout { method, path, attempts } => Failure::runtime(format!(
-                "{method} {path} timed out {attempts} time(s): the server is slow or unreachable; raise --timeout-secs or try later"
-            )),
-            Error::Config(message) => Failure::usage(message),
-            Error::Store(tabgov_state::Error::SiteInUse { holder, .. }) => Failure::runtime(format!(
-                "another tabgov sync or action on {site_shown} on {server} is already running{}: wait for it to finish, then run again",
-                holder.map(|h| format!(" (process {h})")).unwrap_or_default()
-            )),
-            Error::Store(tabgov_state::Error::SiteBusy { holder, waited_secs, .. }) => Failure::runtime(format!(
-                "{site_shown} on {server} stayed busy with another tabgov sync or action{} for {waited_secs} s; nothing was changed: run again when it has finished, or raise --lock-wait-secs",
-                holder.map(|h| format!(" (process {h})")).unwrap_or_default()
-            )),
-            Error::Refused(message) => Failure::refused(message),
-            other => Failure::runtime(other.to_string()),
-        }
+        let code = e.exit_code();
+        Failure::new(code, sentence(e, server, site, jwt))
+    }
+}
+
+/// The one sentence naming the fix for `e`.
+fn sentence(e: Error, server: &str, site: &str, jwt: bool) -> String {
+    let site_shown = if site.is_empty() {
+        "the default site".to_owned()
+    } else {
+        format!("site '{site}'")
+    };
+    match e {
+        Error::Tableau(t) => explain_tableau(&t, server, &site_shown, jwt),
+        Error::Unreachable { url, source } => format!(
+            "cannot reach the Tableau server at {url} ({}): check --server, the network and any HTTPS_PROXY setting",
+            root_cause(&source)
+        ),
+        Error::Tls { url, source } => format!(
+            "TLS with {url} failed ({}): if the server's certificate comes from a private CA, pass its PEM file with --ca-cert",
+            root_cause(&source)
+        ),
+        Error::Timeout { method, path, attempts } => format!(
+            "{method} {path} timed out {attempts} time(s): the server is slow or unreachable; raise --timeout-secs or try later"
+        ),
+        Error::Config(message) => message,
+        Error::Store(tabgov_state::Error::SiteInUse { holder, .. }) => format!(
+            "another tabgov sync or action on {site_shown} on {server} is already running{}: wait for it to finish, then run again",
+            holder.map(|h| format!(" (process {h})")).unwrap_or_default()
+        ),
+        Error::Store(tabgov_state::Error::SiteBusy { holder, waited_secs, .. }) => format!(
+            "{site_shown} on {server} stayed busy with another tabgov sync or action{} for {waited_secs} s; nothing was changed: run again when it has finished, or raise --lock-wait-secs",
+            holder.map(|h| format!(" (process {h})")).unwrap_or_default()
+        ),
+        other => other.to_string(),
     }
 }
 
 /// The common Tableau errors, each as one sentence with the fix.
 fn explain_tableau(t: &TableauError, server: &str, site: &str, jwt: bool) -> String {
-    let code = t.code.as_str();
-    let fix = match code {
-        ErrorCode::SIGN_IN_FAILED => sign_in_fix(t, jwt),
-        ErrorCode::SESSION_INVALID => "the session or the connected app's scopes do not allow this call; check the connected app's scopes, or sign in again".to_owned(),
-        ErrorCode::SITE_NOT_FOUND => format!(
+    let fix = match &t.code {
+        ErrorCode::SignInFailed => sign_in_fix(t, jwt),
+        ErrorCode::SessionInvalid => "the session or the connected app's scopes do not allow this call; check the connected app's scopes, or sign in again".to_owned(),
+        ErrorCode::SiteNotFound => format!(
             "{site} does not exist on {server}: check --site (the content URL in the site's address, \"\" for the default site)"
         ),
-        ErrorCode::USER_NOT_FOUND => "the user is not on the site: check the id, name or email".to_owned(),
-        ErrorCode::RATE_LIMITED => "Tableau kept rate-limiting after every retry: lower --max-rps or --concurrency, or run later".to_owned(),
-        c if c.starts_with("403") => "the account is not allowed to do this: sign in as a site administrator (Site Administrator Creator or Explorer)".to_owned(),
-        c if c.starts_with("5") => "the server failed after every retry: try again later, or check the server's health".to_owned(),
+        ErrorCode::UserNotFound => "the user is not on the site: check the id, name or email".to_owned(),
+        ErrorCode::RateLimited => "Tableau kept rate-limiting after every retry: lower --max-rps or --concurrency, or run later".to_owned(),
+        c if c.http_status() == Some(403) => "the account is not allowed to do this: sign in as a site administrator (Site Administrator Creator or Explorer)".to_owned(),
+        c if c.http_status().is_some_and(|s| (500..600).contains(&s)) => "the server failed after every retry: try again later, or check the server's health".to_owned(),
         _ => String::new(),
     };
     if fix.is_empty() {
@@ -129,7 +137,7 @@ mod tests {
     fn tableau(status: u16, code: &str, detail: &str) -> Error {
         Error::Tableau(TableauError {
             status,
-            code: ErrorCode(code.into()),
+            code: ErrorCode::parse(code),
             summary: "Summary".into(),
             detail: detail.into(),
         })
@@ -231,7 +239,7 @@ mod tests {
         ];
         for (error, code, fix, kept) in cases {
             let f = Failure::from_sign_in_error(error, "https://t", "finance", true);
-            assert_eq!(f.code, code);
+            assert_eq!(f.code.code(), code);
             assert!(f.message.contains(fix), "{}", f.message);
             assert!(f.message.contains(kept), "{}", f.message);
         }
@@ -250,22 +258,42 @@ mod tests {
         }
     }
 
-    #[test]
-    fn exit_codes_follow_the_contract() {
+    #[tokio::test]
+    async fn exit_codes_follow_the_contract() {
         assert_eq!(
             Failure::from_error(Error::Config("x".into()), "s", "").code,
-            2
+            ExitCode::Usage
+        );
+        let unreadable = Error::UnreadableFile {
+            what: "the PAT secret from /nowhere".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert_eq!(
+            Failure::from_error(unreadable, "s", "").code,
+            ExitCode::Usage
         );
         assert_eq!(
-            Failure::from_error(Error::Refused("x".into()), "s", "").code,
-            3
+            Failure::from_error(
+                Error::BatchNotConfirmed(tabgov_mapping::BatchTooLarge {
+                    changes: 60,
+                    max_actions: 50
+                }),
+                "s",
+                ""
+            )
+            .code,
+            ExitCode::Refused
         );
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", closed.local_addr().unwrap());
+        drop(closed);
         let unreachable = Error::Unreachable {
-            url: "http://127.0.0.1:9".into(),
-            message: "Connection refused".into(),
+            source: reqwest::get(&url).await.unwrap_err(),
+            url,
         };
         let f = Failure::from_error(unreachable, "s", "");
-        assert_eq!(f.code, 1);
-        assert!(f.message.contains("check --server"));
+        assert_eq!(f.code, ExitCode::Runtime);
+        assert!(f.message.contains("check --server"), "{}", f.message);
+        assert!(f.message.contains("refused"), "{}", f.message);
     }
 }

@@ -122,15 +122,15 @@ pub fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(1);
+            return tabgov::ExitCode::Runtime.into();
         }
     };
     match runtime.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => tabgov::ExitCode::Success.into(),
         Err(failure) => {
             // A failure may quote a Tableau name: no escape sequence reaches the terminal.
             eprintln!("error: {}", visible_lines(&failure.message));
-            ExitCode::from(failure.code)
+            failure.code.into()
         }
     }
 }

@@ -75,7 +75,7 @@ pub fn line(text: std::fmt::Arguments<'_>) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(e) => {
             eprintln!("error: cannot write to standard output ({e}): check where it is redirected");
-            std::process::exit(1);
+            std::process::exit(tabgov::ExitCode::Runtime.code().into());
         }
     }
 }

@@ -256,8 +256,14 @@ mod tests {
         assert_eq!(p.currency, "EUR");
         let p = price_table(None, None, Some("gbp")).unwrap();
         assert_eq!((p.creator, p.currency.as_str()), (75.0, "gbp"));
-        assert_eq!(price_table(None, Some("gold=1"), None).unwrap_err().code, 2);
-        assert_eq!(price_table(None, None, Some("<b>")).unwrap_err().code, 2);
+        assert_eq!(
+            price_table(None, Some("gold=1"), None).unwrap_err().code,
+            tabgov::ExitCode::Usage
+        );
+        assert_eq!(
+            price_table(None, None, Some("<b>")).unwrap_err().code,
+            tabgov::ExitCode::Usage
+        );
         let negative = ConfigFile::parse("[prices]\ncreator = -5\n").unwrap();
         let err = price_table(Some(&negative), None, None).unwrap_err();
         assert!(err.message.contains("[prices] creator"), "{}", err.message);

@@ -13,6 +13,7 @@ use tabgov::actions::scopes as actions_scopes;
 use tabgov::actions::{ActionContext, ActionOptions};
 use tabgov::credentials::Scope;
 use tabgov::reports::{read_review_file, RowProblem, SiteView};
+use tabgov::ExitCode;
 use tabgov_mapping::RevokeAction;
 use tabgov_state::find_site;
 
@@ -177,7 +178,7 @@ pub async fn run(store_args: &StoreArgs, args: ApplyArgs) -> Result<(), Failure>
     }
     output::print(args.flags.format, &results, COLUMNS)?;
     match AppliedRevoke::exit_code(&results) {
-        0 => Ok(()),
+        ExitCode::Success => Ok(()),
         code => Err(Failure {
             code,
             message: "some revokes were not carried out (see the result column)".to_owned(),

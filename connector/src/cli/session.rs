@@ -5,6 +5,7 @@ use std::future::Future;
 
 use tabgov::credentials::{Credential, Scope};
 use tabgov::transport::Transport;
+use tabgov::ExitCode;
 
 use super::connect::Target;
 use super::failure::Failure;
@@ -26,10 +27,10 @@ pub async fn run_then_sign_out<T>(
 ) -> Result<T, Failure> {
     let result = tokio::select! {
         r = work => r,
-        _ = tokio::signal::ctrl_c() => Err(Failure {
-            code: 130,
-            message: "interrupted and signed out: a sync keeps the store's previous state; an action's open journal entry is settled by running it again".into(),
-        }),
+        _ = tokio::signal::ctrl_c() => Err(Failure::new(
+            ExitCode::Interrupted,
+            "interrupted and signed out: a sync keeps the store's previous state; an action's open journal entry is settled by running it again",
+        )),
     };
     if let Err(e) = transport.sign_out().await {
         tracing::warn!("sign-out failed: {e}");

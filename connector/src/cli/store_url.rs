@@ -51,11 +51,11 @@ mod tests {
         assert_eq!(store_url("sqlite::memory:").unwrap(), "sqlite::memory:");
         for empty in ["", "  "] {
             let f = store_url(empty).unwrap_err();
-            assert_eq!(f.code, 2);
+            assert_eq!(f.code, tabgov::ExitCode::Usage);
             assert!(f.message.contains("--db is empty"), "{}", f.message);
         }
         let f = store_url("postgres://u@db.example.com/tabgov").unwrap_err();
-        assert_eq!(f.code, 2);
+        assert_eq!(f.code, tabgov::ExitCode::Usage);
         assert!(f.message.contains("PostgreSQL"), "{}", f.message);
         assert!(!f.message.contains("sqlite://postgres"), "{}", f.message);
         let f = store_url("mysql://db/t").unwrap_err();

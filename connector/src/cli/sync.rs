@@ -4,6 +4,7 @@ use clap::Args;
 use tabgov::credentials::Scope;
 use tabgov::site_lock::SiteLock;
 use tabgov::sync::{sync_site, SyncOptions, SyncReport};
+use tabgov::ExitCode;
 use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
 use tabgov_state::forget_unused_site;
 
@@ -95,7 +96,7 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
                 reports.push(report);
             }
             // Ctrl-C ends the whole run, not just this site.
-            Err(f) if f.code == 130 => {
+            Err(f) if f.code == ExitCode::Interrupted => {
                 store.close().await;
                 return Err(f);
             }

@@ -53,7 +53,7 @@ pub(super) async fn list_site(
         let accounts = fetch_all(
             transport,
             "users",
-            |p| users::list_users(&site, p),
+            |p| users::list_users(site, p),
             users::decode_users,
             |a| a.id.as_str(),
         )
@@ -64,7 +64,7 @@ pub(super) async fn list_site(
         let groups = fetch_all(
             transport,
             "groups",
-            |p| groups::list_groups(&site, p),
+            |p| groups::list_groups(site, p),
             groups::decode_groups,
             |g| g.id.as_str(),
         )

@@ -78,7 +78,13 @@ pub async fn sync_site(
     let server = transport.options().server.clone();
     let content_url = transport.options().site.clone();
     let site_luid = transport.site_id();
-    let site = upsert_site(store.pool(), &server, &content_url, Some(&site_luid)).await?;
+    let site = upsert_site(
+        store.pool(),
+        &server,
+        &content_url,
+        Some(site_luid.as_str()),
+    )
+    .await?;
     if site != lock.site() {
         return Err(Error::Internal(format!(
             "the sync lock is for another site than {server} {content_url:?}"
@@ -103,7 +109,7 @@ pub async fn sync_site(
         Ok(done) => done,
         Err(e) => {
             let status = match e {
-                Error::Refused(_) => RunStatus::Refused,
+                Error::MassRemovalRefused(_) => RunStatus::Refused,
                 _ => RunStatus::Failed,
             };
             let sent = transport.stats();

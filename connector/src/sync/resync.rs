@@ -96,8 +96,6 @@ fn refuse_mass_removal(
             tracing::warn!("{mass}; proceeding because --allow-mass-removal was given");
             Ok(())
         }
-        Err(mass) => Err(Error::Refused(format!(
-            "sync refused: {mass}; nothing was changed. If the removals are real, rerun with --allow-mass-removal (or raise --max-removal-percent)"
-        ))),
+        Err(mass) => Err(Error::MassRemovalRefused(mass)),
     }
 }

@@ -1,14 +1,15 @@
 //! The HTTP client (reqwest over rustls) and the mapping of its failures
 //! into the connector's errors.
 
-use std::error::Error as _;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
 use crate::api::{ApiRequest, Method};
+use crate::error::root_cause;
 use crate::{Error, Result, Secret};
 
+use super::failure::{classify, Failure};
 use super::options::TransportOptions;
 use super::{redirect, retry, roots};
 
@@ -45,7 +46,7 @@ pub async fn exchange(
         Method::Put => reqwest::Method::PUT,
         Method::Delete => reqwest::Method::DELETE,
     };
-    let net = |e: reqwest::Error| network_error(server, request, &e);
+    let net = |e: reqwest::Error| network_error(server, request, e);
     let mut hops = 0;
     loop {
         let mut builder = http
@@ -133,18 +134,13 @@ pub fn request_url(base: &str, request: &ApiRequest) -> Result<url::Url> {
     Ok(url)
 }
 
-/// The connector's error for a failed exchange.
-fn network_error(server: &str, request: &ApiRequest, e: &reqwest::Error) -> Error {
+/// The connector's error for a failed exchange, keeping reqwest's error
+/// (and through it the whole cause chain) as the source.
+fn network_error(server: &str, request: &ApiRequest, e: reqwest::Error) -> Error {
     let url = server.to_owned();
-    match classify(e) {
-        Failure::Tls => Error::Tls {
-            url,
-            message: root_message(e),
-        },
-        Failure::Connect => Error::Unreachable {
-            url,
-            message: root_message(e),
-        },
+    match classify(&e) {
+        Failure::Tls => Error::Tls { url, source: e },
+        Failure::Connect => Error::Unreachable { url, source: e },
         Failure::Timeout => Error::Timeout {
             method: request.method.to_string(),
             path: request.path.clone(),
@@ -154,13 +150,13 @@ fn network_error(server: &str, request: &ApiRequest, e: &reqwest::Error) -> Erro
             "{} {} cannot be sent: {}; check the values given to tabgov",
             request.method,
             request.path.chars().take(80).collect::<String>(),
-            root_message(e)
+            root_cause(&e)
         )),
         Failure::Other => Error::Http {
             method: request.method.to_string(),
             path: request.path.clone(),
             attempts: 1,
-            message: root_message(e),
+            source: e,
         },
     }
 }
@@ -187,13 +183,13 @@ pub fn with_attempts(e: Error, n: u32) -> Error {
         Error::Http {
             method,
             path,
-            message,
+            source,
             ..
         } => Error::Http {
             method,
             path,
             attempts: n,
-            message,
+            source,
         },
         other => other,
     }
@@ -220,52 +216,28 @@ pub fn client(opts: &TransportOptions) -> Result<reqwest::Client> {
         .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
 }
 
-/// What kind of failure a reqwest error is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Failure {
-    Timeout,
-    Connect,
-    Tls,
-    /// Refused on this side before anything was sent (a URL that cannot be
-    /// built, a redirect not followed): repeating it cannot help.
-    Client,
-    /// Reset mid-request, bad framing and the like.
-    Other,
-}
-
-/// Classifies a reqwest error by walking its sources: rustls errors mean TLS.
-pub fn classify(e: &reqwest::Error) -> Failure {
-    let mut chain = String::new();
-    let mut source: Option<&dyn std::error::Error> = e.source();
-    while let Some(s) = source {
-        chain.push_str(&s.to_string().to_ascii_lowercase());
-        chain.push(' ');
-        source = s.source();
+/// Refuses a `--server` that is not an http(s) URL; warns about plain
+/// http to another machine, where tokens would cross the network in clear.
+pub fn check_server(server: &str) -> Result<()> {
+    let url = url::Url::parse(server).map_err(|_| {
+        Error::Config(format!(
+            "'{server}' is not a server URL; give --server like https://tableau.example.com"
+        ))
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if url.host_str().is_some_and(is_loopback) => {}
+        "http" => tracing::warn!(
+            server = %server,
+            "plain http to a remote server: tokens cross the network unencrypted; use https"
+        ),
+        other => {
+            return Err(Error::Config(format!(
+                "'{server}' uses {other}:; give --server an https:// (or http://) URL"
+            )))
+        }
     }
-    if e.is_builder() {
-        Failure::Client
-    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake")
-    {
-        Failure::Tls
-    } else if e.is_timeout() {
-        Failure::Timeout
-    } else if e.is_connect() {
-        Failure::Connect
-    } else {
-        Failure::Other
-    }
-}
-
-/// The innermost message of an error chain, which is the useful one for
-/// connection failures ("Connection refused").
-pub fn root_message(e: &reqwest::Error) -> String {
-    let mut last = e.to_string();
-    let mut source: Option<&dyn std::error::Error> = e.source();
-    while let Some(s) = source {
-        last = s.to_string();
-        source = s.source();
-    }
-    last
+    Ok(())
 }
 
 /// Whether `host` is this machine: plain HTTP is only quiet there.
@@ -306,6 +278,33 @@ mod tests {
         let message = err.to_string();
         assert!(message.contains("far too long"), "{message}");
         assert!(message.len() < 400, "the value is not repeated");
+    }
+
+    #[tokio::test]
+    async fn a_network_error_keeps_its_cause_and_never_shows_the_token() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let server = format!("http://{}", closed.local_addr().unwrap());
+        drop(closed);
+        let token = Secret::new("s3cr3t-session-token");
+        let e = exchange(
+            &reqwest::Client::new(),
+            &server,
+            &format!("{server}/api/3.21/"),
+            &ApiRequest::get("sites/s1/users"),
+            Some(&token),
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, Error::Unreachable { .. }), "{e:?}");
+        let source = std::error::Error::source(&e).expect("the cause is kept");
+        assert!(source.is::<reqwest::Error>(), "{source:?}");
+        for shown in [e.to_string(), format!("{e:?}")] {
+            assert!(!shown.contains("s3cr3t"), "{shown}");
+        }
+        assert!(e
+            .to_string()
+            .starts_with(&format!("cannot reach the Tableau server at {server}: ")));
     }
 
     #[test]

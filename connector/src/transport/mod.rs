@@ -3,8 +3,10 @@
 //! here, once.
 
 mod aimd;
+mod failure;
 mod gate;
 mod http;
+mod info;
 pub mod options;
 mod redirect;
 pub mod retry;
@@ -25,14 +27,16 @@ use crate::api::auth::{self, ServerInfo, SessionCredentials};
 use crate::api::error_body::decode_error;
 use crate::api::ApiRequest;
 use crate::credentials::{Credential, Scope};
-use crate::{Error, Result, TableauError};
+use crate::{Error, ErrorCode, Result, TableauError};
+use tabgov_mapping::SiteLuid;
 
 pub use options::{TransportOptions, DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, DEFAULT_PAGE_SIZE};
 pub use retry::RetryPolicy;
 pub use stats::TransportStats;
 
+use failure::Failure;
 use gate::Gate;
-use http::{Answer, Failure};
+use http::Answer;
 use session::{Active, SessionSlot, MAX_RENEWALS_PER_REQUEST, MAX_TOKENS_PER_REQUEST};
 use stats::Counters;
 
@@ -53,6 +57,8 @@ pub struct Transport {
     /// The adaptive window of requests in flight.
     gate: Gate,
     counters: Counters,
+    /// The signed-in site's LUID; see [`Transport::site_id`].
+    site: SiteLuid,
 }
 
 impl Transport {
@@ -64,24 +70,7 @@ impl Transport {
         scopes: &[Scope],
     ) -> Result<Transport> {
         let server = opts.server.trim_end_matches('/').to_owned();
-        let url = url::Url::parse(&server).map_err(|_| {
-            Error::Config(format!(
-                "'{server}' is not a server URL; give --server like https://tableau.example.com"
-            ))
-        })?;
-        match url.scheme() {
-            "https" => {}
-            "http" if url.host_str().is_some_and(http::is_loopback) => {}
-            "http" => tracing::warn!(
-                server = %server,
-                "plain http to a remote server: tokens cross the network unencrypted; use https"
-            ),
-            other => {
-                return Err(Error::Config(format!(
-                    "'{server}' uses {other}:; give --server an https:// (or http://) URL"
-                )))
-            }
-        }
+        http::check_server(&server)?;
         let limiter =
             NonZeroU32::new(opts.max_rps).map(|rps| RateLimiter::direct(Quota::per_second(rps)));
         let mut transport = Transport {
@@ -96,11 +85,15 @@ impl Transport {
             gate: Gate::new(opts.concurrency),
             counters: Counters::default(),
             opts: TransportOptions { server, ..opts },
+            // Replaced by the sign-in below before the transport is
+            // returned: no caller ever sees it empty.
+            site: SiteLuid::new(""),
         };
         transport.detect_version().await?;
-        let _guard = transport.session.signing_in.lock().await;
-        transport.sign_in().await?;
-        drop(_guard);
+        let guard = transport.session.signing_in.lock().await;
+        let site = transport.sign_in().await?.credentials.site_id.clone();
+        drop(guard);
+        transport.site = site;
         Ok(transport)
     }
 
@@ -192,7 +185,7 @@ impl Transport {
                     // An expiry is the session's age, not the request's
                     // fault: on a slow run a request may outlive more than
                     // one short session, bounded by the tokens it may try.
-                    if self.renew(&active, &t).await? && !t.is(session::EXPIRED) {
+                    if self.renew(&active, &t).await? && !t.is(ErrorCode::SESSION_EXPIRED) {
                         renewals += 1;
                     }
                 }
@@ -228,7 +221,7 @@ impl Transport {
                 return Ok(false);
             }
         }
-        let expired = refused.is(session::EXPIRED);
+        let expired = refused.is(ErrorCode::SESSION_EXPIRED);
         if !expired && self.credential.is_single_session() && stale.ended_by_another_client() {
             return Err(self.stolen());
         }
@@ -375,46 +368,5 @@ impl Transport {
             Ok(_) => Ok(()),
             Err((_, e)) => Err(e),
         }
-    }
-
-    /// The site's LUID, for request paths.
-    pub fn site_id(&self) -> String {
-        self.session
-            .current()
-            .map(|a| a.credentials.site_id.clone())
-            .unwrap_or_default()
-    }
-
-    /// The signed-in user's LUID (the connector's own account).
-    pub fn user_id(&self) -> String {
-        self.session
-            .current()
-            .map(|a| a.credentials.user_id.clone())
-            .unwrap_or_default()
-    }
-
-    /// The REST API version in use.
-    pub fn api_version(&self) -> &str {
-        &self.version
-    }
-
-    /// What serverinfo said, when it was asked.
-    pub fn server_info(&self) -> Option<&ServerInfo> {
-        self.server_info.as_ref()
-    }
-
-    /// The options this transport runs with.
-    pub fn options(&self) -> &TransportOptions {
-        &self.opts
-    }
-
-    /// Counts one listing page received, for the run's summary.
-    pub(crate) fn count_page(&self) {
-        self.counters.page();
-    }
-
-    /// Requests, retries, sign-ins and pages so far.
-    pub fn stats(&self) -> TransportStats {
-        self.counters.snapshot()
     }
 }

@@ -55,8 +55,10 @@ pub fn sources(ca_cert: Option<&Path>, ssl_cert_file: Option<&str>) -> Vec<Sourc
 
 /// The certificates of `source`, each checked to be one rustls accepts.
 pub fn load(source: &Source) -> Result<Vec<reqwest::Certificate>> {
-    let pem = std::fs::read(source.path())
-        .map_err(|e| Error::Config(format!("cannot read {}: {e}", source.named())))?;
+    let pem = std::fs::read(source.path()).map_err(|e| Error::UnreadableFile {
+        what: source.named(),
+        source: e,
+    })?;
     let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
         Error::Config(format!(
             "{} is not a PEM certificate bundle ({e}); {}",
@@ -81,7 +83,7 @@ pub fn load(source: &Source) -> Result<Vec<reqwest::Certificate>> {
         Error::Config(format!(
             "{} holds a certificate that cannot be used ({}); {}",
             source.named(),
-            super::http::root_message(&e),
+            crate::error::root_cause(&e),
             source.fix()
         ))
     })?;

@@ -12,11 +12,6 @@ use std::time::{Duration, Instant};
 use crate::api::auth::SessionCredentials;
 use crate::Secret;
 
-/// Tableau Cloud's code for a session that expired (it lasts 120 minutes
-/// there, 240 on Tableau Server by default). An expiry is never taken for
-/// a session ended by another client.
-pub const EXPIRED: &str = "401000";
-
 /// Sign-ins one request may cause on 401s: one renewal, and one more in
 /// case another request's renewal ended the session it had just received.
 pub const MAX_RENEWALS_PER_REQUEST: u32 = 2;

@@ -35,7 +35,7 @@ async fn list_users(t: &Transport) -> tabgov::Result<Vec<Account>> {
     fetch_all(
         t,
         "users",
-        |p| users::list_users(&site, p),
+        |p| users::list_users(site, p),
         users::decode_users,
         |a: &Account| a.id.as_str(),
     )
@@ -193,9 +193,12 @@ async fn a_connected_app_gets_the_scopes_it_asks_for_and_no_more() {
         .await
         .unwrap();
     let site = read_only.site_id();
-    let update = users::update_site_role(&site, &target.id, "Viewer");
+    let update = users::update_site_role(site, &target.id, &tabgov_mapping::SiteRole::Viewer);
     let err = read_only.send(&update).await.unwrap_err();
-    assert!(err.is_tableau("401002"), "{err:?}");
+    assert!(
+        err.is_tableau(tabgov::ErrorCode::SESSION_INVALID),
+        "{err:?}"
+    );
     assert!(
         err.to_string()
             .contains("outside the connected app's scopes"),

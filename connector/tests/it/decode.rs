@@ -391,7 +391,7 @@ fn auth_and_errors() {
     let Decoded::Error(e) = ok("auth_sign_in_error.xml") else {
         panic!()
     };
-    assert!(e.is("401001"));
+    assert!(e.is(tabgov::ErrorCode::SIGN_IN_FAILED));
     assert_eq!(
         (e.status, e.summary.as_str(), e.detail.as_str()),
         (401, "Signin Error", "Error signing in to Tableau Server")

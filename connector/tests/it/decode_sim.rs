@@ -11,7 +11,7 @@ use tabgov::api::error_body::decode_error;
 use tabgov::api::groups::{self, decode_groups, decode_member_ids};
 use tabgov::api::users::{self, decode_updated_user, decode_user, decode_users};
 use tabgov::api::{ApiRequest, Method, PageRequest};
-use tabgov_mapping::{ContentKind, GrantLicenseMode, SiteRole};
+use tabgov_mapping::{ContentKind, GrantLicenseMode, SiteLuid, SiteRole};
 use tableau_sim::{SimConfig, Simulator};
 
 struct Client {
@@ -82,13 +82,13 @@ async fn decoders_read_what_the_simulator_emits() {
         secret: "wrong",
     };
     let (status, body) = c.send_as(&auth::sign_in(&bad, ""), false).await;
-    assert!(decode_error(status, &body).is("401001"));
+    assert!(decode_error(status, &body).is(tabgov::ErrorCode::SIGN_IN_FAILED));
     let pat = SignInCredential::Pat {
         name: "admin-pat",
         secret: "admin-secret",
     };
     let session = auth::decode_sign_in(&c.ok(&auth::sign_in(&pat, "")).await).unwrap();
-    let site = sim.site_id("");
+    let site = SiteLuid::new(sim.site_id(""));
     assert_eq!(
         (session.site_id.as_str(), session.site_content_url.as_str()),
         (site.as_str(), "")
@@ -145,12 +145,15 @@ async fn decoders_read_what_the_simulator_emits() {
     let (status, body) = c
         .send_as(&users::get_user(&site, "no-such-user"), false)
         .await;
-    assert!(decode_error(status, &body).is("404002"));
+    assert!(decode_error(status, &body).is(tabgov::ErrorCode::USER_NOT_FOUND));
     let (status, body) = c
         .send_as(&users::get_user(&site, "no-such-user"), true)
         .await;
     let e = decode_error(status, &body);
-    assert!(e.is("404002") && !e.summary.is_empty(), "{e:?}");
+    assert!(
+        e.is(tabgov::ErrorCode::USER_NOT_FOUND) && !e.summary.is_empty(),
+        "{e:?}"
+    );
 
     // Groups, including a grant-licence one, and their members.
     let granting = sim.add_group("", "Granting", Some("Explorer"), Some("onLogin"));
@@ -206,7 +209,7 @@ async fn decoders_read_what_the_simulator_emits() {
     let (status, body) = c
         .send_as(&groups::add_member(&site, &granting.id, &someone.id), false)
         .await;
-    assert!(decode_error(status, &body).is("409011"));
+    assert!(decode_error(status, &body).is(tabgov::ErrorCode::ALREADY_MEMBER));
     c.ok(&groups::remove_member(&site, &granting.id, &someone.id))
         .await;
     assert!(sim.group_members("", &granting.id).is_empty());
@@ -285,8 +288,12 @@ async fn decoders_read_what_the_simulator_emits() {
 
     // Suspension and removal.
     let updated = decode_updated_user(
-        &c.ok(&users::update_site_role(&site, &owner.id, "Viewer"))
-            .await,
+        &c.ok(&users::update_site_role(
+            &site,
+            &owner.id,
+            &SiteRole::Viewer,
+        ))
+        .await,
     )
     .unwrap();
     assert_eq!(
@@ -297,7 +304,10 @@ async fn decoders_read_what_the_simulator_emits() {
         .send_as(&users::remove_user(&site, &owner.id, None), false)
         .await;
     let conflict = decode_error(status, &body);
-    assert!(conflict.is("409003"), "{conflict:?}");
+    assert!(
+        conflict.is(tabgov::ErrorCode::USER_OWNS_CONTENT),
+        "{conflict:?}"
+    );
     assert_eq!(
         sim.user("", &owner.id).map(|u| u.site_role),
         Some("Unlicensed".to_owned())

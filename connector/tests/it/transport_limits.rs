@@ -61,7 +61,7 @@ async fn a_value_too_long_for_a_url_fails_at_once_as_the_users_error() {
         .await
         .unwrap();
     let mut request = users::list_users(
-        &t.site_id(),
+        t.site_id(),
         PageRequest {
             number: 1,
             size: 10,
@@ -86,7 +86,7 @@ async fn a_value_too_long_for_a_url_fails_at_once_as_the_users_error() {
     assert!(started.elapsed() < Duration::from_secs(2));
     // The transport still works for requests that fit.
     t.send(&users::list_users(
-        &t.site_id(),
+        t.site_id(),
         PageRequest {
             number: 1,
             size: 10,

@@ -138,7 +138,7 @@ async fn a_request_redirected_to_another_origin_keeps_its_token() {
         .unwrap();
     let err = t
         .send(&users::list_users(
-            &t.site_id(),
+            t.site_id(),
             PageRequest {
                 number: 1,
                 size: 10,

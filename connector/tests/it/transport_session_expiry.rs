@@ -45,7 +45,7 @@ async fn sessions_that_keep_expiring_with_401000_are_renewed_not_called_stolen()
     let all: Vec<Account> = fetch_all(
         &t,
         "users",
-        |p| users::list_users(&site, p),
+        |p| users::list_users(site, p),
         users::decode_users,
         |a: &Account| a.id.as_str(),
     )

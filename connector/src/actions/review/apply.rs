@@ -14,7 +14,7 @@ use super::check::Revoke;
 use crate::actions::remove_member::{remove_from_group, MembershipRequest};
 use crate::actions::{run_batch, ActionContext, Outcome, TargetRequest, Verb};
 use crate::reports::review_file::Location;
-use crate::Result;
+use crate::{ExitCode, Result};
 
 /// How the revokes are carried out, beyond the sheet itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -50,16 +50,10 @@ pub struct AppliedRevoke {
 }
 
 impl AppliedRevoke {
-    /// The exit code of a run: a failure (1) before a refusal (3).
-    pub fn exit_code(results: &[AppliedRevoke]) -> u8 {
-        let has = |o: Outcome| results.iter().any(|r| r.result == o);
-        if has(Outcome::Failed) {
-            1
-        } else if has(Outcome::Refused) || has(Outcome::Kept) {
-            3
-        } else {
-            0
-        }
+    /// The exit code of a run: a failure before a refusal, as for an
+    /// action batch.
+    pub fn exit_code(results: &[AppliedRevoke]) -> ExitCode {
+        Outcome::worst_exit_code(results.iter().map(|r| r.result))
     }
 }
 

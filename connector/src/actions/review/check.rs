@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tabgov_mapping::{Decision, EntitlementKind, RevokeAction};
+use tabgov_mapping::{Decision, EntitlementKind, License, RevokeAction};
 
 use crate::actions::is_member;
 use crate::actions::resolve::{Resolution, Resolved, Resolver};
@@ -175,8 +175,8 @@ fn check_line<'v>(
             r.id, r.name, line.username
         ));
     }
-    let held = |now: &str| -> std::result::Result<(), String> {
-        if now.eq_ignore_ascii_case(&line.value) {
+    let held = |still: bool, now: &dyn std::fmt::Display| -> std::result::Result<(), String> {
+        if still {
             Ok(())
         } else {
             Err(format!(
@@ -188,9 +188,16 @@ fn check_line<'v>(
         }
     };
     match line.kind {
-        EntitlementKind::Account => held(&r.name).map(|()| (account, None)),
-        EntitlementKind::SiteRole => held(&r.site_role).map(|()| (account, None)),
-        EntitlementKind::License => held(r.license.as_str()).map(|()| (account, None)),
+        EntitlementKind::Account => {
+            held(r.name.eq_ignore_ascii_case(&line.value), &r.name).map(|()| (account, None))
+        }
+        EntitlementKind::SiteRole => {
+            let role = &account.account.site_role;
+            held(role.is_written_as(&line.value), role).map(|()| (account, None))
+        }
+        EntitlementKind::License => {
+            held(is_license(r.license, &line.value), &r.license).map(|()| (account, None))
+        }
         EntitlementKind::Group => {
             let Some(group) = view.group_named(&line.value) else {
                 return Err(format!(
@@ -236,12 +243,19 @@ pub async fn check_against_tableau(
                 continue;
             }
         };
+        // Compared typed; the text is only for the message.
         let now = match revoke.kind {
-            EntitlementKind::SiteRole => Some(account.site_role.to_string()),
-            EntitlementKind::License => Some(account.license().to_string()),
+            EntitlementKind::SiteRole => Some((
+                account.site_role.is_written_as(&revoke.value),
+                account.site_role.to_string(),
+            )),
+            EntitlementKind::License => Some((
+                is_license(account.license(), &revoke.value),
+                account.license().to_string(),
+            )),
             _ => None,
         };
-        if let Some(now) = now.filter(|now| !now.eq_ignore_ascii_case(&revoke.value)) {
+        if let Some((_, now)) = now.filter(|(still, _)| !still) {
             problem(format!(
                 "entitlement no longer held: Tableau shows {} {} {now}, not {}; sync and export a fresh sheet",
                 account.name,
@@ -259,6 +273,11 @@ pub async fn check_against_tableau(
         }
     }
     Ok(problems)
+}
+
+/// Whether the licence a sheet names as `written` (any case) is `license`.
+fn is_license(license: License, written: &str) -> bool {
+    written.trim().parse::<License>() == Ok(license)
 }
 
 #[cfg(test)]

@@ -127,16 +127,46 @@ fn every_bad_row_is_named_with_its_reason() {
         line(10, "u-z", Account, "zed", Undecided),
     ];
     let problems = check_against_store(&view(), &lines).unwrap_err();
-    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    let expected = [
-        "line 3: contradicts line 2",
-        "line 4: entitlement no longer held: bob is not in group 'Sales'",
-        "line 5: unknown group 'Finance'",
-        "line 6: the row is for site 'marketing'",
-        "line 7: user_id u-a is 'alice', not 'mallory'",
-        "line 8: unknown user 'u-z'",
-        "line 9: entitlement no longer held: alice site role is now Creator, not Viewer",
+    assert_problems(
+        &problems,
+        &[
+            "line 3: contradicts line 2",
+            "line 4: entitlement no longer held: bob is not in group 'Sales'",
+            "line 5: unknown group 'Finance'",
+            "line 6: the row is for site 'marketing'",
+            "line 7: user_id u-a is 'alice', not 'mallory'",
+            "line 8: unknown user 'u-z'",
+            "line 9: entitlement no longer held: alice site role is now Creator, not Viewer",
+        ],
+    );
+}
+
+#[test]
+fn roles_and_licences_are_compared_as_roles_and_licences() {
+    use {Decision::*, EntitlementKind::*};
+    let lines = [
+        line(2, "u-a", SiteRole, "creator", Revoke),
+        line(3, "u-b", License, "VIEWER", Revoke),
     ];
+    let sheet = check_against_store(&view(), &lines).unwrap();
+    assert_eq!(sheet.revokes.len(), 2);
+
+    let lines = [
+        line(2, "u-a", SiteRole, "SiteAdministratorCreator", Revoke),
+        line(3, "u-b", License, "Creator", Revoke),
+        line(4, "u-b", SiteRole, "ViewerWithPublish", Revoke),
+    ];
+    let problems = check_against_store(&view(), &lines).unwrap_err();
+    assert_problems(&problems, &[
+        "line 2: entitlement no longer held: alice site role is now Creator, not SiteAdministratorCreator",
+        "line 3: entitlement no longer held: bob license is now Viewer, not Creator",
+        "line 4: entitlement no longer held: bob site role is now Viewer, not ViewerWithPublish",
+    ]);
+}
+
+/// Each problem, in order, starts with its expected text.
+fn assert_problems(problems: &[RowProblem], expected: &[&str]) {
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(shown.len(), expected.len(), "{shown:#?}");
     for (got, want) in shown.iter().zip(expected) {
         assert!(got.starts_with(want), "{got} (wanted {want})");
