@@ -74,8 +74,10 @@
 //!
 //! ```
 //! use tabgov::api::{users, Method, PageRequest};
+//! use tabgov_mapping::SiteLuid;
 //!
-//! let request = users::list_users("site-luid", PageRequest { number: 2, size: 100 });
+//! let site = SiteLuid::new("site-luid");
+//! let request = users::list_users(&site, PageRequest { number: 2, size: 100 });
 //! assert_eq!(request.method, Method::Get);
 //! assert_eq!(request.path, "sites/site-luid/users");
 //! assert!(request.query.contains(&("pageNumber".to_owned(), "2".to_owned())));
