@@ -3,26 +3,17 @@
 //! target refuses the whole batch, naming it; a target refused by a safety
 //! rule while acting does not stop the others.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use tabgov_mapping::Account;
-
+use super::batch_check::{prepare, Prepared};
 use super::deprovision::{deprovision, Target};
 use super::inventory::ContentIndex;
-use super::resolve::{Resolution, Resolved, Resolver};
+use super::resolve::Resolved;
 use super::restore::restore;
 use super::safety::{other_site_admins, site_admin_ids};
 use super::suspend::suspend;
 use super::{ActionContext, ActionResult, BatchStage, Outcome, TargetRequest, Verb};
 use crate::{Error, Result};
-
-/// A target after validation.
-#[derive(Debug, Clone)]
-struct Prepared {
-    request: TargetRequest,
-    user: Resolved,
-    heir: Option<Account>,
-}
 
 /// Runs a batch. A batch its [`BatchPolicy`](tabgov_mapping::BatchPolicy)
 /// does not allow is [`Error::BatchNotConfirmed`], and a batch with an unknown, ambiguous or repeated
@@ -94,110 +85,4 @@ async fn admins_staying(ctx: &ActionContext<'_>, prepared: &[Prepared]) -> Resul
         return Ok(0);
     }
     Ok(other_site_admins(&site_admin_ids(ctx).await?, &leaving))
-}
-
-/// Resolves every target and new owner; collects every problem.
-async fn prepare(ctx: &ActionContext<'_>, requests: Vec<TargetRequest>) -> Result<Vec<Prepared>> {
-    let mut resolver = Resolver::new();
-    let named = requests
-        .iter()
-        .flat_map(|r| std::iter::once(r.user.as_str()).chain(r.transfer_to.as_deref()));
-    resolver.prepare(ctx, named).await?;
-    let mut heirs: HashMap<String, Resolution> = HashMap::new();
-    let mut problems = Vec::new();
-    let mut first_seen: HashMap<String, String> = HashMap::new();
-    let mut prepared = Vec::with_capacity(requests.len());
-    let total = requests.len();
-    for (done, request) in requests.into_iter().enumerate() {
-        ctx.report_progress(BatchStage::Checking, done, total);
-        let label = request.label();
-        let user = match resolver.resolve(ctx, &request.user).await? {
-            Resolution::Found(Resolved::Gone { .. }) if request.verb != Verb::Deprovision => {
-                problems.push(format!(
-                    "{label}: '{}' is no longer on the site",
-                    request.user
-                ));
-                continue;
-            }
-            Resolution::Found(user) => user,
-            Resolution::Unknown => {
-                problems.push(format!(
-                    "{label}: no user '{}' on the site (check the id, name or email)",
-                    request.user
-                ));
-                continue;
-            }
-            Resolution::Ambiguous(names) => {
-                problems.push(format!(
-                    "{label}: '{}' matches several users ({}): give the user id or name",
-                    request.user,
-                    names.join(", ")
-                ));
-                continue;
-            }
-        };
-        if let Some(first) = first_seen.get(user.id()) {
-            problems.push(format!(
-                "{label}: duplicate: '{}' is the same user as {first}",
-                request.user
-            ));
-            continue;
-        }
-        first_seen.insert(user.id().to_owned(), label.clone());
-        let heir = match &request.transfer_to {
-            None => None,
-            Some(query) => {
-                if !heirs.contains_key(query) {
-                    heirs.insert(query.clone(), resolver.resolve(ctx, query).await?);
-                }
-                match heirs.get(query) {
-                    Some(Resolution::Found(Resolved::Present(heir))) if heir.id == user.id() => {
-                        // Kept as a target so the checks below still see it.
-                        problems.push(format!(
-                            "{label}: transfer_to '{query}' is the user being removed"
-                        ));
-                        None
-                    }
-                    Some(Resolution::Found(Resolved::Present(heir))) => Some(heir.clone()),
-                    _ => {
-                        problems.push(format!(
-                            "{label}: transfer_to '{query}' is not a user on the site (check the id, name or email)"
-                        ));
-                        continue;
-                    }
-                }
-            }
-        };
-        prepared.push(Prepared {
-            request,
-            user,
-            heir,
-        });
-    }
-    // The bar reaches its end before the checks across targets below.
-    ctx.report_progress(BatchStage::Checking, total, total);
-    let removed: HashMap<&str, String> = prepared
-        .iter()
-        .filter(|p| p.request.verb == Verb::Deprovision)
-        .map(|p| (p.user.id(), p.request.label()))
-        .collect();
-    for p in &prepared {
-        if let Some(heir) = &p.heir {
-            if let Some(other) = removed.get(heir.id.as_str()) {
-                problems.push(format!(
-                    "{}: transfer_to '{}' is itself deprovisioned by {other}",
-                    p.request.label(),
-                    heir.name
-                ));
-            }
-        }
-    }
-    if problems.is_empty() {
-        return Ok(prepared);
-    }
-    Err(Error::Config(format!(
-        "nothing was changed: {} problem(s): {}",
-        problems.len(),
-        problems.join("; ")
-    )))
 }

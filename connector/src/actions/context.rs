@@ -117,7 +117,7 @@ impl<'a> ActionContext<'a> {
             site,
             opts,
             site_luid,
-            own_user_id: transport.user_id(),
+            own_user_id: transport.user_id().to_string(),
             campaign: None,
             reviewer: None,
             site_groups: tokio::sync::OnceCell::new(),

@@ -14,6 +14,7 @@
 //! `dry_run` stops after planning: nothing changes in Tableau or the store.
 
 mod batch;
+mod batch_check;
 mod context;
 mod current;
 mod deprovision;

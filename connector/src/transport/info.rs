@@ -1,7 +1,7 @@
 //! What a connected transport tells about itself: the signed-in site and
 //! user, the API version, its options and its counters.
 
-use tabgov_mapping::SiteLuid;
+use tabgov_mapping::{SiteLuid, UserId};
 
 use super::{ServerInfo, Transport, TransportOptions, TransportStats};
 
@@ -13,12 +13,11 @@ impl Transport {
         &self.site
     }
 
-    /// The signed-in user's LUID (the connector's own account).
-    pub fn user_id(&self) -> String {
-        self.session
-            .current()
-            .map(|a| a.credentials.user_id.clone())
-            .unwrap_or_default()
+    /// The signed-in user's LUID (the connector's own account), from the
+    /// same sign-in as [`Transport::site_id`]; a renewal signs in with the
+    /// same credential, so as the same user.
+    pub fn user_id(&self) -> &UserId {
+        &self.user
     }
 
     /// The REST API version in use.

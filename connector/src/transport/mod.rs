@@ -28,7 +28,7 @@ use crate::api::error_body::decode_error;
 use crate::api::ApiRequest;
 use crate::credentials::{Credential, Scope};
 use crate::{Error, ErrorCode, Result, TableauError};
-use tabgov_mapping::SiteLuid;
+use tabgov_mapping::{SiteLuid, UserId};
 
 pub use options::{TransportOptions, DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, DEFAULT_PAGE_SIZE};
 pub use retry::RetryPolicy;
@@ -59,6 +59,8 @@ pub struct Transport {
     counters: Counters,
     /// The signed-in site's LUID; see [`Transport::site_id`].
     site: SiteLuid,
+    /// The signed-in user's LUID; see [`Transport::user_id`].
+    user: UserId,
 }
 
 impl Transport {
@@ -88,12 +90,14 @@ impl Transport {
             // Replaced by the sign-in below before the transport is
             // returned: no caller ever sees it empty.
             site: SiteLuid::new(""),
+            user: UserId::new(""),
         };
         transport.detect_version().await?;
         let guard = transport.session.signing_in.lock().await;
-        let site = transport.sign_in().await?.credentials.site_id.clone();
+        let active = transport.sign_in().await?;
         drop(guard);
-        transport.site = site;
+        transport.site = active.credentials.site_id.clone();
+        transport.user = UserId::new(active.credentials.user_id.clone());
         Ok(transport)
     }
 
