@@ -19,7 +19,8 @@
 use std::future::Future;
 
 use tabgov_state::{
-    journal_open_intent, JournalAction, JournalEntry, JournalState, NewJournalEntry,
+    journal_open_intent, JournalAction, JournalEntry, JournalId, JournalState, NewJournalEntry,
+    SiteKey,
 };
 
 use super::fault::crash_point;
@@ -228,26 +229,7 @@ async fn change_tableau<C: Change>(
     let Some(site) = ctx.site else {
         return Err(Error::Internal("the site has no row in the store".into()));
     };
-    let continued = match open {
-        Some(open) => match change.continues(&open) {
-            Ok(()) => Some(open.id),
-            Err(why) => {
-                let outcome = format!("interrupted attempt not continued: {why}");
-                Open::new(site, open.id, &open.target_user_id)
-                    .close(
-                        ctx,
-                        JournalState::Failed,
-                        &outcome,
-                        None,
-                        &StoreChange::none(),
-                    )
-                    .await?;
-                None
-            }
-        },
-        None => None,
-    };
-    let id = match continued {
+    let id = match continued(ctx, site, open, &mut change).await? {
         Some(id) => id,
         None => {
             let mut entry = new_entry(ctx, site, journal_action(verb), who);
@@ -259,26 +241,7 @@ async fn change_tableau<C: Change>(
     let intent = Open::new(site, id, who.user_id);
     let sent = match change.send(ctx).await {
         Ok(sent) => sent,
-        Err(e) => {
-            let Some(refused) = change.refused(&e) else {
-                return Ok(result.failed(&e));
-            };
-            let code = e.tableau().map(|t| t.code.to_string());
-            intent
-                .close(
-                    ctx,
-                    JournalState::Failed,
-                    &refused.outcome,
-                    code.as_deref(),
-                    &refused.change,
-                )
-                .await?;
-            let mut result = result.failed(&e).ended(refused.shown, refused.outcome);
-            if let Some(role) = refused.change.role {
-                result.new_role = Some(role.to_string());
-            }
-            return Ok(result);
-        }
+        Err(e) => return refused(ctx, intent, change.refused(&e), &e, result).await,
     };
     crash_point(verb);
     match change.verify(ctx, sent, &mut result).await? {
@@ -300,4 +263,52 @@ async fn change_tableau<C: Change>(
             Ok(result.ended(Outcome::Failed, outcome))
         }
     }
+}
+
+/// The id of the interrupted attempt `open` when `change` continues it;
+/// otherwise it is closed as abandoned (saying why) and `None` is returned.
+async fn continued<C: Change>(
+    ctx: &ActionContext<'_>,
+    site: SiteKey,
+    open: Option<JournalEntry>,
+    change: &mut C,
+) -> Result<Option<JournalId>> {
+    let Some(open) = open else {
+        return Ok(None);
+    };
+    match change.continues(&open) {
+        Ok(()) => Ok(Some(open.id)),
+        Err(why) => {
+            let outcome = format!("interrupted attempt not continued: {why}");
+            let none = StoreChange::none();
+            Open::new(site, open.id, &open.target_user_id)
+                .close(ctx, JournalState::Failed, &outcome, None, &none)
+                .await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Settles Tableau's refusal `e` of the change as `refusal` says: closes
+/// the intent when the refusal is definite, leaves it open otherwise.
+async fn refused(
+    ctx: &ActionContext<'_>,
+    intent: Open<'_>,
+    refusal: Option<Refused>,
+    e: &Error,
+    result: ActionResult,
+) -> Result<ActionResult> {
+    let Some(refused) = refusal else {
+        return Ok(result.failed(e));
+    };
+    let code = e.tableau().map(|t| t.code.to_string());
+    let (outcome, change) = (&refused.outcome, &refused.change);
+    intent
+        .close(ctx, JournalState::Failed, outcome, code.as_deref(), change)
+        .await?;
+    let mut result = result.failed(e).ended(refused.shown, refused.outcome);
+    if let Some(role) = refused.change.role {
+        result.new_role = Some(role.to_string());
+    }
+    Ok(result)
 }

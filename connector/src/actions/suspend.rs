@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
-use tabgov_mapping::{plan_suspend, Account, OwnedContent, SiteRole, SuspendPlan, TargetFacts};
+use tabgov_mapping::{
+    plan_suspend, Account, Group, OwnedContent, SiteRole, SuspendPlan, TargetFacts,
+};
 use tabgov_state::{JournalEntry, NewJournalEntry};
 
 use super::current::{groups_of, role_now};
@@ -54,19 +56,11 @@ async fn plan<'a>(
     let open = open_intent(ctx, &account.id, Verb::Suspend).await?;
     let warning = render::relicensing_warning(&relicensing, request.sticky);
     result.warnings.extend(warning);
-    // Tableau names the groups the user is in; the store, those an
-    // interrupted attempt already left.
-    let left_before = open.as_ref().map(|o| o.groups_removed.as_slice());
-    let mut names = ctx
-        .stored_group_names(left_before.unwrap_or_default())
-        .await?;
-    names.extend(groups.iter().map(|g| (g.id.clone(), g.name.clone())));
-    let member_of = groups.iter().map(|g| g.id.clone()).collect();
     let role = &account.site_role;
     let mut change = Unlicense {
         account,
-        member_of,
-        names,
+        member_of: groups.iter().map(|g| g.id.clone()).collect(),
+        names: group_names(ctx, &groups, open.as_ref()).await?,
         from: role.clone(),
         leave: Vec::new(),
         resuming: false,
@@ -115,6 +109,21 @@ async fn plan<'a>(
         decision,
         result,
     })
+}
+
+/// Names of the groups a suspend may name: Tableau lists the groups the
+/// user is in; the store knows those an interrupted attempt already left.
+async fn group_names(
+    ctx: &ActionContext<'_>,
+    groups: &[Group],
+    open: Option<&JournalEntry>,
+) -> Result<HashMap<String, String>> {
+    let left_before = open.map(|o| o.groups_removed.as_slice());
+    let mut names = ctx
+        .stored_group_names(left_before.unwrap_or_default())
+        .await?;
+    names.extend(groups.iter().map(|g| (g.id.clone(), g.name.clone())));
+    Ok(names)
 }
 
 /// A suspension under way.

@@ -12,14 +12,14 @@ use tabgov::actions::review::{
 use tabgov::actions::scopes as actions_scopes;
 use tabgov::actions::{ActionContext, ActionOptions};
 use tabgov::credentials::Scope;
-use tabgov::reports::{read_review_file, RowProblem, SiteView};
+use tabgov::reports::{read_review_file, ReviewLine, RowProblem, SiteView};
 use tabgov::ExitCode;
 use tabgov_mapping::RevokeAction;
-use tabgov_state::find_site;
+use tabgov_state::{find_site, Store};
 
 use super::action_run::{ActionFlags, OnContentArg};
 use super::args::{ConnectionArgs, StoreArgs};
-use super::connect::{load_config, open_store, open_store_for_reading, targets};
+use super::connect::{load_config, open_store, open_store_for_reading, targets, Target};
 use super::failure::Failure;
 use super::output::{self, Column};
 use super::session::{open, run_then_sign_out};
@@ -96,81 +96,13 @@ pub async fn run(store_args: &StoreArgs, args: ApplyArgs) -> Result<(), Failure>
         )));
     }
     let target = sites.remove(0);
-    let (server, site) = (target.options.server.clone(), target.options.site.clone());
     // A dry run changes nothing, so a read-only store will do.
     let store = if args.flags.dry_run {
         open_store_for_reading(store_args, config.as_ref()).await?
     } else {
         open_store(store_args, config.as_ref()).await?
     };
-    let result = async {
-        let Some(record) = find_site(store.pool(), Some(&server), &site).await? else {
-            return Err(Failure::usage(format!(
-                "site '{site}' of {server} was never synced into this store: run tabgov sync, then review export, first"
-            )));
-        };
-        // Locked before the sheet is checked: a sync it waits for changes the store.
-        let lock = args.flags.lock_site(&store, &server, &site).await?;
-        let view = SiteView::load(store.pool(), record.key, &site)
-            .await
-            .map_err(|e| Failure::runtime(e.to_string()))?;
-        let sheet = check_against_store(&view, &lines).map_err(|p| refuse(&args.file, &p))?;
-        let summary = format!(
-            "{} revoke(s), {} keep(s), {} row(s) not reviewed",
-            sheet.revokes.len(),
-            sheet.kept,
-            sheet.undecided
-        );
-        if sheet.revokes.is_empty() {
-            say!("{summary}: nothing to change.");
-            return Ok(Vec::new());
-        }
-        let changes = change_count(&sheet.revokes);
-        let flags = &args.flags;
-        if let (false, Err(too_large)) = (flags.dry_run, flags.batch_policy().check(changes)) {
-            return Err(Failure::refused(format!(
-                "refused: the sheet asks for {changes} changes, more than --max-actions {}; nothing was changed. Pass --yes to confirm, or raise --max-actions",
-                too_large.max_actions
-            )));
-        }
-        let actor = flags.actor.clone().or_else(os_user);
-        let opts = ActionOptions {
-            actor: actor.clone(),
-            dry_run: flags.dry_run,
-            batch: flags.batch_policy(),
-        };
-        let campaign = args.campaign.clone().or_else(|| file_stem(&args.file));
-        let reviewer = args.reviewer.clone().or(actor);
-        let rules = ApplyRules {
-            on_content: args.on_content.into(),
-            transfer_to: args.transfer_to.clone(),
-            sticky: args.sticky,
-            reason: flags.reason.clone(),
-            ticket: flags.ticket.clone(),
-        };
-        let transport = open(target, &scopes(&sheet.revokes, &rules)).await?;
-        let work = async {
-            let explain = |e| Failure::from_error(e, &server, &site);
-            let ctx = ActionContext::with_lock(&transport, &store, opts, lock)
-                .await
-                .map_err(explain)?
-                .for_review(campaign.clone(), reviewer.clone());
-            let problems = check_against_tableau(&ctx, &sheet.revokes).await.map_err(explain)?;
-            if !problems.is_empty() {
-                return Err(refuse(&args.file, &problems));
-            }
-            apply_revokes(&ctx, &sheet.revokes, &rules).await.map_err(explain)
-        };
-        let results = run_then_sign_out(&transport, work).await?;
-        let verb = if flags.dry_run { "dry run of" } else { "applied" };
-        eprintln!(
-            "{verb} campaign {} (reviewer {}): {summary}",
-            campaign.as_deref().unwrap_or("(none)"),
-            reviewer.as_deref().unwrap_or("(none)")
-        );
-        Ok(results)
-    }
-    .await;
+    let result = apply(&store, &args, &lines, target).await;
     store.close().await;
     let results = result?;
     if results.is_empty() {
@@ -184,6 +116,90 @@ pub async fn run(store_args: &StoreArgs, args: ApplyArgs) -> Result<(), Failure>
             message: "some revokes were not carried out (see the result column)".to_owned(),
         }),
     }
+}
+
+/// Checks the sheet against the store and Tableau, then applies its
+/// revokes, under the site's lock.
+async fn apply(
+    store: &Store,
+    args: &ApplyArgs,
+    lines: &[ReviewLine],
+    target: Target,
+) -> Result<Vec<AppliedRevoke>, Failure> {
+    let (server, site) = (target.options.server.clone(), target.options.site.clone());
+    let Some(record) = find_site(store.pool(), Some(&server), &site).await? else {
+        return Err(Failure::usage(format!(
+            "site '{site}' of {server} was never synced into this store: run tabgov sync, then review export, first"
+        )));
+    };
+    // Locked before the sheet is checked: a sync it waits for changes the store.
+    let lock = args.flags.lock_site(store, &server, &site).await?;
+    let view = SiteView::load(store.pool(), record.key, &site)
+        .await
+        .map_err(|e| Failure::runtime(e.to_string()))?;
+    let sheet = check_against_store(&view, lines).map_err(|p| refuse(&args.file, &p))?;
+    let summary = format!(
+        "{} revoke(s), {} keep(s), {} row(s) not reviewed",
+        sheet.revokes.len(),
+        sheet.kept,
+        sheet.undecided
+    );
+    if sheet.revokes.is_empty() {
+        say!("{summary}: nothing to change.");
+        return Ok(Vec::new());
+    }
+    let changes = change_count(&sheet.revokes);
+    let flags = &args.flags;
+    if let (false, Err(too_large)) = (flags.dry_run, flags.batch_policy().check(changes)) {
+        return Err(Failure::refused(format!(
+            "refused: the sheet asks for {changes} changes, more than --max-actions {}; nothing was changed. Pass --yes to confirm, or raise --max-actions",
+            too_large.max_actions
+        )));
+    }
+    let actor = flags.actor.clone().or_else(os_user);
+    let opts = ActionOptions {
+        actor: actor.clone(),
+        dry_run: flags.dry_run,
+        batch: flags.batch_policy(),
+    };
+    let campaign = args.campaign.clone().or_else(|| file_stem(&args.file));
+    let reviewer = args.reviewer.clone().or(actor);
+    let rules = ApplyRules {
+        on_content: args.on_content.into(),
+        transfer_to: args.transfer_to.clone(),
+        sticky: args.sticky,
+        reason: flags.reason.clone(),
+        ticket: flags.ticket.clone(),
+    };
+    let transport = open(target, &scopes(&sheet.revokes, &rules)).await?;
+    let work = async {
+        let explain = |e| Failure::from_error(e, &server, &site);
+        let ctx = ActionContext::with_lock(&transport, store, opts, lock)
+            .await
+            .map_err(explain)?
+            .for_review(campaign.clone(), reviewer.clone());
+        let problems = check_against_tableau(&ctx, &sheet.revokes)
+            .await
+            .map_err(explain)?;
+        if !problems.is_empty() {
+            return Err(refuse(&args.file, &problems));
+        }
+        apply_revokes(&ctx, &sheet.revokes, &rules)
+            .await
+            .map_err(explain)
+    };
+    let results = run_then_sign_out(&transport, work).await?;
+    let verb = if flags.dry_run {
+        "dry run of"
+    } else {
+        "applied"
+    };
+    eprintln!(
+        "{verb} campaign {} (reviewer {}): {summary}",
+        campaign.as_deref().unwrap_or("(none)"),
+        reviewer.as_deref().unwrap_or("(none)")
+    );
+    Ok(results)
 }
 
 /// The Tableau changes a set of revokes makes: one per group membership,
