@@ -130,6 +130,37 @@ impl<const N: usize> AttrSource for Fields<'_, N> {
     }
 }
 
+/// Hands the element `start` at `depth` (with its attributes, all checked
+/// even when the visitor reads none) to `visitor`, and records its name.
+fn open_element(
+    names: &mut Vec<String>,
+    depth: usize,
+    start: &BytesStart<'_>,
+    decoder: Decoder,
+    at: u64,
+    visitor: &mut impl Visitor,
+) -> Result<()> {
+    let open = &names[..depth];
+    let name = local_name(start.name()).map_err(|e| malformed(open, at, e))?;
+    let attrs = Attrs {
+        start,
+        decoder,
+        open,
+        at,
+        read: Cell::new(false),
+    };
+    visitor.open(depth, name, &attrs)?;
+    if !attrs.read.get() {
+        attrs.each(|_, _| {})?;
+    }
+    if names.len() == depth {
+        names.push(String::new());
+    }
+    names[depth].clear();
+    names[depth].push_str(name);
+    Ok(())
+}
+
 /// Reads the whole of `body`, reporting it to `visitor`, and returns the
 /// root's local name. Anything that is not well-formed XML with exactly one
 /// root is an error, including an empty or truncated body, unclosed or
@@ -156,23 +187,7 @@ pub(super) fn scan(body: &[u8], visitor: &mut impl Visitor) -> Result<String> {
                 if depth >= MAX_DEPTH {
                     return Err(malformed(open, at, "elements nested too deeply"));
                 }
-                let name = local_name(start.name()).map_err(|e| malformed(open, at, e))?;
-                let attrs = Attrs {
-                    start,
-                    decoder: reader.decoder(),
-                    open,
-                    at,
-                    read: Cell::new(false),
-                };
-                visitor.open(depth, name, &attrs)?;
-                if !attrs.read.get() {
-                    attrs.each(|_, _| {})?;
-                }
-                if names.len() == depth {
-                    names.push(String::new());
-                }
-                names[depth].clear();
-                names[depth].push_str(name);
+                open_element(&mut names, depth, start, reader.decoder(), at, visitor)?;
                 depth += 1;
                 if matches!(event, Event::Empty(_)) {
                     depth -= 1;
