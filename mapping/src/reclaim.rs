@@ -9,6 +9,7 @@ use crate::{Account, Group, License, OwnedContent, PriceTable};
 
 /// What the report recommends for an unused seat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum ReclaimPolicy {
     /// Suspend content owners (content stays), deprovision everyone else.

@@ -4,14 +4,14 @@
 
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use tabgov::actions::{
     run_batch, scopes, ActionContext, ActionOptions, ActionResult, Outcome, TargetRequest,
 };
 use tabgov::reports::terminal_text::visible;
 use tabgov::site_lock::{SiteLock, DEFAULT_LOCK_WAIT};
 use tabgov::ExitCode;
-use tabgov_mapping::{BatchPolicy, OnContent, DEFAULT_MAX_ACTIONS};
+use tabgov_mapping::{BatchPolicy, DEFAULT_MAX_ACTIONS};
 use tabgov_state::{forget_unused_site, Store};
 
 use super::args::{ConnectionArgs, Format, StoreArgs};
@@ -98,27 +98,6 @@ impl ActionFlags {
     }
 }
 
-/// `--on-content`: what a deprovision does with a content owner and no
-/// `--transfer-to`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum OnContentArg {
-    /// Refuse with the inventory (exit 3).
-    #[default]
-    Refuse,
-    /// Suspend instead: the licence is reclaimed, the content stays.
-    Suspend,
-}
-
-impl From<OnContentArg> for OnContent {
-    fn from(a: OnContentArg) -> OnContent {
-        match a {
-            OnContentArg::Refuse => OnContent::Refuse,
-            OnContentArg::Suspend => OnContent::Suspend,
-        }
-    }
-}
-
-/// The operator from the environment, when `--actor` is not given.
 fn os_user() -> Option<String> {
     ["USER", "USERNAME"]
         .into_iter()

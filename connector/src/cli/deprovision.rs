@@ -3,7 +3,9 @@
 use clap::Args;
 use tabgov::actions::Verb;
 
-use super::action_run::{execute, ActionFlags, OnContentArg};
+use tabgov_mapping::OnContent;
+
+use super::action_run::{execute, ActionFlags};
 use super::args::{ConnectionArgs, StoreArgs};
 use super::failure::Failure;
 
@@ -34,7 +36,7 @@ pub struct DeprovisionArgs {
 
     /// What to do with a content owner when no --transfer-to is given.
     #[arg(long, value_enum, default_value_t)]
-    on_content: OnContentArg,
+    on_content: OnContent,
 
     /// With --on-content suspend: also leave groups that would license the user again.
     #[arg(long)]
@@ -55,7 +57,7 @@ pub async fn run(store_args: &StoreArgs, args: DeprovisionArgs) -> Result<(), Fa
         .map(|u| {
             let mut r = args.flags.request(u, Verb::Deprovision);
             r.transfer_to = args.transfer_to.clone();
-            r.on_content = args.on_content.into();
+            r.on_content = args.on_content;
             r.sticky = args.sticky;
             r
         })

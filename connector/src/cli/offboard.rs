@@ -7,7 +7,9 @@ use clap::{Args, ValueEnum};
 use tabgov::actions::offboard::{parse_offboard, RowDefaults};
 use tabgov::actions::Verb;
 
-use super::action_run::{execute_with_progress, ActionFlags, OnContentArg};
+use tabgov_mapping::OnContent;
+
+use super::action_run::{execute_with_progress, ActionFlags};
 use super::args::{ConnectionArgs, StoreArgs};
 use super::failure::Failure;
 
@@ -41,7 +43,7 @@ pub struct OffboardArgs {
 
     /// What deprovision rows do with a content owner that has no transfer_to.
     #[arg(long, value_enum, default_value_t)]
-    on_content: OnContentArg,
+    on_content: OnContent,
 
     /// Suspensions also leave groups that would license the user again.
     #[arg(long)]
@@ -69,7 +71,7 @@ pub async fn run(store_args: &StoreArgs, args: OffboardArgs, quiet: bool) -> Res
             RowAction::Suspend => Verb::Suspend,
             RowAction::Deprovision => Verb::Deprovision,
         }),
-        on_content: args.on_content.into(),
+        on_content: args.on_content,
         sticky: args.sticky,
         reason: args.flags.reason.clone(),
         ticket: args.flags.ticket.clone(),

@@ -78,8 +78,8 @@ pub struct LicensesArgs {
     currency: Option<String>,
 
     /// What to recommend for an unused seat.
-    #[arg(long, value_enum, default_value_t = Policy::SuspendOwners)]
-    policy: Policy,
+    #[arg(long, value_enum, default_value_t)]
+    policy: ReclaimPolicy,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -103,24 +103,6 @@ pub enum ReportFormat {
     Html,
 }
 
-/// The recommendation policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Policy {
-    /// Suspend content owners (content stays), deprovision everyone else.
-    SuspendOwners,
-    /// Always suspend: nothing is removed.
-    AlwaysSuspend,
-}
-
-impl From<Policy> for ReclaimPolicy {
-    fn from(p: Policy) -> ReclaimPolicy {
-        match p {
-            Policy::SuspendOwners => ReclaimPolicy::SuspendOwners,
-            Policy::AlwaysSuspend => ReclaimPolicy::AlwaysSuspend,
-        }
-    }
-}
-
 /// Runs `tabgov report ...`.
 pub async fn run(store_args: &StoreArgs, args: ReportArgs) -> Result<(), Failure> {
     match args.report {
@@ -140,7 +122,7 @@ async fn licenses(store_args: &StoreArgs, args: LicensesArgs) -> Result<(), Fail
     opts.site = args.site.key(&store).await?;
     opts.inactive_days = args.inactive_days;
     opts.exclude_groups = args.exclude_groups;
-    opts.policy = args.policy.into();
+    opts.policy = args.policy;
     opts.prices = prices;
     let report = license_report(store.pool(), &opts).await;
     store.close().await;

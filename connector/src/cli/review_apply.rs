@@ -17,7 +17,9 @@ use tabgov::ExitCode;
 use tabgov_mapping::RevokeAction;
 use tabgov_state::{find_site, Store};
 
-use super::action_run::{ActionFlags, OnContentArg};
+use tabgov_mapping::OnContent;
+
+use super::action_run::ActionFlags;
 use super::args::{ConnectionArgs, StoreArgs};
 use super::connect::{load_config, open_store, open_store_for_reading, targets, Target};
 use super::failure::Failure;
@@ -54,7 +56,7 @@ pub struct ApplyArgs {
 
     /// What an account revoke does with a content owner and no --transfer-to.
     #[arg(long, value_enum, default_value_t)]
-    on_content: OnContentArg,
+    on_content: OnContent,
 
     /// Who receives the content of a deprovisioned owner (id, name or email).
     #[arg(long)]
@@ -165,7 +167,7 @@ async fn apply(
     let campaign = args.campaign.clone().or_else(|| file_stem(&args.file));
     let reviewer = args.reviewer.clone().or(actor);
     let rules = ApplyRules {
-        on_content: args.on_content.into(),
+        on_content: args.on_content,
         transfer_to: args.transfer_to.clone(),
         sticky: args.sticky,
         reason: flags.reason.clone(),

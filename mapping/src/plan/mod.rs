@@ -23,6 +23,7 @@ pub use suspend::{plan_suspend, SuspendPlan, Suspension};
 
 /// What to do when a user to deprovision still owns content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum OnContent {
     /// Refuse with the inventory (exit 3).
