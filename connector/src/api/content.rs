@@ -10,7 +10,7 @@ use super::scan::Attrs;
 use super::stream::{self, ItemReader};
 #[cfg(test)]
 use super::tree::{decode_list, Element};
-use super::xml::{escape_attr, AttrSource};
+use super::xml::AttrSource;
 use crate::Result;
 
 /// One item of a content listing and its owner.
@@ -77,20 +77,6 @@ pub fn list_content(site_id: &SiteLuid, kind: ContentKind, page: PageRequest) ->
     ApiRequest::get(format!("sites/{site_id}/{}", path_segment(kind)))
         .query("pageSize", page.size.to_string())
         .query("pageNumber", page.number.to_string())
-}
-
-/// `PUT sites/{site}/{plural}/{id}` giving the item to `owner_id`.
-pub fn change_owner(
-    site_id: &SiteLuid,
-    kind: ContentKind,
-    item_id: &str,
-    owner_id: &str,
-) -> ApiRequest {
-    let element = kind.as_str();
-    ApiRequest::put(format!("sites/{site_id}/{}/{item_id}", path_segment(kind))).body(format!(
-        "<tsRequest><{element}><owner id=\"{}\"/></{element}></tsRequest>",
-        escape_attr(owner_id)
-    ))
 }
 
 /// Decodes an item from the attributes of its element (`path` names it in
@@ -205,19 +191,6 @@ mod tests {
                     ("pageNumber".to_owned(), "1".to_owned())
                 ]
             );
-            let r = change_owner(&SiteLuid::new("s"), kind, "i", "o&");
-            assert_eq!(
-                (r.method, r.path.clone()),
-                (Method::Put, format!("sites/s/{plural}/i"))
-            );
-            let element = kind.as_str();
-            assert_eq!(
-                r.body,
-                Some(format!(
-                    "<tsRequest><{element}><owner id=\"o&amp;\"/></{element}></tsRequest>"
-                ))
-            );
-            assert!(r.retry_safe);
         }
     }
 

@@ -271,21 +271,6 @@ async fn decoders_read_what_the_simulator_emits() {
         theirs.iter().filter(|i| i.kind == "flow").count()
     );
 
-    let book = &books.items[0];
-    let changed = c
-        .ok(&content::change_owner(
-            &site,
-            ContentKind::Workbook,
-            &book.id,
-            &someone.id,
-        ))
-        .await;
-    assert!(!changed.is_empty());
-    assert!(sim
-        .owned_content("", &someone.id)
-        .iter()
-        .any(|i| i.id == book.id));
-
     // Suspension and removal.
     let updated = decode_updated_user(
         &c.ok(&users::update_site_role(
