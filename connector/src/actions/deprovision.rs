@@ -69,11 +69,7 @@ pub(crate) async fn deprovision(
     let planning = async {
         if let DeprovisionPlan::Refuse { .. } = plan {
             let decision = Decision::Ended(Outcome::Refused, planned);
-            return Ok(Planned {
-                open: None,
-                decision,
-                result,
-            });
+            return Ok(Planned::new(None, decision, result));
         }
         result.transfer_to = heir.map(|h| h.id.clone());
         let open = open_intent(ctx, &account.id, Verb::Deprovision).await?;
@@ -84,11 +80,7 @@ pub(crate) async fn deprovision(
             index,
         };
         let decision = Decision::Change { change, planned };
-        Ok(Planned {
-            open,
-            decision,
-            result,
-        })
+        Ok(Planned::new(open, decision, result))
     };
     act(ctx, Verb::Deprovision, who, &base, planning).await
 }
@@ -113,11 +105,7 @@ async fn gone<'r, 'i>(
         reason,
     };
     let decision = Decision::AlreadyDone(done);
-    Ok(Planned {
-        open,
-        decision,
-        result,
-    })
+    Ok(Planned::new(open, decision, result))
 }
 
 /// A removal under way.

@@ -69,6 +69,16 @@ pub(crate) struct Planned<C> {
     pub result: ActionResult,
 }
 
+impl<C> Planned<C> {
+    pub fn new(open: Option<JournalEntry>, decision: Decision<C>, result: ActionResult) -> Self {
+        Planned {
+            open,
+            decision,
+            result,
+        }
+    }
+}
+
 /// A target with nothing to change.
 pub(crate) struct AlreadyDone {
     /// Why (the journal's outcome of the no-op).

@@ -31,6 +31,7 @@ pub mod resolve;
 mod restore;
 mod result;
 pub mod review;
+mod role_change;
 mod safety;
 pub mod scopes;
 mod suspend;

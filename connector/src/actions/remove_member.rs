@@ -91,11 +91,7 @@ async fn plan<'a>(
             Decision::Change { change, planned }
         }
     };
-    Ok(Planned {
-        open,
-        decision,
-        result,
-    })
+    Ok(Planned::new(open, decision, result))
 }
 
 /// A membership removal under way.

@@ -6,16 +6,15 @@
 use std::collections::HashMap;
 
 use tabgov_mapping::{
-    plan_suspend, Account, Group, OwnedContent, SiteRole, SuspendPlan, TargetFacts,
+    plan_suspend, Account, Group, GroupRef, OwnedContent, SiteRole, SuspendPlan, TargetFacts,
 };
-use tabgov_state::{JournalEntry, NewJournalEntry};
+use tabgov_state::JournalEntry;
 
-use super::current::{groups_of, role_now};
-use super::engine::{act, open_intent, AlreadyDone, Change, Decision, Planned, Subject, Verdict};
+use super::current::groups_of;
+use super::engine::{act, open_intent, AlreadyDone, Decision, Planned, Subject};
 use super::journal::StoreChange;
+use super::role_change::{Memberships, RoleChange};
 use super::{render, ActionContext, ActionResult, Outcome, TargetRequest, Verb};
-use crate::api::outcome::Left;
-use crate::api::{groups, users};
 use crate::Result;
 
 /// Suspends `account`; never fails as a whole, failures end in the result.
@@ -39,7 +38,7 @@ async fn plan<'a>(
     account: &'a Account,
     other_admins: usize,
     mut result: ActionResult,
-) -> Result<Planned<Unlicense<'a>>> {
+) -> Result<Planned<RoleChange<'a>>> {
     let groups = groups_of(ctx, &account.id).await?;
     let relicensing: Vec<_> = groups
         .iter()
@@ -57,13 +56,14 @@ async fn plan<'a>(
     let warning = render::relicensing_warning(&relicensing, request.sticky);
     result.warnings.extend(warning);
     let role = &account.site_role;
-    let mut change = Unlicense {
+    let mut change = RoleChange {
         account,
+        from: role.clone(),
+        to: SiteRole::Unlicensed,
+        memberships: Memberships::Leave,
+        groups: Vec::new(),
         member_of: groups.iter().map(|g| g.id.clone()).collect(),
         names: group_names(ctx, &groups, open.as_ref()).await?,
-        from: role.clone(),
-        leave: Vec::new(),
-        resuming: false,
     };
     let decision = match (plan, &open) {
         (SuspendPlan::Refuse { refusal }, _) => {
@@ -72,9 +72,8 @@ async fn plan<'a>(
         }
         // An earlier attempt changed Tableau and died before its outcome.
         (SuspendPlan::Noop { .. }, Some(open)) => {
+            // Continued as it was planned (the engine adopts its groups).
             change.from = open.previous_site_role.clone().unwrap_or(role.clone());
-            change.leave = open.groups_removed.clone();
-            change.resuming = true;
             result = result.roles(Some(&change.from), Some(&SiteRole::Unlicensed));
             let planned = format!(
                 "would settle the interrupted suspend (journal entry {})",
@@ -97,18 +96,21 @@ async fn plan<'a>(
             })
         }
         (SuspendPlan::Suspend(plan), _) => {
-            change.leave = plan.leave_groups.clone();
+            let name = |id: &String| change.names.get(id).cloned().unwrap_or(id.clone());
+            let leave = plan.leave_groups.iter();
+            change.groups = leave
+                .map(|id| GroupRef {
+                    id: id.clone(),
+                    name: name(id),
+                })
+                .collect();
             result = result.roles(Some(role), Some(&SiteRole::Unlicensed));
-            result.groups = change.names_of(&change.leave);
+            result.groups = change.groups.iter().map(|g| g.name.clone()).collect();
             let planned = render::suspend_plan(&account.name, &plan, &result.groups);
             Decision::Change { change, planned }
         }
     };
-    Ok(Planned {
-        open,
-        decision,
-        result,
-    })
+    Ok(Planned::new(open, decision, result))
 }
 
 /// Names of the groups a suspend may name: Tableau lists the groups the
@@ -124,101 +126,4 @@ async fn group_names(
         .await?;
     names.extend(groups.iter().map(|g| (g.id.clone(), g.name.clone())));
     Ok(names)
-}
-
-/// A suspension under way.
-struct Unlicense<'a> {
-    account: &'a Account,
-    /// Ids of the groups Tableau lists the user in.
-    member_of: Vec<String>,
-    /// Group names by id.
-    names: HashMap<String, String>,
-    from: SiteRole,
-    /// Group ids to leave.
-    leave: Vec<String>,
-    /// The open intent settled: Tableau already shows the user Unlicensed.
-    resuming: bool,
-}
-
-impl Unlicense<'_> {
-    fn names_of(&self, ids: &[String]) -> Vec<String> {
-        let name = |id: &String| self.names.get(id).cloned().unwrap_or_else(|| id.clone());
-        ids.iter().map(name).collect()
-    }
-}
-
-/// Groups left, and the problems leaving the others.
-type GroupsLeft = (Vec<String>, Vec<String>);
-
-impl Change for Unlicense<'_> {
-    type Sent = GroupsLeft;
-
-    fn fill(&self, entry: &mut NewJournalEntry) {
-        entry.previous_site_role = Some(self.from.clone());
-        entry.new_site_role = Some(SiteRole::Unlicensed);
-        entry.groups_removed = self.leave.clone();
-    }
-
-    fn continues(&mut self, open: &JournalEntry) -> std::result::Result<(), String> {
-        if self.resuming || open.previous_site_role.as_ref() == Some(&self.from) {
-            self.leave = open.groups_removed.clone();
-            return Ok(());
-        }
-        let now = &self.account.site_role;
-        Err(format!(
-            "Tableau showed {now} when the suspend was tried again"
-        ))
-    }
-
-    async fn send(&mut self, ctx: &ActionContext<'_>) -> Result<GroupsLeft> {
-        let user = &self.account.id;
-        if !self.account.site_role.is_unlicensed() {
-            let unlicense = users::update_site_role(&ctx.site_luid, user, &SiteRole::Unlicensed);
-            let body = ctx.transport.send(&unlicense).await?;
-            users::decode_updated_user(&body)?;
-        }
-        let (mut left, mut problems) = (Vec::new(), Vec::new());
-        for (gid, name) in self.leave.iter().zip(self.names_of(&self.leave)) {
-            if self.member_of.contains(gid) {
-                let leave = groups::remove_member(&ctx.site_luid, gid, user);
-                if let Err(e) = Left::from_answer(ctx.transport.send(&leave).await) {
-                    problems.push(format!("could not leave {name}: {e}"));
-                    continue;
-                }
-            }
-            left.push(gid.clone());
-        }
-        Ok((left, problems))
-    }
-
-    async fn verify(
-        &mut self,
-        ctx: &ActionContext<'_>,
-        (left, problems): GroupsLeft,
-        result: &mut ActionResult,
-    ) -> Result<Verdict> {
-        let now = role_now(ctx, &self.account.id).await?;
-        if !now.is_unlicensed() {
-            return Ok(Verdict::NotDone {
-                outcome: format!("Tableau shows {now} after the update, not Unlicensed"),
-                change: StoreChange::role(now),
-            });
-        }
-        result.groups = self.names_of(&left);
-        let mut outcome = render::suspended(&self.from, &result.groups);
-        if !problems.is_empty() {
-            outcome.push_str(&format!("; {}", problems.join("; ")));
-        }
-        Ok(Verdict::Done {
-            outcome,
-            change: StoreChange {
-                role: Some(now),
-                left_groups: left,
-                ..StoreChange::default()
-            },
-            unfinished: (!problems.is_empty()).then_some(
-                "the suspension is done but may not stick: remove the user from those groups in Tableau",
-            ),
-        })
-    }
 }
