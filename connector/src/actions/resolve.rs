@@ -18,6 +18,7 @@ use tabgov_state::{
     count_site_accounts, find_accounts, journal_list, JournalAction, JournalFilter,
 };
 
+use super::current::account_now;
 pub use super::listing_match::{
     listing_is_cheaper, looks_like_luid, match_listing, name_filterable, resolve_in_listing,
     InListing, ListingMatch,
@@ -25,7 +26,7 @@ pub use super::listing_match::{
 use super::ActionContext;
 use crate::api::{users, PageRequest};
 use crate::listing::fetch_all;
-use crate::{ErrorCode, Result};
+use crate::Result;
 
 /// A user tabgov can act on or account for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,15 +128,9 @@ impl Resolver {
         }
         let mut gone_luid = None;
         if looks_like_luid(query) {
-            let request = users::get_user(&ctx.site_luid, query);
-            match ctx.transport.send(&request).await {
-                Ok(body) => {
-                    return Ok(Resolution::Found(Resolved::Present(users::decode_user(
-                        &body,
-                    )?)))
-                }
-                Err(e) if e.is_tableau(ErrorCode::USER_NOT_FOUND) => gone_luid = Some(query),
-                Err(e) => return Err(e),
+            match account_now(ctx, query).await? {
+                Some(account) => return Ok(Resolution::Found(Resolved::Present(account))),
+                None => gone_luid = Some(query),
             }
         }
         if name_filterable(query) {
