@@ -103,8 +103,9 @@ impl JournalState {
 }
 
 /// An action about to be carried out, as [`journal_intent`] records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewJournalEntry {
+    #[serde(rename = "site_key")]
     pub site: SiteKey,
     pub action: JournalAction,
     pub target_user_id: String,
@@ -154,30 +155,19 @@ impl NewJournalEntry {
     }
 }
 
-/// A journal row as stored.
+/// A journal row as stored: the intent as it was recorded, and how it
+/// ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JournalEntry {
     pub id: JournalId,
-    pub site_key: SiteKey,
     /// The site's content URL.
     pub site: String,
-    pub action: JournalAction,
-    pub target_user_id: String,
-    pub target_user_name: Option<String>,
-    pub actor: Option<String>,
-    pub reason: Option<String>,
-    pub ticket: Option<String>,
-    pub campaign: Option<String>,
-    pub reviewer: Option<String>,
-    pub previous_site_role: Option<SiteRole>,
-    pub new_site_role: Option<SiteRole>,
-    pub groups_removed: Vec<String>,
-    pub transfer_to: Option<String>,
-    pub dry_run: bool,
+    /// What was asked, as [`journal_intent`] recorded it.
+    #[serde(flatten)]
+    pub intent: NewJournalEntry,
     pub state: JournalState,
     pub outcome: Option<String>,
     pub tableau_code: Option<String>,
-    pub created_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
 }
 
@@ -212,25 +202,27 @@ impl TryFrom<JournalRow> for JournalEntry {
     fn try_from(r: JournalRow) -> Result<JournalEntry> {
         Ok(JournalEntry {
             id: r.id,
-            site_key: r.site_id,
             site: r.content_url,
-            action: JournalAction::parse(&r.action),
-            target_user_id: r.target_user_id,
-            target_user_name: r.target_user_name,
-            actor: r.actor,
-            reason: r.reason,
-            ticket: r.ticket,
-            campaign: r.campaign,
-            reviewer: r.reviewer,
-            previous_site_role: r.previous_site_role.as_deref().map(SiteRole::parse),
-            new_site_role: r.new_site_role.as_deref().map(SiteRole::parse),
-            groups_removed: serde_json::from_str(&r.groups_removed)?,
-            transfer_to: r.transfer_to,
-            dry_run: r.dry_run,
+            intent: NewJournalEntry {
+                site: r.site_id,
+                action: JournalAction::parse(&r.action),
+                target_user_id: r.target_user_id,
+                target_user_name: r.target_user_name,
+                actor: r.actor,
+                reason: r.reason,
+                ticket: r.ticket,
+                campaign: r.campaign,
+                reviewer: r.reviewer,
+                previous_site_role: r.previous_site_role.as_deref().map(SiteRole::parse),
+                new_site_role: r.new_site_role.as_deref().map(SiteRole::parse),
+                groups_removed: serde_json::from_str(&r.groups_removed)?,
+                transfer_to: r.transfer_to,
+                dry_run: r.dry_run,
+                created_at: time::from_text("action_journal.created_at", &r.created_at)?,
+            },
             state: JournalState::parse(&r.state)?,
             outcome: r.outcome,
             tableau_code: r.tableau_code,
-            created_at: time::from_text("action_journal.created_at", &r.created_at)?,
             completed_at: time::from_opt("action_journal.completed_at", r.completed_at.as_deref())?,
         })
     }

@@ -94,7 +94,7 @@ async fn gone<'r, 'i>(
     mut result: ActionResult,
 ) -> Result<Planned<Removal<'r, 'i>>> {
     let open = open_intent(ctx, id, Verb::Deprovision).await?;
-    let heir = open.as_ref().and_then(|o| o.transfer_to.clone());
+    let heir = open.as_ref().and_then(|o| o.intent.transfer_to.clone());
     result.transfer_to = heir.clone();
     let reason = format!("{shown} is not on the site (already removed)");
     let done = AlreadyDone {
@@ -125,7 +125,7 @@ impl Change for Removal<'_, '_> {
     }
 
     fn continues(&mut self, open: &JournalEntry) -> std::result::Result<(), String> {
-        if open.transfer_to.as_deref() == self.heir.map(|h| h.id.as_str()) {
+        if open.intent.transfer_to.as_deref() == self.heir.map(|h| h.id.as_str()) {
             Ok(())
         } else {
             Err("it named another new owner for the content".into())

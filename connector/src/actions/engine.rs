@@ -291,7 +291,7 @@ async fn continued<C: Change>(
         Err(why) => {
             let outcome = format!("interrupted attempt not continued: {why}");
             let none = StoreChange::none();
-            Open::new(site, open.id, &open.target_user_id)
+            Open::new(site, open.id, &open.intent.target_user_id)
                 .close(ctx, JournalState::Failed, &outcome, None, &none)
                 .await?;
             Ok(None)

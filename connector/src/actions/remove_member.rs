@@ -58,7 +58,7 @@ async fn plan<'a>(
     let (user, group) = (&account.name, &request.group_name);
     let open = open_intent(ctx, &account.id, Verb::RemoveMember)
         .await?
-        .filter(|o| o.groups_removed.contains(&request.group_id));
+        .filter(|o| o.intent.groups_removed.contains(&request.group_id));
     let mine = groups_of(ctx, &account.id).await?;
     let current = mine.iter().find(|g| g.id == request.group_id);
     let own = &ctx.own_user_id;

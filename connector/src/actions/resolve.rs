@@ -212,10 +212,11 @@ async fn known_to_tabgov(
         .into_iter()
         .rev()
         .find(|e| {
-            e.target_user_id == query
-                || e.target_user_name
+            e.intent.target_user_id == query
+                || e.intent
+                    .target_user_name
                     .as_deref()
                     .is_some_and(|n| n.eq_ignore_ascii_case(query))
         })
-        .map(|e| (e.target_user_id, e.target_user_name)))
+        .map(|e| (e.intent.target_user_id, e.intent.target_user_name)))
 }

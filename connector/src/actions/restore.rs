@@ -44,7 +44,7 @@ async fn plan<'a>(
     };
     let journalled: Vec<String> = last
         .as_ref()
-        .map(|e| e.groups_removed.clone())
+        .map(|e| e.intent.groups_removed.clone())
         .unwrap_or_default();
     let member_of: Vec<String> = if journalled.is_empty() {
         Vec::new()
@@ -61,7 +61,7 @@ async fn plan<'a>(
             name: names.get(id).cloned().unwrap_or_else(|| id.clone()),
         })
         .collect();
-    let suspended_from = last.and_then(|e| e.previous_site_role);
+    let suspended_from = last.and_then(|e| e.intent.previous_site_role);
     let plan = plan_restore(account, &ctx.own_user_id, suspended_from.as_ref(), rejoin);
     let open = open_intent(ctx, &account.id, Verb::Restore).await?;
     let text = render::restore_plan(&account.name, &plan);

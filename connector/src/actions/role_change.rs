@@ -89,7 +89,7 @@ impl Change for RoleChange<'_> {
     }
 
     fn continues(&mut self, open: &JournalEntry) -> std::result::Result<(), String> {
-        let (from, to) = (&open.previous_site_role, &open.new_site_role);
+        let (from, to) = (&open.intent.previous_site_role, &open.intent.new_site_role);
         if from.as_ref() != Some(&self.from) || to.as_ref() != Some(&self.to) {
             let now = &self.account.site_role;
             return Err(format!("Tableau showed {now} when it was tried again"));
@@ -100,7 +100,7 @@ impl Change for RoleChange<'_> {
                 id: id.clone(),
                 name: name(id),
             };
-            self.groups = open.groups_removed.iter().map(adopt).collect();
+            self.groups = open.intent.groups_removed.iter().map(adopt).collect();
         }
         Ok(())
     }

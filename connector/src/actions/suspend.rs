@@ -73,7 +73,11 @@ async fn plan<'a>(
         // An earlier attempt changed Tableau and died before its outcome.
         (SuspendPlan::Noop { .. }, Some(open)) => {
             // Continued as it was planned (the engine adopts its groups).
-            change.from = open.previous_site_role.clone().unwrap_or(role.clone());
+            change.from = open
+                .intent
+                .previous_site_role
+                .clone()
+                .unwrap_or(role.clone());
             result = result.roles(Some(&change.from), Some(&SiteRole::Unlicensed));
             let planned = format!(
                 "would settle the interrupted suspend (journal entry {})",
@@ -120,7 +124,7 @@ async fn group_names(
     groups: &[Group],
     open: Option<&JournalEntry>,
 ) -> Result<HashMap<String, String>> {
-    let left_before = open.map(|o| o.groups_removed.as_slice());
+    let left_before = open.map(|o| o.intent.groups_removed.as_slice());
     let mut names = ctx
         .stored_group_names(left_before.unwrap_or_default())
         .await?;

@@ -62,7 +62,7 @@ async fn sticky_suspend_says_all_users_will_license_the_user_again() {
         "{row}"
     );
     assert!(run.stderr.contains("cannot be left"), "{}", run.stderr);
-    assert!(journal(&env).await[0].groups_removed.is_empty());
+    assert!(journal(&env).await[0].intent.groups_removed.is_empty());
     // The warning was right.
     env.sim.interactive_sign_in("", &carl.id);
     assert_eq!(env.sim.user("", &carl.id).unwrap().site_role, "Explorer");

@@ -194,7 +194,7 @@ async fn two_suspends_of_one_user_at_once_act_once() {
     let entries = journal(&env).await;
     let states: Vec<JournalState> = entries
         .iter()
-        .filter(|e| e.action == JournalAction::Suspend)
+        .filter(|e| e.intent.action == JournalAction::Suspend)
         .map(|e| e.state)
         .collect();
     assert_eq!(

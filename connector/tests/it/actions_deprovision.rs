@@ -123,10 +123,10 @@ async fn a_content_owner_is_refused_with_the_inventory_then_removed_with_a_trans
     assert_eq!(entries.len(), 1);
     let e = &entries[0];
     assert_eq!(
-        (&e.action, e.state),
+        (&e.intent.action, e.state),
         (&JournalAction::Deprovision, JournalState::Completed)
     );
-    assert_eq!(e.transfer_to.as_deref(), Some(erin.id.as_str()));
+    assert_eq!(e.intent.transfer_to.as_deref(), Some(erin.id.as_str()));
     let stored = account(&env, "dave").await.unwrap();
     assert_eq!(stored["status"], "Deprovisioned");
     assert_eq!(account(&env, "erin").await.unwrap()["owned_content"], 4);
@@ -205,7 +205,7 @@ async fn on_content_suspend_suspends_the_owner_instead() {
     );
     let entries = journal(&env).await;
     assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0].action, JournalAction::Suspend);
+    assert_eq!(entries[0].intent.action, JournalAction::Suspend);
     assert_eq!(account(&env, "dave").await.unwrap()["status"], "Suspended");
 }
 

@@ -153,10 +153,10 @@ async fn a_valid_file_is_carried_out_with_a_result_per_row() {
         .iter()
         .map(|e| {
             (
-                e.action.clone(),
+                e.intent.action.clone(),
                 e.state,
-                e.ticket.as_deref(),
-                e.actor.as_deref(),
+                e.intent.ticket.as_deref(),
+                e.intent.actor.as_deref(),
             )
         })
         .collect();

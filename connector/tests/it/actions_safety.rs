@@ -193,11 +193,11 @@ async fn a_suspend_killed_after_the_tableau_call_is_settled_by_the_next_attempt(
     assert_eq!(entries.len(), 1, "one entry: {entries:?}");
     let e = &entries[0];
     assert_eq!(
-        (&e.action, e.state),
+        (&e.intent.action, e.state),
         (&JournalAction::Suspend, JournalState::Completed)
     );
-    assert_eq!(e.previous_site_role, Some(SiteRole::Creator));
-    assert_eq!(e.reason.as_deref(), Some("leaver"));
+    assert_eq!(e.intent.previous_site_role, Some(SiteRole::Creator));
+    assert_eq!(e.intent.reason.as_deref(), Some("leaver"));
     assert!(!env.sim.user_groups("", &alice.id).contains(&grant.id));
     assert_eq!(
         account(&env, "alice").await.unwrap()["site_role"],

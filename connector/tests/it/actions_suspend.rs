@@ -43,17 +43,21 @@ async fn suspending_a_creator_journals_the_role_and_restore_brings_it_back() {
     let entries = journal(&env).await;
     assert_eq!(entries.len(), 1, "{entries:?}");
     let e = &entries[0];
-    assert_eq!(e.action, JournalAction::Suspend);
+    assert_eq!(e.intent.action, JournalAction::Suspend);
     assert_eq!(e.state, JournalState::Completed);
-    assert_eq!(e.target_user_id, alice.id);
-    assert_eq!(e.target_user_name.as_deref(), Some("alice"));
-    assert_eq!(e.previous_site_role, Some(SiteRole::Creator));
-    assert_eq!(e.new_site_role, Some(SiteRole::Unlicensed));
+    assert_eq!(e.intent.target_user_id, alice.id);
+    assert_eq!(e.intent.target_user_name.as_deref(), Some("alice"));
+    assert_eq!(e.intent.previous_site_role, Some(SiteRole::Creator));
+    assert_eq!(e.intent.new_site_role, Some(SiteRole::Unlicensed));
     assert_eq!(
-        (e.actor.as_deref(), e.reason.as_deref(), e.ticket.as_deref()),
+        (
+            e.intent.actor.as_deref(),
+            e.intent.reason.as_deref(),
+            e.intent.ticket.as_deref()
+        ),
         (Some("ops"), Some("left the company"), Some("HR-1"))
     );
-    assert!(!e.dry_run && e.completed_at.is_some());
+    assert!(!e.intent.dry_run && e.completed_at.is_some());
 
     // The store shows the suspension without a re-sync.
     let stored = account(&env, "alice").await.unwrap();
@@ -94,7 +98,11 @@ async fn suspending_a_creator_journals_the_role_and_restore_brings_it_back() {
     let entries = journal(&env).await;
     let last = entries.last().unwrap();
     assert_eq!(
-        (&last.action, last.state, last.new_site_role.clone()),
+        (
+            &last.intent.action,
+            last.state,
+            last.intent.new_site_role.clone()
+        ),
         (
             &JournalAction::Restore,
             JournalState::Completed,
@@ -155,8 +163,8 @@ async fn a_grant_licence_group_warns_and_sticky_makes_the_suspension_stick() {
     let stored = account(&env, "bob").await.unwrap();
     assert_eq!(stored["groups"], serde_json::json!(["Readers"]), "{stored}");
     let last = journal(&env).await.pop().unwrap();
-    assert_eq!(last.groups_removed, vec![analysts.id.clone()]);
-    assert_eq!(last.previous_site_role, Some(SiteRole::Explorer));
+    assert_eq!(last.intent.groups_removed, vec![analysts.id.clone()]);
+    assert_eq!(last.intent.previous_site_role, Some(SiteRole::Explorer));
 
     // Restore puts the role of the last suspend and the membership back.
     let run = act(&env, "restore", &["bob", "--format", "json"])
@@ -190,7 +198,10 @@ async fn actions_resolve_by_email_and_id_on_a_site_never_synced() {
     assert_eq!(env.sim.user("", &carol.id).unwrap().site_role, "Unlicensed");
     assert_eq!(env.sim.user("", &dan.id).unwrap().site_role, "Unlicensed");
     let entries = journal(&env).await;
-    let targets: Vec<&str> = entries.iter().map(|e| e.target_user_id.as_str()).collect();
+    let targets: Vec<&str> = entries
+        .iter()
+        .map(|e| e.intent.target_user_id.as_str())
+        .collect();
     assert_eq!(targets, [carol.id.as_str(), dan.id.as_str()]);
     assert!(entries.iter().all(|e| e.state == JournalState::Completed));
     // The site row was added for the journal; no account rows were made up.

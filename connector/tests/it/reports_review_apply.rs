@@ -63,8 +63,8 @@ async fn two_revokes_are_carried_out_and_journalled_with_the_campaign() {
         .iter()
         .map(|e| {
             (
-                e.action.to_string(),
-                e.target_user_name.clone().unwrap_or_default(),
+                e.intent.action.to_string(),
+                e.intent.target_user_name.clone().unwrap_or_default(),
             )
         })
         .collect();
@@ -76,11 +76,11 @@ async fn two_revokes_are_carried_out_and_journalled_with_the_campaign() {
         ]
     );
     for e in &entries {
-        assert_eq!(e.campaign.as_deref(), Some("2026-Q1"));
-        assert_eq!(e.reviewer.as_deref(), Some("jane.doe"));
+        assert_eq!(e.intent.campaign.as_deref(), Some("2026-Q1"));
+        assert_eq!(e.intent.reviewer.as_deref(), Some("jane.doe"));
         assert_eq!(e.state, tabgov_state::JournalState::Completed);
     }
-    assert_eq!(entries[0].groups_removed, [group_id]);
+    assert_eq!(entries[0].intent.groups_removed, [group_id]);
 
     // The store shows it at once.
     let after = env.accounts().await;

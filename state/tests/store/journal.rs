@@ -46,9 +46,9 @@ async fn an_intent_is_found_open_until_completed_once() {
         .unwrap();
     assert_eq!(open.id, id);
     assert_eq!(open.state, JournalState::Intent);
-    assert_eq!(open.groups_removed, ["g-ops"]);
-    assert_eq!(open.previous_site_role, Some(SiteRole::Creator));
-    assert_eq!(open.ticket.as_deref(), Some("HR-42"));
+    assert_eq!(open.intent.groups_removed, ["g-ops"]);
+    assert_eq!(open.intent.previous_site_role, Some(SiteRole::Creator));
+    assert_eq!(open.intent.ticket.as_deref(), Some("HR-42"));
     let other_action = journal_open_intent(store.pool(), s, "u-alice", &JournalAction::Deprovision)
         .await
         .unwrap();
@@ -112,7 +112,7 @@ async fn a_restore_finds_the_last_completed_suspend_only() {
         .unwrap()
         .unwrap();
     assert_eq!(last.id, first);
-    assert_eq!(last.previous_site_role, Some(SiteRole::Creator));
+    assert_eq!(last.intent.previous_site_role, Some(SiteRole::Creator));
     let open = journal_open_intent(store.pool(), s, "u-alice", &JournalAction::Suspend)
         .await
         .unwrap();
