@@ -53,7 +53,8 @@ pub struct AccountRecord {
     pub groups: Vec<String>,
     /// Content items owned, all kinds together.
     pub owned_content: u32,
-    /// Content items owned, per kind.
+    /// Content items owned, per kind (the total is `owned_content`).
+    #[serde(serialize_with = "OwnedContent::serialize_counts")]
     pub owned: OwnedContent,
     pub first_seen: DateTime<Utc>,
     pub last_seen: Option<DateTime<Utc>>,

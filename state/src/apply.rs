@@ -3,12 +3,12 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
-use tabgov_mapping::{changed_accounts, Account, Change, Group, SiteSnapshot};
+use tabgov_mapping::{changed_accounts, Account, Change, Group, OwnedItem, SiteSnapshot};
 
 use crate::feed::insert_events;
 use crate::owned::write_owned;
 use crate::RunId;
-use crate::{time, OwnedItem, Result, SiteKey};
+use crate::{time, Result, SiteKey};
 
 /// What [`apply_sync`] saw and wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

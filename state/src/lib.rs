@@ -49,7 +49,6 @@ pub use mutate::{
     add_membership, mark_deprovisioned, remove_membership, transfer_owned_content,
     update_account_role,
 };
-pub use owned::OwnedItem;
 pub use private_file::create_private_file;
 pub use run::{
     begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRecord, RunStatus, RunTraffic,

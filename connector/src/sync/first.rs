@@ -14,11 +14,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqliteConnection};
-use tabgov_mapping::Account;
+use tabgov_mapping::{Account, OwnedItem};
 use tabgov_state::{
     begin_write, bulk_cache, clear_unpublished, finish_run, restore_cache, write_groups,
-    write_joined_accounts, write_memberships, write_owned_items, ApplySummary, OwnedItem, RunId,
-    SiteKey,
+    write_joined_accounts, write_memberships, write_owned_items, ApplySummary, RunId, SiteKey,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 

@@ -1,8 +1,8 @@
-use tabgov_mapping::{AccountStatus, License, SiteRole};
+use tabgov_mapping::{AccountStatus, License, OwnedItem, SiteRole};
 use tabgov_state::{
     account, add_membership, find_accounts, list_accounts, list_groups, load_snapshot,
     mark_deprovisioned, remove_membership, transfer_owned_content, update_account_role,
-    AccountFilter, OwnedItem, SiteKey,
+    AccountFilter, SiteKey,
 };
 
 use crate::common::{account as acct, at, base, file_store, site, sync};

@@ -1,10 +1,10 @@
 //! Builders and a complete sync, as the sync engine runs it.
 
 use chrono::{DateTime, Utc};
-use tabgov_mapping::{diff, Account, GrantLicenseMode, Group, SiteRole, SiteSnapshot};
+use tabgov_mapping::{diff, Account, GrantLicenseMode, Group, OwnedItem, SiteRole, SiteSnapshot};
 use tabgov_state::{
-    apply_sync, begin_run, finish_run, load_snapshot, upsert_site, ApplySummary, OwnedItem, RunId,
-    RunOutcome, SiteKey, Store,
+    apply_sync, begin_run, finish_run, load_snapshot, upsert_site, ApplySummary, RunId, RunOutcome,
+    SiteKey, Store,
 };
 use tempfile::TempDir;
 

@@ -1,11 +1,11 @@
 //! A first sync written as it is listed: unreadable until its run
 //! succeeds, and cleared when it does not.
 
-use tabgov_mapping::{ContentKind, SiteRole};
+use tabgov_mapping::{ContentKind, OwnedItem, SiteRole};
 use tabgov_state::{
     begin_run, clear_unpublished, finish_run, is_published, list_accounts, list_changes,
     list_groups, write_groups, write_joined_accounts, write_memberships, write_owned_items,
-    AccountFilter, ApplySummary, ChangeFilter, OwnedItem, RunId, RunOutcome, SiteKey, Store,
+    AccountFilter, ApplySummary, ChangeFilter, RunId, RunOutcome, SiteKey, Store,
 };
 
 use crate::common::{account, at, base, count, file_store, group, site, sync};

@@ -1,7 +1,7 @@
-use tabgov_mapping::{ContentKind, SiteRole, SiteSnapshot};
+use tabgov_mapping::{ContentKind, OwnedItem, SiteRole, SiteSnapshot};
 use tabgov_state::{
     apply_sync, begin_run, fail_run, list_accounts, list_changes, list_groups, list_runs,
-    load_snapshot, site, AccountFilter, ChangeFilter, Error, OwnedItem, RunStatus, RunTraffic,
+    load_snapshot, site, AccountFilter, ChangeFilter, Error, RunStatus, RunTraffic,
 };
 
 use crate::common::{account, at, base, count, file_store, site as new_site, sync, with_owned};
