@@ -6,6 +6,7 @@
 //! commit: the caller decides what commits together, so one sync writes its
 //! snapshot, change feed and run record atomically.
 
+mod account_record;
 mod accounts;
 mod apply;
 mod demo_store;
@@ -27,9 +28,8 @@ mod store;
 mod time;
 mod version;
 
-pub use accounts::{
-    account, count_site_accounts, find_accounts, list_accounts, AccountFilter, AccountRecord,
-};
+pub use account_record::AccountRecord;
+pub use accounts::{account, count_site_accounts, find_accounts, list_accounts, AccountFilter};
 pub use apply::{apply_sync, ApplySummary};
 pub use demo_store::UnmarkedDemoStores;
 pub use error::{Error, Result};

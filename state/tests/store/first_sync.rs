@@ -101,7 +101,10 @@ async fn parts_of_a_first_sync_are_unread_until_its_run_succeeds() {
     let alice = &list_accounts(store.pool(), &AccountFilter::default())
         .await
         .unwrap()[0];
-    assert_eq!((alice.name.as_str(), alice.owned_content), ("alice", 1));
+    assert_eq!(
+        (alice.account.name.as_str(), alice.owned.total()),
+        ("alice", 1)
+    );
     assert_eq!(alice.groups, Vec::<String>::new());
     assert_eq!(alice.first_seen, at("2026-03-01T00:00:00Z"));
 }

@@ -116,7 +116,7 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
     let accounts = list_accounts(store.pool(), &AccountFilter::default())
         .await
         .unwrap();
-    let by = |name: &str| accounts.iter().find(|a| a.name == name).unwrap();
+    let by = |name: &str| accounts.iter().find(|a| a.account.name == name).unwrap();
     assert_eq!(by("alice").status.as_str(), "Suspended");
     assert_eq!(by("alice").license.as_str(), "Unlicensed");
     assert_eq!(by("alice").updated_run_id, Some(run2));
@@ -212,7 +212,7 @@ async fn owned_content_is_written_only_when_it_differs() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(alice.owned_content, 3);
+    assert_eq!(alice.owned.total(), 3);
     assert_eq!((alice.owned.workbooks, alice.owned.datasources), (2, 1));
 
     items[1].owner_id = "u-bob".into();
