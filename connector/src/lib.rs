@@ -51,7 +51,7 @@
 //!     Transport::connect(TransportOptions::new(&server, ""), credential, Scope::SYNC).await?;
 //!
 //! let synced = sync_site(&transport, &store, &lock, &SyncOptions::default()).await?;
-//! assert!(synced.summary.users >= 30);
+//! assert!(synced.summary.counts.users >= 30);
 //! drop(lock);
 //!
 //! // A dry run plans and changes nothing.

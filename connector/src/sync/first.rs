@@ -175,7 +175,7 @@ impl Writer {
                     let refs: Vec<_> = groups.iter().collect();
                     write_groups(&mut tx, self.site, self.run_id, &refs).await?;
                     tx.commit().await.map_err(tabgov_state::Error::from)?;
-                    self.done.summary.groups = groups.len() as u64;
+                    self.done.summary.counts.groups = groups.len() as u64;
                     self.done.summary.groups_written = groups.len() as u64;
                 }
                 part => match &self.users {
@@ -205,10 +205,10 @@ impl Writer {
             tx.commit().await.map_err(tabgov_state::Error::from)?;
         }
         let s = &mut self.done.summary;
-        s.users = accounts.len() as u64;
-        s.joined = s.users;
-        s.accounts_written = s.users;
-        s.events = s.users;
+        s.counts.users = accounts.len() as u64;
+        s.counts.joined = s.counts.users;
+        s.accounts_written = s.counts.users;
+        s.events = s.counts.users;
         Ok(())
     }
 
@@ -229,8 +229,8 @@ impl Writer {
             write_memberships(&mut tx, self.site, &pairs).await?;
             tx.commit().await.map_err(tabgov_state::Error::from)?;
         }
-        self.done.summary.memberships += memberships.len() as u64;
-        self.done.summary.memberships_added = self.done.summary.memberships;
+        self.done.summary.counts.memberships += memberships.len() as u64;
+        self.done.summary.memberships_added = self.done.summary.counts.memberships;
         Ok(())
     }
 

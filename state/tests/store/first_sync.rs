@@ -5,7 +5,7 @@ use tabgov_mapping::{ContentKind, OwnedItem, SiteRole};
 use tabgov_state::{
     begin_run, clear_unpublished, finish_run, is_published, list_accounts, list_changes,
     list_groups, write_groups, write_joined_accounts, write_memberships, write_owned_items,
-    AccountFilter, ApplySummary, ChangeFilter, RunId, RunOutcome, SiteKey, Store,
+    AccountFilter, ChangeFilter, RunId, RunOutcome, RunTraffic, SiteKey, Store, SyncCounts,
 };
 
 use crate::common::{account, at, base, count, file_store, group, site, sync};
@@ -88,14 +88,12 @@ async fn parts_of_a_first_sync_are_unread_until_its_run_succeeds() {
     drop(conn);
 
     let mut tx = store.pool().begin().await.unwrap();
-    let summary = ApplySummary::default();
-    finish_run(
-        &mut tx,
-        run,
-        &RunOutcome::new(&summary, at("2026-03-01T00:00:05Z")),
-    )
-    .await
-    .unwrap();
+    let outcome = RunOutcome {
+        finished_at: at("2026-03-01T00:00:05Z"),
+        counts: SyncCounts::default(),
+        traffic: RunTraffic::default(),
+    };
+    finish_run(&mut tx, run, &outcome).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(readable(&store, s).await, (2, 1, 2));
     let alice = &list_accounts(store.pool(), &AccountFilter::default())
