@@ -58,7 +58,7 @@
 //! let options = ActionOptions { dry_run: true, ..ActionOptions::default() };
 //! let ctx = ActionContext::new(&transport, &store, options).await?;
 //! let someone = tabgov_state::list_accounts(store.pool(), &Default::default()).await?;
-//! let plan = run_batch(&ctx, vec![TargetRequest::new(&someone[1].name, Verb::Suspend)]).await?;
+//! let plan = run_batch(&ctx, vec![TargetRequest::new(&someone[1].account.name, Verb::Suspend)]).await?;
 //! assert_eq!(plan.len(), 1);
 //! drop(ctx);
 //!
