@@ -51,14 +51,14 @@
 //!     Transport::connect(TransportOptions::new(&server, ""), credential, Scope::SYNC).await?;
 //!
 //! let synced = sync_site(&transport, &store, &lock, &SyncOptions::default()).await?;
-//! assert!(synced.summary.users >= 30);
+//! assert!(synced.summary.counts.users >= 30);
 //! drop(lock);
 //!
 //! // A dry run plans and changes nothing.
 //! let options = ActionOptions { dry_run: true, ..ActionOptions::default() };
 //! let ctx = ActionContext::new(&transport, &store, options).await?;
 //! let someone = tabgov_state::list_accounts(store.pool(), &Default::default()).await?;
-//! let plan = run_batch(&ctx, vec![TargetRequest::new(&someone[1].name, Verb::Suspend)]).await?;
+//! let plan = run_batch(&ctx, vec![TargetRequest::new(&someone[1].account.name, Verb::Suspend)]).await?;
 //! assert_eq!(plan.len(), 1);
 //! drop(ctx);
 //!

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// The kinds of content whose ownership blocks removal of a user and that
 /// Tableau lets a client list with their owners. Views are not among them:
@@ -74,8 +74,11 @@ impl fmt::Display for ContentKind {
     }
 }
 
-/// How much content one account owns, per kind.
+/// How much content one account owns, per kind. It serialises flat, the
+/// counts then their `total` (`{"projects":0,...,"data_alerts":1,"total":1}`),
+/// as a refusal and a deprovision result print it; reading ignores `total`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "CountsWithTotal")]
 pub struct OwnedContent {
     pub projects: u32,
     pub workbooks: u32,
@@ -121,6 +124,63 @@ impl OwnedContent {
     pub fn blocks_removal(&self) -> bool {
         self.total() > 0
     }
+
+    /// Serialises the counts alone, without `total`: for a record that
+    /// prints the total under a name of its own (`tabgov accounts` has
+    /// `owned_content` beside `owned`). Use with `#[serde(serialize_with)]`.
+    pub fn serialize_counts<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Counts::from(*self).serialize(serializer)
+    }
+}
+
+/// The counts as serialised, field for field.
+#[derive(Serialize)]
+struct Counts {
+    projects: u32,
+    workbooks: u32,
+    datasources: u32,
+    flows: u32,
+    custom_views: u32,
+    data_alerts: u32,
+}
+
+impl From<OwnedContent> for Counts {
+    fn from(o: OwnedContent) -> Counts {
+        Counts {
+            projects: o.projects,
+            workbooks: o.workbooks,
+            datasources: o.datasources,
+            flows: o.flows,
+            custom_views: o.custom_views,
+            data_alerts: o.data_alerts,
+        }
+    }
+}
+
+/// [`OwnedContent`] as it serialises: the counts, then their total.
+#[derive(Serialize)]
+struct CountsWithTotal {
+    projects: u32,
+    workbooks: u32,
+    datasources: u32,
+    flows: u32,
+    custom_views: u32,
+    data_alerts: u32,
+    total: u32,
+}
+
+impl From<OwnedContent> for CountsWithTotal {
+    fn from(o: OwnedContent) -> CountsWithTotal {
+        CountsWithTotal {
+            projects: o.projects,
+            workbooks: o.workbooks,
+            datasources: o.datasources,
+            flows: o.flows,
+            custom_views: o.custom_views,
+            data_alerts: o.data_alerts,
+            total: o.total(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -138,6 +198,27 @@ mod tests {
         assert_eq!(owned.workbooks, 2);
         assert_eq!(owned.total(), 7);
         assert!(owned.blocks_removal());
+    }
+
+    #[test]
+    fn serialises_flat_with_its_total() {
+        let owned = OwnedContent {
+            workbooks: 2,
+            data_alerts: 1,
+            ..OwnedContent::default()
+        };
+        let json = serde_json::to_string(&owned).unwrap();
+        assert_eq!(
+            json,
+            r#"{"projects":0,"workbooks":2,"datasources":0,"flows":0,"custom_views":0,"data_alerts":1,"total":3}"#
+        );
+        assert_eq!(serde_json::from_str::<OwnedContent>(&json).unwrap(), owned);
+        let mut counts = serde_json::Serializer::new(Vec::new());
+        owned.serialize_counts(&mut counts).unwrap();
+        assert_eq!(
+            String::from_utf8(counts.into_inner()).unwrap(),
+            r#"{"projects":0,"workbooks":2,"datasources":0,"flows":0,"custom_views":0,"data_alerts":1}"#
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod guard;
 mod ids;
 mod license;
 mod memberships;
+mod owned_item;
 mod plan;
 mod prices;
 mod reclaim;
@@ -33,10 +34,11 @@ pub use guard::{
 pub use ids::{ContentId, GroupId, SiteLuid, UserId};
 pub use license::{License, UnknownLicense};
 pub use memberships::Memberships;
+pub use owned_item::OwnedItem;
 pub use plan::{
     plan_deprovision, plan_remove_member, plan_restore, plan_suspend, BatchPolicy, BatchTooLarge,
-    DeprovisionPlan, GroupRef, OnContent, OwnedContentSummary, Refusal, RemoveMemberPlan,
-    RestorePlan, RestoreRefusal, SuspendPlan, Suspension, TargetFacts, DEFAULT_MAX_ACTIONS,
+    DeprovisionPlan, GroupRef, OnContent, Refusal, RemoveMemberPlan, RestorePlan, RestoreRefusal,
+    SuspendPlan, Suspension, TargetFacts, DEFAULT_MAX_ACTIONS,
 };
 pub use prices::{PriceError, PriceTable};
 pub use reclaim::{

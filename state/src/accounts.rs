@@ -4,13 +4,13 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use futures::TryStreamExt;
-use serde::Serialize;
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
 use tabgov_mapping::{
-    AccountStatus, ContentKind, License, OwnedContent, SignInIdentity, ALL_USERS,
+    Account, AccountStatus, ContentKind, License, OwnedContent, SignInIdentity, SiteRole, ALL_USERS,
 };
 
 use crate::owned::set_count;
+use crate::AccountRecord;
 use crate::RunId;
 use crate::{time, Error, Result, SiteKey};
 
@@ -28,44 +28,6 @@ pub struct AccountFilter {
     pub inactive_days: Option<u32>,
     /// The clock for `inactive_days`; the current time when `None`.
     pub now: Option<DateTime<Utc>>,
-}
-
-/// One account as `tabgov accounts --format json` prints it.
-///
-/// `last_seen` is not a column rewritten by every sync: for an account still
-/// on the site it is the site's last successful sync (every complete listing
-/// saw it), for a deprovisioned one the last sync that still saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AccountRecord {
-    /// The site's content URL.
-    pub site: String,
-    pub id: String,
-    pub name: String,
-    pub email: Option<String>,
-    pub full_name: Option<String>,
-    /// Tableau's site role, verbatim.
-    pub site_role: String,
-    /// The licence held now (`Unlicensed` once deprovisioned).
-    pub license: License,
-    pub status: AccountStatus,
-    pub last_login: Option<DateTime<Utc>>,
-    /// Names of the groups the account is in, sorted ("All Users" implicit).
-    pub groups: Vec<String>,
-    /// Content items owned, all kinds together.
-    pub owned_content: u32,
-    /// Content items owned, per kind.
-    pub owned: OwnedContent,
-    pub first_seen: DateTime<Utc>,
-    pub last_seen: Option<DateTime<Utc>>,
-    pub deprovisioned_at: Option<DateTime<Utc>>,
-    pub auth_setting: Option<String>,
-    pub domain: Option<String>,
-    /// Identity provider, external id, language and locale.
-    #[serde(flatten)]
-    pub identity: SignInIdentity,
-    pub site_key: SiteKey,
-    /// The sync run (or action) that last wrote the row.
-    pub updated_run_id: Option<RunId>,
 }
 
 #[derive(FromRow)]
@@ -109,7 +71,6 @@ impl TryFrom<Row> for AccountRecord {
                 .status
                 .parse()
                 .map_err(|_| corrupt("accounts.status", &r.status))?,
-            last_login: time::from_opt("accounts.last_login", r.last_login.as_deref())?,
             first_seen: time::from_text("accounts.first_seen", &r.first_seen)?,
             last_seen: time::from_opt("accounts.last_seen", r.last_seen.as_deref())?,
             deprovisioned_at: time::from_opt(
@@ -117,22 +78,24 @@ impl TryFrom<Row> for AccountRecord {
                 r.deprovisioned_at.as_deref(),
             )?,
             site: r.content_url,
-            id: r.id,
-            name: r.name,
-            email: r.email,
-            full_name: r.full_name,
-            site_role: r.site_role,
-            groups: Vec::new(),
-            owned_content: 0,
-            owned: OwnedContent::default(),
-            auth_setting: r.auth_setting,
-            domain: r.domain,
-            identity: SignInIdentity {
-                idp_configuration_id: r.idp_configuration_id,
-                external_auth_user_id: r.external_auth_user_id,
-                language: r.language,
-                locale: r.locale,
+            account: Account {
+                last_login: time::from_opt("accounts.last_login", r.last_login.as_deref())?,
+                id: r.id,
+                name: r.name,
+                email: r.email,
+                full_name: r.full_name,
+                site_role: SiteRole::parse(&r.site_role),
+                auth_setting: r.auth_setting,
+                domain: r.domain,
+                identity: Box::new(SignInIdentity {
+                    idp_configuration_id: r.idp_configuration_id,
+                    external_auth_user_id: r.external_auth_user_id,
+                    language: r.language,
+                    locale: r.locale,
+                }),
             },
+            groups: Vec::new(),
+            owned: OwnedContent::default(),
             site_key: r.site_id,
             updated_run_id: r.updated_run_id,
         })
@@ -247,11 +210,11 @@ async fn fetch(pool: &SqlitePool, mut qb: QueryBuilder<'_, Sqlite>) -> Result<Ve
     let index: HashMap<(SiteKey, String), usize> = records
         .iter()
         .enumerate()
-        .map(|(i, r)| ((r.site_key, r.id.clone()), i))
+        .map(|(i, r)| ((r.site_key, r.account.id.clone()), i))
         .collect();
     let sites: BTreeSet<SiteKey> = records.iter().map(|r| r.site_key).collect();
     let ids: Option<Vec<String>> =
-        (records.len() <= BY_ID).then(|| records.iter().map(|r| r.id.clone()).collect());
+        (records.len() <= BY_ID).then(|| records.iter().map(|r| r.account.id.clone()).collect());
 
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT m.site_id, m.user_id, g.name FROM memberships m JOIN groups g \
@@ -289,7 +252,6 @@ async fn fetch(pool: &SqlitePool, mut qb: QueryBuilder<'_, Sqlite>) -> Result<Ve
 
     for r in &mut records {
         r.groups.sort();
-        r.owned_content = r.owned.total();
     }
     Ok(records)
 }

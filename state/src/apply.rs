@@ -3,24 +3,20 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
-use tabgov_mapping::{changed_accounts, Account, Change, Group, SiteSnapshot};
+use tabgov_mapping::{changed_accounts, Account, Change, Group, OwnedItem, SiteSnapshot};
 
 use crate::feed::insert_events;
 use crate::owned::write_owned;
 use crate::RunId;
-use crate::{time, OwnedItem, Result, SiteKey};
+use crate::{time, Result, SiteKey, SyncCounts};
 
-/// What [`apply_sync`] saw and wrote.
+/// What [`apply_sync`] saw and wrote: the run's counts (stored with the
+/// run) and, beside them, the rows it wrote. Serialises flat.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ApplySummary {
-    /// Accounts, groups and memberships on the site after the sync.
-    pub users: u64,
-    pub groups: u64,
-    pub memberships: u64,
-    pub joined: u64,
-    pub left: u64,
-    /// Accounts still on the site whose row changed.
-    pub changed: u64,
+    /// The site after the sync and how it moved.
+    #[serde(flatten)]
+    pub counts: SyncCounts,
     /// Rows actually written, to prove a quiet re-sync wrote nothing.
     pub accounts_written: u64,
     pub groups_written: u64,
@@ -78,9 +74,12 @@ pub async fn apply_sync(
 ) -> Result<ApplySummary> {
     let now_text = time::to_text(now);
     let mut summary = ApplySummary {
-        users: next.accounts.len() as u64,
-        groups: next.groups.len() as u64,
-        memberships: next.memberships.len() as u64,
+        counts: SyncCounts {
+            users: next.accounts.len() as u64,
+            groups: next.groups.len() as u64,
+            memberships: next.memberships.len() as u64,
+            ..SyncCounts::default()
+        },
         ..ApplySummary::default()
     };
 
@@ -92,16 +91,16 @@ pub async fn apply_sync(
         match next.accounts.get(id) {
             Some(account) => {
                 if previous.accounts.contains_key(id) {
-                    summary.changed += 1;
+                    summary.counts.changed += 1;
                 } else {
-                    summary.joined += 1;
+                    summary.counts.joined += 1;
                 }
                 upserts.push(account);
             }
             None => leavers.push(id),
         }
     }
-    summary.left = leavers.len() as u64;
+    summary.counts.left = leavers.len() as u64;
     summary.accounts_written = ids.len() as u64;
     upsert_accounts(tx, site, run_id, &now_text, &upserts).await?;
     deprovision_leavers(tx, site, run_id, &now_text, &leavers).await?;

@@ -13,13 +13,13 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
-use tabgov_mapping::{Account, Change, Group};
+use tabgov_mapping::{Account, Change, Group, OwnedItem};
 
 use crate::apply::{add_memberships, set_cache_size, upsert_accounts, upsert_groups};
 use crate::feed::insert_events;
 use crate::owned::insert_owned;
 use crate::RunId;
-use crate::{time, OwnedItem, Result, SiteKey};
+use crate::{time, Result, SiteKey};
 
 /// Whether a sync of `site` has ever succeeded (its rows are readable).
 pub async fn is_published(conn: &mut SqliteConnection, site: SiteKey) -> Result<bool> {

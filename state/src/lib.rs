@@ -6,8 +6,10 @@
 //! commit: the caller decides what commits together, so one sync writes its
 //! snapshot, change feed and run record atomically.
 
+mod account_record;
 mod accounts;
 mod apply;
+mod counts;
 mod demo_store;
 mod error;
 mod feed;
@@ -27,10 +29,10 @@ mod store;
 mod time;
 mod version;
 
-pub use accounts::{
-    account, count_site_accounts, find_accounts, list_accounts, AccountFilter, AccountRecord,
-};
+pub use account_record::AccountRecord;
+pub use accounts::{account, count_site_accounts, find_accounts, list_accounts, AccountFilter};
 pub use apply::{apply_sync, ApplySummary};
+pub use counts::{RunTraffic, SyncCounts};
 pub use demo_store::UnmarkedDemoStores;
 pub use error::{Error, Result};
 pub use feed::{list_changes, ChangeFilter, ChangeRecord};
@@ -49,11 +51,8 @@ pub use mutate::{
     add_membership, mark_deprovisioned, remove_membership, transfer_owned_content,
     update_account_role,
 };
-pub use owned::OwnedItem;
 pub use private_file::create_private_file;
-pub use run::{
-    begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRecord, RunStatus, RunTraffic,
-};
+pub use run::{begin_run, fail_run, finish_run, list_runs, run, RunOutcome, RunRecord, RunStatus};
 pub use site::{find_site, forget_unused_site, list_sites, site, upsert_site, SiteRecord};
 pub use snapshot::load_snapshot;
 pub use store::{Store, DEFAULT_URL};

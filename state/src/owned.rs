@@ -1,38 +1,12 @@
 //! Owned content: the items whose ownership blocks removing a user.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
-use tabgov_mapping::{ContentKind, OwnedContent};
+use tabgov_mapping::{ContentKind, OwnedContent, OwnedItem};
 
 use crate::snapshot::Text;
 use crate::{Error, Result, SiteKey};
-
-/// One content item and its owner, as a complete content listing returns it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OwnedItem {
-    /// Tableau's LUID of the item.
-    pub id: String,
-    pub kind: ContentKind,
-    pub name: Option<String>,
-    /// The owner's user LUID.
-    pub owner_id: String,
-}
-
-impl OwnedItem {
-    /// Counts per owner and kind: what `SiteSnapshot::owned` must hold for
-    /// these items, and what `load_snapshot` reads back.
-    pub fn count_by_owner(items: &[OwnedItem]) -> BTreeMap<String, OwnedContent> {
-        let mut owned: BTreeMap<String, OwnedContent> = BTreeMap::new();
-        for item in dedup(items).into_values() {
-            owned
-                .entry(item.owner_id.clone())
-                .or_default()
-                .add(item.kind);
-        }
-        owned
-    }
-}
 
 /// The stored items of `site`, read as one JSON array that SQLite builds
 /// (the driver's cost per row would be most of the read).
@@ -81,11 +55,6 @@ pub(crate) fn set_count(owned: &mut OwnedContent, kind: ContentKind, count: i64)
     }
 }
 
-/// Items by (kind, id); a later duplicate wins.
-fn dedup(items: &[OwnedItem]) -> HashMap<(ContentKind, &str), &OwnedItem> {
-    items.iter().map(|i| ((i.kind, i.id.as_str()), i)).collect()
-}
-
 /// Rows per multi-row statement (4 values each).
 const ROWS: usize = 1000;
 
@@ -97,7 +66,7 @@ pub(crate) async fn write_owned(
     items: &[OwnedItem],
 ) -> Result<(u64, u64)> {
     let stored = stored_items(tx, site).await?;
-    let wanted = dedup(items);
+    let wanted = OwnedItem::dedup(items);
     let held: HashMap<(ContentKind, &str), (&Option<String>, &str)> = stored
         .iter()
         .map(|i| ((i.kind, i.id.as_str()), (&i.name, i.owner_id.as_str())))

@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
 
+use crate::counts::count;
 use crate::RunId;
-use crate::{time, ApplySummary, Error, Result, SiteKey};
+use crate::{time, Error, Result, RunTraffic, SiteKey, SyncCounts};
 
 /// Where a sync run stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -64,44 +65,10 @@ impl fmt::Display for RunStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunOutcome {
     pub finished_at: DateTime<Utc>,
-    pub users: u64,
-    pub groups: u64,
-    pub memberships: u64,
-    pub joined: u64,
-    pub left: u64,
-    /// Accounts still on the site whose row changed.
-    pub changed: u64,
-    /// Tableau pages fetched, requests sent and retries, from the client.
-    pub pages: u64,
-    pub requests: u64,
-    pub retries: u64,
-}
-
-impl RunOutcome {
-    /// The outcome of a run that wrote `summary`; the caller fills in the
-    /// client counters (pages, requests, retries).
-    pub fn new(summary: &ApplySummary, finished_at: DateTime<Utc>) -> RunOutcome {
-        RunOutcome {
-            finished_at,
-            users: summary.users,
-            groups: summary.groups,
-            memberships: summary.memberships,
-            joined: summary.joined,
-            left: summary.left,
-            changed: summary.changed,
-            pages: 0,
-            requests: 0,
-            retries: 0,
-        }
-    }
-}
-
-/// What a run sent to Tableau before it ended, from the client's counters.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RunTraffic {
-    pub pages: u64,
-    pub requests: u64,
-    pub retries: u64,
+    /// The site after the run, as `apply_sync` (or the first sync) counted it.
+    pub counts: SyncCounts,
+    /// What the run sent to Tableau.
+    pub traffic: RunTraffic,
 }
 
 /// A sync run as stored.
@@ -115,15 +82,11 @@ pub struct RunRecord {
     pub finished_at: Option<DateTime<Utc>>,
     pub status: RunStatus,
     pub error: Option<String>,
-    pub users: i64,
-    pub groups: i64,
-    pub memberships: i64,
-    pub joined: i64,
-    pub left: i64,
-    pub changed: i64,
-    pub pages: i64,
-    pub requests: i64,
-    pub retries: i64,
+    /// Zero until the run succeeds.
+    #[serde(flatten)]
+    pub counts: SyncCounts,
+    #[serde(flatten)]
+    pub traffic: RunTraffic,
     pub duration_ms: Option<i64>,
 }
 
@@ -160,15 +123,19 @@ impl TryFrom<RunRow> for RunRecord {
             finished_at: time::from_opt("sync_runs.finished_at", r.finished_at.as_deref())?,
             status: RunStatus::parse(&r.status)?,
             error: r.error,
-            users: r.users,
-            groups: r.groups_count,
-            memberships: r.memberships,
-            joined: r.joined,
-            left: r.left_count,
-            changed: r.changed,
-            pages: r.pages,
-            requests: r.requests,
-            retries: r.retries,
+            counts: SyncCounts {
+                users: count("sync_runs.users", r.users)?,
+                groups: count("sync_runs.groups_count", r.groups_count)?,
+                memberships: count("sync_runs.memberships", r.memberships)?,
+                joined: count("sync_runs.joined", r.joined)?,
+                left: count("sync_runs.left_count", r.left_count)?,
+                changed: count("sync_runs.changed", r.changed)?,
+            },
+            traffic: RunTraffic {
+                pages: count("sync_runs.pages", r.pages)?,
+                requests: count("sync_runs.requests", r.requests)?,
+                retries: count("sync_runs.retries", r.retries)?,
+            },
             duration_ms: r.duration_ms,
         })
     }
@@ -214,21 +181,22 @@ pub async fn finish_run(
     let (site, started_at) = running(tx, run_id).await?;
     let finished = time::to_text(outcome.finished_at);
     let duration = (outcome.finished_at - started_at).num_milliseconds().max(0);
+    let (counts, traffic) = (&outcome.counts, &outcome.traffic);
     sqlx::query(
         "UPDATE sync_runs SET status = 'succeeded', finished_at = ?, users = ?, \
          groups_count = ?, memberships = ?, joined = ?, left_count = ?, changed = ?, \
          pages = ?, requests = ?, retries = ?, duration_ms = ? WHERE id = ?",
     )
     .bind(&finished)
-    .bind(outcome.users as i64)
-    .bind(outcome.groups as i64)
-    .bind(outcome.memberships as i64)
-    .bind(outcome.joined as i64)
-    .bind(outcome.left as i64)
-    .bind(outcome.changed as i64)
-    .bind(outcome.pages as i64)
-    .bind(outcome.requests as i64)
-    .bind(outcome.retries as i64)
+    .bind(counts.users as i64)
+    .bind(counts.groups as i64)
+    .bind(counts.memberships as i64)
+    .bind(counts.joined as i64)
+    .bind(counts.left as i64)
+    .bind(counts.changed as i64)
+    .bind(traffic.pages as i64)
+    .bind(traffic.requests as i64)
+    .bind(traffic.retries as i64)
     .bind(duration)
     .bind(run_id)
     .execute(&mut **tx)

@@ -6,11 +6,12 @@ use futures::TryStreamExt;
 use serde::Deserialize;
 use sqlx::{FromRow, SqliteConnection};
 use tabgov_mapping::{
-    Account, Accounts, GrantLicenseMode, Group, Memberships, SignInIdentity, SiteRole, SiteSnapshot,
+    Account, Accounts, GrantLicenseMode, Group, Memberships, OwnedItem, SignInIdentity, SiteRole,
+    SiteSnapshot,
 };
 
 use crate::owned::stored_items;
-use crate::{time, Error, OwnedItem, Result, SiteKey};
+use crate::{time, Error, Result, SiteKey};
 
 /// Accounts read per statement; see [`load_snapshot`].
 const ACCOUNTS_PER_BATCH: i64 = 2000;

@@ -9,9 +9,9 @@
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
-use tabgov_mapping::{ContentKind, OwnedContent, SiteLuid};
+use tabgov_mapping::{ContentKind, OwnedContent, OwnedItem, SiteLuid};
 
-use crate::api::content::{self, ContentItem};
+use crate::api::content::{self, ListedItem};
 use crate::api::users;
 use crate::listing::fetch_all;
 use crate::transport::Transport;
@@ -31,7 +31,7 @@ const NAMES_SHOWN: usize = 5;
 /// The content one user owns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inventory {
-    pub items: Vec<ContentItem>,
+    pub items: Vec<OwnedItem>,
 }
 
 impl Inventory {
@@ -50,7 +50,7 @@ impl Inventory {
 
     /// Each item as `kind:name` (the id when it has no name), sorted.
     pub fn labels(&self) -> Vec<String> {
-        let mut labels: Vec<String> = self.items.iter().map(ContentItem::label).collect();
+        let mut labels: Vec<String> = self.items.iter().map(OwnedItem::label).collect();
         labels.sort();
         labels
     }
@@ -90,7 +90,7 @@ impl Inventory {
 
     /// Items of this inventory that `heir` does not own: after a transfer,
     /// what did not arrive.
-    pub fn missing_from(&self, heir: &Inventory) -> Vec<&ContentItem> {
+    pub fn missing_from(&self, heir: &Inventory) -> Vec<&OwnedItem> {
         let held: BTreeSet<(ContentKind, &str)> =
             heir.items.iter().map(|i| (i.kind, i.id.as_str())).collect();
         self.items
@@ -101,10 +101,11 @@ impl Inventory {
 }
 
 /// The items of `listed` whose owner is `user_id`.
-fn owned_by<'i>(listed: impl Iterator<Item = &'i ContentItem>, user_id: &str) -> Vec<ContentItem> {
+fn owned_by<'i>(listed: impl Iterator<Item = &'i ListedItem>, user_id: &str) -> Vec<OwnedItem> {
     listed
         .filter(|i| i.owner_id.as_deref() == Some(user_id))
         .cloned()
+        .filter_map(ListedItem::into_owned_item)
         .collect()
 }
 
@@ -112,7 +113,7 @@ fn owned_by<'i>(listed: impl Iterator<Item = &'i ContentItem>, user_id: &str) ->
 /// dropped after a transfer changes owners.
 #[derive(Debug, Default)]
 pub struct ContentIndex {
-    listings: BTreeMap<ContentKind, Vec<ContentItem>>,
+    listings: BTreeMap<ContentKind, Vec<ListedItem>>,
 }
 
 impl ContentIndex {
@@ -160,7 +161,7 @@ impl ContentIndex {
         transport: &Transport,
         site: &SiteLuid,
         kind: ContentKind,
-    ) -> Result<&[ContentItem]> {
+    ) -> Result<&[ListedItem]> {
         Ok(match self.listings.entry(kind) {
             Entry::Occupied(held) => held.into_mut(),
             Entry::Vacant(slot) => {
@@ -182,12 +183,21 @@ impl ContentIndex {
 mod tests {
     use super::*;
 
-    fn item(kind: ContentKind, id: &str, name: Option<&str>) -> ContentItem {
-        ContentItem {
+    fn item(kind: ContentKind, id: &str, name: Option<&str>) -> OwnedItem {
+        OwnedItem {
             kind,
             id: id.into(),
             name: name.map(Into::into),
-            owner_id: Some("u".into()),
+            owner_id: "u".into(),
+        }
+    }
+
+    fn listed(kind: ContentKind, id: &str, owner: Option<&str>) -> ListedItem {
+        ListedItem {
+            kind,
+            id: id.into(),
+            name: None,
+            owner_id: owner.map(Into::into),
         }
     }
 
@@ -215,11 +225,11 @@ mod tests {
 
     #[test]
     fn only_items_whose_owner_is_the_user_count() {
-        let mut other = item(ContentKind::Workbook, "w2", None);
-        other.owner_id = Some("someone else".into());
-        let mut unowned = item(ContentKind::Flow, "f1", None);
-        unowned.owner_id = None;
-        let listed = [item(ContentKind::Workbook, "w1", None), other, unowned];
+        let listed = [
+            listed(ContentKind::Workbook, "w1", Some("u")),
+            listed(ContentKind::Workbook, "w2", Some("someone else")),
+            listed(ContentKind::Flow, "f1", None),
+        ];
         let ids: Vec<_> = owned_by(listed.iter(), "u")
             .into_iter()
             .map(|i| i.id)

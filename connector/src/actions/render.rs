@@ -156,25 +156,24 @@ pub fn restore_plan(user: &str, plan: &RestorePlan) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::content::ContentItem;
     use tabgov_mapping::{
-        ContentKind, GrantLicenseMode, GroupRef, OwnedContent, Refusal, SiteRole,
+        ContentKind, GrantLicenseMode, GroupRef, OwnedContent, OwnedItem, Refusal, SiteRole,
     };
 
     fn inventory() -> Inventory {
         Inventory {
             items: vec![
-                ContentItem {
+                OwnedItem {
                     kind: ContentKind::Workbook,
                     id: "w".into(),
                     name: Some("Sales".into()),
-                    owner_id: Some("u".into()),
+                    owner_id: "u".into(),
                 },
-                ContentItem {
+                OwnedItem {
                     kind: ContentKind::Flow,
                     id: "f".into(),
                     name: Some("Nightly".into()),
-                    owner_id: Some("u".into()),
+                    owner_id: "u".into(),
                 },
             ],
         }
@@ -230,9 +229,7 @@ mod tests {
         owned.add(ContentKind::Workbook);
         owned.add(ContentKind::Flow);
         let refuse = DeprovisionPlan::Refuse {
-            refusal: Refusal::OwnsContent {
-                owned: owned.into(),
-            },
+            refusal: Refusal::OwnsContent { owned },
         };
         let text = deprovision_plan("alice", &refuse, &inv, None);
         assert!(text.starts_with("refused: owns 2 item(s)"), "{text}");

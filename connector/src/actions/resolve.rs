@@ -200,7 +200,7 @@ async fn known_to_tabgov(
     };
     let pool = ctx.store.pool();
     if let Some(a) = find_accounts(pool, site, query).await?.into_iter().next() {
-        return Ok(Some((a.id, Some(a.name))));
+        return Ok(Some((a.account.id, Some(a.account.name))));
     }
     let filter = JournalFilter {
         site: Some(site),

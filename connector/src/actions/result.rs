@@ -2,7 +2,7 @@
 //! command line and a service report it.
 
 use serde::Serialize;
-use tabgov_mapping::{OwnedContentSummary, SiteRole};
+use tabgov_mapping::{OwnedContent, SiteRole};
 use tabgov_state::JournalId;
 
 use super::inventory::Inventory;
@@ -86,7 +86,7 @@ pub struct ActionResult {
     pub detail: String,
     pub warnings: Vec<String>,
     /// Content owned before a deprovision.
-    pub owned: Option<OwnedContentSummary>,
+    pub owned: Option<OwnedContent>,
     /// That content as `kind:name`.
     pub owned_items: Vec<String>,
     /// Names of the groups left (suspend) or joined again (restore).
@@ -150,7 +150,7 @@ impl ActionResult {
 
     /// Records a deprovision target's content.
     pub fn owning(mut self, inventory: &Inventory) -> ActionResult {
-        self.owned = Some(inventory.counts().into());
+        self.owned = Some(inventory.counts());
         self.owned_items = inventory.labels();
         self
     }

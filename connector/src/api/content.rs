@@ -1,8 +1,7 @@
 //! Content listings and ownership changes: who owns what decides whether
 //! Tableau lets a user be removed.
 
-use tabgov_mapping::{ContentKind, SiteLuid};
-use tabgov_state::OwnedItem;
+use tabgov_mapping::{ContentKind, OwnedItem, SiteLuid};
 
 use super::page::{Page, PageRequest};
 use super::request::ApiRequest;
@@ -13,9 +12,12 @@ use super::tree::{decode_list, Element};
 use super::xml::AttrSource;
 use crate::Result;
 
-/// One item of a content listing and its owner.
+/// One entry of a content listing as Tableau sends it: the wire type. Its
+/// owner may be missing, and paging counts such an entry all the same, so
+/// a listing is decoded into these and each entry becomes the domain
+/// [`OwnedItem`] with [`ListedItem::into_owned_item`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContentItem {
+pub struct ListedItem {
     pub kind: ContentKind,
     pub id: String,
     pub name: Option<String>,
@@ -23,14 +25,9 @@ pub struct ContentItem {
     pub owner_id: Option<String>,
 }
 
-impl ContentItem {
-    /// The item for people: `kind:name` (the id when it has no name).
-    pub fn label(&self) -> String {
-        format!("{}:{}", self.kind, self.name.as_deref().unwrap_or(&self.id))
-    }
-
-    /// The item as the store keeps it; `None` when Tableau named no owner,
-    /// since an item without an owner cannot block a removal.
+impl ListedItem {
+    /// The domain item; `None` when Tableau named no owner, since an item
+    /// without an owner cannot block a removal.
     pub fn into_owned_item(self) -> Option<OwnedItem> {
         let owner_id = self.owner_id?;
         Some(OwnedItem {
@@ -81,8 +78,8 @@ pub fn list_content(site_id: &SiteLuid, kind: ContentKind, page: PageRequest) ->
 
 /// Decodes an item from the attributes of its element (`path` names it in
 /// errors); the owner, from a child, is left out.
-fn item_attrs(kind: ContentKind, el: &impl AttrSource, path: &str) -> Result<ContentItem> {
-    Ok(ContentItem {
+fn item_attrs(kind: ContentKind, el: &impl AttrSource, path: &str) -> Result<ListedItem> {
+    Ok(ListedItem {
         kind,
         id: el.required(path, "id")?.to_owned(),
         name: el.opt_attr(name_attribute(kind)),
@@ -99,7 +96,7 @@ fn owner_id(owner: &impl AttrSource, path: &str) -> Result<String> {
 
 /// Puts an item together; a bad owner is reported before the item's own
 /// errors.
-fn with_owner(item: Result<ContentItem>, owner: Option<Result<String>>) -> Result<ContentItem> {
+fn with_owner(item: Result<ListedItem>, owner: Option<Result<String>>) -> Result<ListedItem> {
     let owner_id = owner.transpose()?;
     let mut item = item?;
     item.owner_id = owner_id;
@@ -108,7 +105,7 @@ fn with_owner(item: Result<ContentItem>, owner: Option<Result<String>>) -> Resul
 
 /// Decodes one item element; `path` names it in errors.
 #[cfg(test)]
-fn item(kind: ContentKind, el: &Element, path: &str) -> Result<ContentItem> {
+fn item(kind: ContentKind, el: &Element, path: &str) -> Result<ListedItem> {
     let owner = el.child("owner").map(|owner| owner_id(owner, path));
     with_owner(item_attrs(kind, el, path), owner)
 }
@@ -118,8 +115,8 @@ fn item(kind: ContentKind, el: &Element, path: &str) -> Result<ContentItem> {
 struct Items(ContentKind);
 
 impl ItemReader for Items {
-    type Item = ContentItem;
-    type Open = (Result<ContentItem>, Option<Result<String>>);
+    type Item = ListedItem;
+    type Open = (Result<ListedItem>, Option<Result<String>>);
 
     fn open(&self, attrs: &Attrs<'_>, path: &str) -> Result<Self::Open> {
         let names = ["id", name_attribute(self.0)];
@@ -140,7 +137,7 @@ impl ItemReader for Items {
         Ok(())
     }
 
-    fn close(&self, item: Self::Open) -> Result<ContentItem> {
+    fn close(&self, item: Self::Open) -> Result<ListedItem> {
         with_owner(item.0, item.1)
     }
 }
@@ -151,13 +148,13 @@ impl ItemReader for Items {
 /// `<workbook id>` and a workbook may hold `<views>`, and neither is an
 /// item. A data alert's first `<owner>` is its owner (its recipients are
 /// `<recipient>`s).
-pub fn decode_content(kind: ContentKind, body: &[u8]) -> Result<Page<ContentItem>> {
+pub fn decode_content(kind: ContentKind, body: &[u8]) -> Result<Page<ListedItem>> {
     stream::decode_list(body, list_element(kind), kind.as_str(), &Items(kind))
 }
 
 /// [`decode_content`] through the tree, the reference it is tested against.
 #[cfg(test)]
-pub(super) fn decode_content_tree(kind: ContentKind, body: &[u8]) -> Result<Page<ContentItem>> {
+pub(super) fn decode_content_tree(kind: ContentKind, body: &[u8]) -> Result<Page<ListedItem>> {
     decode_list(body, list_element(kind), kind.as_str(), |el, path| {
         item(kind, el, path)
     })

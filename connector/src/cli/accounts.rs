@@ -43,16 +43,16 @@ pub struct AccountsArgs {
 
 const COLUMNS: &[Column<AccountRecord>] = &[
     ("site", |a| a.site.clone()),
-    ("id", |a| a.id.clone()),
-    ("name", |a| a.name.clone()),
-    ("email", |a| output::opt(&a.email)),
-    ("full_name", |a| output::opt(&a.full_name)),
-    ("site_role", |a| a.site_role.clone()),
+    ("id", |a| a.account.id.clone()),
+    ("name", |a| a.account.name.clone()),
+    ("email", |a| output::opt(&a.account.email)),
+    ("full_name", |a| output::opt(&a.account.full_name)),
+    ("site_role", |a| a.account.site_role.to_string()),
     ("license", |a| a.license.to_string()),
     ("status", |a| a.status.to_string()),
-    ("last_login", |a| output::time(&a.last_login)),
+    ("last_login", |a| output::time(&a.account.last_login)),
     ("groups", |a| a.groups.join(";")),
-    ("owned_content", |a| a.owned_content.to_string()),
+    ("owned_content", |a| a.owned.total().to_string()),
 ];
 
 /// Lists the matching accounts.

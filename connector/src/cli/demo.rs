@@ -137,7 +137,7 @@ async fn walk_through(sim: &Simulator, store: &Store, url: &str) -> Result<(), F
             .map_err(|e| Failure::from_error(e, &server, ""))?;
         say!(
             "Simulated Tableau site at {server}: synced {} users, {} groups, {} memberships into {url} in {:.1} s.\n",
-            report.summary.users, report.summary.groups, report.summary.memberships, report.seconds
+            report.summary.counts.users, report.summary.counts.groups, report.summary.counts.memberships, report.seconds
         );
         print_accounts(store).await?;
         let licences = print_license_report(store).await?;

@@ -129,7 +129,7 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
 }
 
 fn summary_line(label: &str, r: &SyncReport) -> String {
-    let s = &r.summary;
+    let s = &r.summary.counts;
     format!(
         "site {label}: {} users, {} groups, {} memberships; {} joined, {} left, {} changed; {} pages, {} requests, {} retries, {} sign-ins, {:.1} s (run {})",
         s.users, s.groups, s.memberships, s.joined, s.left, s.changed,

@@ -132,9 +132,10 @@ pub fn build_report(views: &[SiteView], opts: &LicenseReportOptions) -> LicenseR
             .accounts
             .iter()
             .map(|a| Holder {
-                account: &a.account,
+                account: &a.record.account,
                 first_seen: a
                     .record
+                    .account
                     .last_login
                     .map_or(a.record.first_seen, |t| t.min(a.record.first_seen)),
                 owned: a.record.owned,

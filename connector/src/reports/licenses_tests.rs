@@ -1,9 +1,9 @@
 use chrono::Duration;
-use tabgov_mapping::{AccountStatus, OwnedContent, Recommendation};
+use tabgov_mapping::{Account, AccountStatus, OwnedContent, Recommendation, SiteRole};
 use tabgov_state::AccountRecord;
 
 use super::*;
-use crate::reports::site_view::{account_of, ViewAccount};
+use crate::reports::site_view::ViewAccount;
 
 fn now() -> DateTime<Utc> {
     "2026-06-01T00:00:00Z".parse().unwrap()
@@ -11,19 +11,17 @@ fn now() -> DateTime<Utc> {
 
 /// An account of `site` holding `role`, last seen signing in `days` ago.
 fn holder(site: &str, name: &str, role: &str, days: Option<i64>, owned: u32) -> ViewAccount {
-    let license: License = tabgov_mapping::SiteRole::parse(role).license();
+    let license: License = SiteRole::parse(role).license();
     let record = AccountRecord {
         site: site.into(),
-        id: format!("{site}-{name}"),
-        name: name.into(),
-        email: Some(format!("{name}@example.com")),
-        full_name: None,
-        site_role: role.into(),
+        account: Account {
+            email: Some(format!("{name}@example.com")),
+            last_login: days.map(|d| now() - Duration::days(d)),
+            ..Account::for_test(format!("{site}-{name}"), name, SiteRole::parse(role))
+        },
         license,
         status: AccountStatus::Active,
-        last_login: days.map(|d| now() - Duration::days(d)),
         groups: Vec::new(),
-        owned_content: owned,
         owned: OwnedContent {
             workbooks: owned,
             ..OwnedContent::default()
@@ -32,14 +30,10 @@ fn holder(site: &str, name: &str, role: &str, days: Option<i64>, owned: u32) -> 
         first_seen: now() - Duration::days(1),
         last_seen: None,
         deprovisioned_at: None,
-        auth_setting: None,
-        domain: None,
-        identity: Default::default(),
         site_key: tabgov_state::SiteKey(1),
         updated_run_id: None,
     };
     ViewAccount {
-        account: account_of(&record),
         record,
         groups: Vec::new(),
     }

@@ -97,21 +97,21 @@ pub async fn review_rows(pool: &SqlitePool, opts: &ReviewExportOptions) -> Resul
         for a in &view.accounts {
             if changed
                 .as_ref()
-                .is_some_and(|set| !set.contains(&a.record.id))
+                .is_some_and(|set| !set.contains(&a.record.account.id))
             {
                 continue;
             }
             let r = &a.record;
-            for e in entitlements_of(&a.account, &view.groups_of(a)) {
+            for e in entitlements_of(&a.record.account, &view.groups_of(a)) {
                 rows.push(ReviewRow {
                     site: view.site.clone(),
-                    user_id: r.id.clone(),
-                    username: r.name.clone(),
-                    email: r.email.clone(),
-                    full_name: r.full_name.clone(),
+                    user_id: r.account.id.clone(),
+                    username: r.account.name.clone(),
+                    email: r.account.email.clone(),
+                    full_name: r.account.full_name.clone(),
                     status: r.status,
-                    last_login: r.last_login,
-                    owned_content: r.owned_content,
+                    last_login: r.account.last_login,
+                    owned_content: r.owned.total(),
                     entitlement: e.kind,
                     value: e.value,
                     granted_by: e.granted_by,

@@ -4,17 +4,16 @@
 use std::collections::HashMap;
 
 use sqlx::SqlitePool;
-use tabgov_mapping::{Account, AccountStatus, GrantLicenseMode, Group, SiteRole};
+use tabgov_mapping::{AccountStatus, GrantLicenseMode, Group, SiteRole};
 use tabgov_state::{list_accounts, list_groups, list_sites, AccountFilter, AccountRecord, SiteKey};
 
 use crate::Result;
 
-/// An account still on the site, with its store record and its groups.
+/// An account still on the site, with its store record (which holds the
+/// domain `Account` the mapping rules take) and its groups.
 #[derive(Debug, Clone)]
 pub struct ViewAccount {
     pub record: AccountRecord,
-    /// The domain form the mapping rules take.
-    pub account: Account,
     /// Indices into [`SiteView::groups`], in group-name order.
     pub groups: Vec<usize>,
 }
@@ -43,7 +42,6 @@ impl SiteView {
             .into_iter()
             .filter(|r| r.status != AccountStatus::Deprovisioned)
             .map(|record| ViewAccount {
-                account: account_of(&record),
                 record,
                 groups: Vec::new(),
             })
@@ -51,7 +49,7 @@ impl SiteView {
         let by_name: HashMap<String, usize> = accounts
             .iter()
             .enumerate()
-            .map(|(i, a)| (a.record.name.clone(), i))
+            .map(|(i, a)| (a.record.account.name.clone(), i))
             .collect();
         let mut groups = Vec::new();
         for record in list_groups(pool, key).await? {
@@ -105,20 +103,5 @@ impl SiteView {
         self.groups
             .iter()
             .find(|g| g.name.eq_ignore_ascii_case(name))
-    }
-}
-
-/// The mapping crate's account for a store record.
-pub fn account_of(r: &AccountRecord) -> Account {
-    Account {
-        id: r.id.clone(),
-        name: r.name.clone(),
-        email: r.email.clone(),
-        full_name: r.full_name.clone(),
-        site_role: SiteRole::parse(&r.site_role),
-        last_login: r.last_login,
-        auth_setting: r.auth_setting.clone(),
-        domain: r.domain.clone(),
-        identity: Box::new(r.identity.clone()),
     }
 }

@@ -1,7 +1,6 @@
 //! A site's listings gathered into one snapshot, to diff against the store.
 
-use tabgov_mapping::{Accounts, Memberships, SiteSnapshot};
-use tabgov_state::OwnedItem;
+use tabgov_mapping::{Accounts, Memberships, OwnedItem, SiteSnapshot};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 use super::list::{list_site, ListingPart};

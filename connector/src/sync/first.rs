@@ -14,11 +14,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqliteConnection};
-use tabgov_mapping::Account;
+use tabgov_mapping::{Account, OwnedItem};
 use tabgov_state::{
     begin_write, bulk_cache, clear_unpublished, finish_run, restore_cache, write_groups,
-    write_joined_accounts, write_memberships, write_owned_items, ApplySummary, OwnedItem, RunId,
-    SiteKey,
+    write_joined_accounts, write_memberships, write_owned_items, ApplySummary, RunId, SiteKey,
 };
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
@@ -176,7 +175,7 @@ impl Writer {
                     let refs: Vec<_> = groups.iter().collect();
                     write_groups(&mut tx, self.site, self.run_id, &refs).await?;
                     tx.commit().await.map_err(tabgov_state::Error::from)?;
-                    self.done.summary.groups = groups.len() as u64;
+                    self.done.summary.counts.groups = groups.len() as u64;
                     self.done.summary.groups_written = groups.len() as u64;
                 }
                 part => match &self.users {
@@ -206,10 +205,10 @@ impl Writer {
             tx.commit().await.map_err(tabgov_state::Error::from)?;
         }
         let s = &mut self.done.summary;
-        s.users = accounts.len() as u64;
-        s.joined = s.users;
-        s.accounts_written = s.users;
-        s.events = s.users;
+        s.counts.users = accounts.len() as u64;
+        s.counts.joined = s.counts.users;
+        s.accounts_written = s.counts.users;
+        s.events = s.counts.users;
         Ok(())
     }
 
@@ -230,8 +229,8 @@ impl Writer {
             write_memberships(&mut tx, self.site, &pairs).await?;
             tx.commit().await.map_err(tabgov_state::Error::from)?;
         }
-        self.done.summary.memberships += memberships.len() as u64;
-        self.done.summary.memberships_added = self.done.summary.memberships;
+        self.done.summary.counts.memberships += memberships.len() as u64;
+        self.done.summary.memberships_added = self.done.summary.counts.memberships;
         Ok(())
     }
 

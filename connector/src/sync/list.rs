@@ -5,8 +5,7 @@
 //! write it while the others are still being read.
 
 use futures::{stream, StreamExt, TryStreamExt};
-use tabgov_mapping::{Account, ContentKind, Group};
-use tabgov_state::OwnedItem;
+use tabgov_mapping::{Account, ContentKind, Group, OwnedItem};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::content;
@@ -107,7 +106,7 @@ pub(super) async fn list_site(
                 send(ListingPart::Owned(
                     items
                         .into_iter()
-                        .filter_map(|item| item.into_owned_item())
+                        .filter_map(content::ListedItem::into_owned_item)
                         .collect(),
                 ))
             }

@@ -112,12 +112,7 @@ pub async fn sync_site(
                 Error::MassRemovalRefused(_) => RunStatus::Refused,
                 _ => RunStatus::Failed,
             };
-            let sent = transport.stats();
-            let traffic = RunTraffic {
-                pages: sent.pages,
-                requests: sent.requests,
-                retries: sent.retries,
-            };
+            let traffic = traffic(&transport.stats());
             if let Err(record) =
                 fail_run(store.pool(), run_id, status, &e.to_string(), traffic).await
             {
@@ -154,10 +149,18 @@ fn run_outcome(
     finished_at: DateTime<Utc>,
 ) -> RunOutcome {
     RunOutcome {
+        finished_at,
+        counts: summary.counts,
+        traffic: traffic(stats),
+    }
+}
+
+/// The part of the transport's counters a run record keeps.
+fn traffic(stats: &TransportStats) -> RunTraffic {
+    RunTraffic {
+        pages: stats.pages,
         requests: stats.requests,
         retries: stats.retries,
-        pages: stats.pages,
-        ..RunOutcome::new(summary, finished_at)
     }
 }
 

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 use quick_xml::{Reader, Writer};
 use tabgov::api::auth::{decode_server_info, decode_sign_in, ServerInfo, SessionCredentials};
-use tabgov::api::content::{decode_content, ContentItem};
+use tabgov::api::content::{decode_content, ListedItem};
 use tabgov::api::error_body::decode_error;
 use tabgov::api::groups::{decode_groups, decode_member_ids};
 use tabgov::api::users::{decode_updated_user, decode_user, decode_users, UpdatedUser};
@@ -35,7 +35,7 @@ enum Decoded {
     Groups(Page<Group>),
     Group(Group),
     Members(Page<String>, Page<Account>),
-    Content(Page<ContentItem>),
+    Content(Page<ListedItem>),
 }
 
 /// Every fixture and the decoder it answers.
@@ -294,7 +294,7 @@ fn groups_and_members() {
     assert_eq!((ids.total_available, ids.items.len()), (1, 0));
 }
 
-fn owners(page: &Page<ContentItem>) -> Vec<(&str, &str)> {
+fn owners(page: &Page<ListedItem>) -> Vec<(&str, &str)> {
     page.items
         .iter()
         .map(|i| {

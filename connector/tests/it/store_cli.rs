@@ -276,11 +276,11 @@ async fn a_failed_sync_records_the_requests_it_sent() {
     store.close().await;
     let refused = &runs[0];
     assert_eq!(refused.status, tabgov_state::RunStatus::Refused);
-    assert!(refused.pages > 0, "{refused:?}");
+    assert!(refused.traffic.pages > 0, "{refused:?}");
     assert!(
-        refused.requests > 0 && refused.requests as u64 <= served,
+        refused.traffic.requests > 0 && refused.traffic.requests as u64 <= served,
         "recorded {} requests, the server answered {served}: {refused:?}",
-        refused.requests
+        refused.traffic.requests
     );
 }
 

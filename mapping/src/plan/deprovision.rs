@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::{safety, OnContent, OwnedContentSummary, Refusal, TargetFacts};
-use crate::Account;
+use super::{safety, OnContent, Refusal, TargetFacts};
+use crate::{Account, OwnedContent};
 
 /// What a deprovision will do to one user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,7 +23,7 @@ pub enum DeprovisionPlan {
     /// instead (`--on-content suspend`): the licence is reclaimed, the
     /// content stays.
     SuspendInstead {
-        owned: OwnedContentSummary,
+        owned: OwnedContent,
     },
     Refuse {
         refusal: Refusal,
@@ -65,13 +65,9 @@ pub fn plan_deprovision(
             owned,
         },
         (0, None, _) => DeprovisionPlan::Remove,
-        (_, None, OnContent::Suspend) => DeprovisionPlan::SuspendInstead {
-            owned: facts.owned.into(),
-        },
+        (_, None, OnContent::Suspend) => DeprovisionPlan::SuspendInstead { owned: facts.owned },
         (_, None, OnContent::Refuse) => DeprovisionPlan::Refuse {
-            refusal: Refusal::OwnsContent {
-                owned: facts.owned.into(),
-            },
+            refusal: Refusal::OwnsContent { owned: facts.owned },
         },
     }
 }

@@ -53,34 +53,8 @@ pub struct TargetFacts<'a> {
 pub enum Refusal {
     OwnAccount,
     LastSiteAdministrator,
-    OwnsContent { owned: OwnedContentSummary },
+    OwnsContent { owned: OwnedContent },
     TransferToSelf,
-}
-
-/// Owned content in a form that serialises flat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct OwnedContentSummary {
-    pub projects: u32,
-    pub workbooks: u32,
-    pub datasources: u32,
-    pub flows: u32,
-    pub custom_views: u32,
-    pub data_alerts: u32,
-    pub total: u32,
-}
-
-impl From<OwnedContent> for OwnedContentSummary {
-    fn from(o: OwnedContent) -> Self {
-        OwnedContentSummary {
-            projects: o.projects,
-            workbooks: o.workbooks,
-            datasources: o.datasources,
-            flows: o.flows,
-            custom_views: o.custom_views,
-            data_alerts: o.data_alerts,
-            total: o.total(),
-        }
-    }
 }
 
 impl fmt::Display for Refusal {
@@ -96,7 +70,7 @@ impl fmt::Display for Refusal {
                 "refused: owns {} item(s) ({} projects, {} workbooks, {} data sources, {} flows, \
                  {} custom views, {} data alerts); \
                  pass --transfer-to USER to hand them over, or --on-content suspend",
-                owned.total, owned.projects, owned.workbooks, owned.datasources, owned.flows,
+                owned.total(), owned.projects, owned.workbooks, owned.datasources, owned.flows,
                 owned.custom_views, owned.data_alerts
             )
             }

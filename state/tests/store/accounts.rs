@@ -1,14 +1,14 @@
-use tabgov_mapping::{AccountStatus, License, SiteRole};
+use tabgov_mapping::{AccountStatus, License, OwnedItem, SiteRole};
 use tabgov_state::{
     account, add_membership, find_accounts, list_accounts, list_groups, load_snapshot,
     mark_deprovisioned, remove_membership, transfer_owned_content, update_account_role,
-    AccountFilter, OwnedItem, SiteKey,
+    AccountFilter, SiteKey,
 };
 
 use crate::common::{account as acct, at, base, file_store, site, sync};
 
 fn names(records: &[tabgov_state::AccountRecord]) -> Vec<&str> {
-    records.iter().map(|r| r.name.as_str()).collect()
+    records.iter().map(|r| r.account.name.as_str()).collect()
 }
 
 #[tokio::test]
@@ -189,7 +189,7 @@ async fn actions_show_in_the_store_without_a_resync() {
     let alice = account(store.pool(), s, "u-alice").await.unwrap().unwrap();
     assert_eq!(alice.status, AccountStatus::Suspended);
     assert_eq!(alice.license, License::Unlicensed);
-    assert_eq!(alice.site_role, "Unlicensed");
+    assert_eq!(alice.account.site_role, SiteRole::Unlicensed);
     assert_eq!(alice.groups, ["Ops"]);
     assert_eq!(alice.updated_run_id, Some(run1));
     let bob = account(store.pool(), s, "u-bob").await.unwrap().unwrap();
@@ -200,7 +200,7 @@ async fn actions_show_in_the_store_without_a_resync() {
     );
     assert!(bob.groups.is_empty());
     let carol = account(store.pool(), s, "u-carol").await.unwrap().unwrap();
-    assert_eq!(carol.owned_content, 1);
+    assert_eq!(carol.owned.total(), 1);
     let sales = list_groups(store.pool(), s).await.unwrap();
     let sales = sales.iter().find(|g| g.name == "Sales").unwrap();
     assert_eq!((sales.member_count, sales.members.clone()), (0, vec![]));

@@ -1,10 +1,10 @@
 //! Builders and a complete sync, as the sync engine runs it.
 
 use chrono::{DateTime, Utc};
-use tabgov_mapping::{diff, Account, GrantLicenseMode, Group, SiteRole, SiteSnapshot};
+use tabgov_mapping::{diff, Account, GrantLicenseMode, Group, OwnedItem, SiteRole, SiteSnapshot};
 use tabgov_state::{
-    apply_sync, begin_run, finish_run, load_snapshot, upsert_site, ApplySummary, OwnedItem, RunId,
-    RunOutcome, SiteKey, Store,
+    apply_sync, begin_run, finish_run, load_snapshot, upsert_site, ApplySummary, RunId, RunOutcome,
+    RunTraffic, SiteKey, Store,
 };
 use tempfile::TempDir;
 
@@ -89,9 +89,12 @@ pub async fn sync(
     let summary = apply_sync(&mut tx, site, run, &previous, next, &changes, owned, now)
         .await
         .unwrap();
-    finish_run(&mut tx, run, &RunOutcome::new(&summary, now))
-        .await
-        .unwrap();
+    let outcome = RunOutcome {
+        finished_at: now,
+        counts: summary.counts,
+        traffic: RunTraffic::default(),
+    };
+    finish_run(&mut tx, run, &outcome).await.unwrap();
     tx.commit().await.unwrap();
     (run, summary)
 }

@@ -1,11 +1,11 @@
 //! A first sync written as it is listed: unreadable until its run
 //! succeeds, and cleared when it does not.
 
-use tabgov_mapping::{ContentKind, SiteRole};
+use tabgov_mapping::{ContentKind, OwnedItem, SiteRole};
 use tabgov_state::{
     begin_run, clear_unpublished, finish_run, is_published, list_accounts, list_changes,
     list_groups, write_groups, write_joined_accounts, write_memberships, write_owned_items,
-    AccountFilter, ApplySummary, ChangeFilter, OwnedItem, RunId, RunOutcome, SiteKey, Store,
+    AccountFilter, ChangeFilter, RunId, RunOutcome, RunTraffic, SiteKey, Store, SyncCounts,
 };
 
 use crate::common::{account, at, base, count, file_store, group, site, sync};
@@ -88,20 +88,21 @@ async fn parts_of_a_first_sync_are_unread_until_its_run_succeeds() {
     drop(conn);
 
     let mut tx = store.pool().begin().await.unwrap();
-    let summary = ApplySummary::default();
-    finish_run(
-        &mut tx,
-        run,
-        &RunOutcome::new(&summary, at("2026-03-01T00:00:05Z")),
-    )
-    .await
-    .unwrap();
+    let outcome = RunOutcome {
+        finished_at: at("2026-03-01T00:00:05Z"),
+        counts: SyncCounts::default(),
+        traffic: RunTraffic::default(),
+    };
+    finish_run(&mut tx, run, &outcome).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(readable(&store, s).await, (2, 1, 2));
     let alice = &list_accounts(store.pool(), &AccountFilter::default())
         .await
         .unwrap()[0];
-    assert_eq!((alice.name.as_str(), alice.owned_content), ("alice", 1));
+    assert_eq!(
+        (alice.account.name.as_str(), alice.owned.total()),
+        ("alice", 1)
+    );
     assert_eq!(alice.groups, Vec::<String>::new());
     assert_eq!(alice.first_seen, at("2026-03-01T00:00:00Z"));
 }

@@ -1,7 +1,7 @@
 use std::time::Instant;
 
-use tabgov_mapping::{ContentKind, GrantLicenseMode, Group, SiteRole, SiteSnapshot};
-use tabgov_state::{list_accounts, load_snapshot, AccountFilter, OwnedItem};
+use tabgov_mapping::{ContentKind, GrantLicenseMode, Group, OwnedItem, SiteRole, SiteSnapshot};
+use tabgov_state::{list_accounts, load_snapshot, AccountFilter};
 
 use crate::common::{account, at, file_store, site, sync, with_owned};
 

@@ -1,7 +1,7 @@
-use tabgov_mapping::{ContentKind, SiteRole, SiteSnapshot};
+use tabgov_mapping::{ContentKind, OwnedItem, SiteRole, SiteSnapshot};
 use tabgov_state::{
     apply_sync, begin_run, fail_run, list_accounts, list_changes, list_groups, list_runs,
-    load_snapshot, site, AccountFilter, ChangeFilter, Error, OwnedItem, RunStatus, RunTraffic,
+    load_snapshot, site, AccountFilter, ChangeFilter, Error, RunStatus, RunTraffic,
 };
 
 use crate::common::{account, at, base, count, file_store, site as new_site, sync, with_owned};
@@ -12,7 +12,7 @@ async fn a_resync_with_nothing_changed_writes_no_account_and_no_event() {
     let site_key = new_site(&store).await;
     let (run1, first) = sync(&store, site_key, &base(), &[], at("2026-02-01T00:00:00Z")).await;
     assert_eq!(
-        (first.joined, first.accounts_written, first.events),
+        (first.counts.joined, first.accounts_written, first.events),
         (3, 3, 3)
     );
 
@@ -50,8 +50,15 @@ async fn a_resync_with_nothing_changed_writes_no_account_and_no_event() {
     let runs = list_runs(store.pool(), Some(site_key)).await.unwrap();
     assert_eq!(runs[0].id, run2);
     assert_eq!(runs[0].status, RunStatus::Succeeded);
-    assert_eq!((runs[0].users, runs[0].joined, runs[0].changed), (3, 0, 0));
-    assert_eq!(runs[1].joined, 3);
+    assert_eq!(
+        (
+            runs[0].counts.users,
+            runs[0].counts.joined,
+            runs[0].counts.changed
+        ),
+        (3, 0, 0)
+    );
+    assert_eq!(runs[1].counts.joined, 3);
 }
 
 #[tokio::test]
@@ -70,7 +77,14 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
     next.memberships.retain(|_, user| user != "u-carol");
     next.add_membership("u-carol", "g-sales");
     let (run2, summary) = sync(&store, s, &next, &[], at("2026-02-02T00:00:00Z")).await;
-    assert_eq!((summary.joined, summary.left, summary.changed), (1, 1, 1));
+    assert_eq!(
+        (
+            summary.counts.joined,
+            summary.counts.left,
+            summary.counts.changed
+        ),
+        (1, 1, 1)
+    );
     assert_eq!(summary.accounts_written, 3);
 
     let feed = list_changes(
@@ -116,7 +130,7 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
     let accounts = list_accounts(store.pool(), &AccountFilter::default())
         .await
         .unwrap();
-    let by = |name: &str| accounts.iter().find(|a| a.name == name).unwrap();
+    let by = |name: &str| accounts.iter().find(|a| a.account.name == name).unwrap();
     assert_eq!(by("alice").status.as_str(), "Suspended");
     assert_eq!(by("alice").license.as_str(), "Unlicensed");
     assert_eq!(by("alice").updated_run_id, Some(run2));
@@ -141,7 +155,7 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
     let mut back = next.clone();
     back.insert_account(account("u-bob", "bob", SiteRole::Viewer));
     let (run3, summary) = sync(&store, s, &back, &[], at("2026-02-03T00:00:00Z")).await;
-    assert_eq!(summary.joined, 1);
+    assert_eq!(summary.counts.joined, 1);
     let snap = load_snapshot(&mut store.pool().acquire().await.unwrap(), s)
         .await
         .unwrap();
@@ -212,7 +226,7 @@ async fn owned_content_is_written_only_when_it_differs() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(alice.owned_content, 3);
+    assert_eq!(alice.owned.total(), 3);
     assert_eq!((alice.owned.workbooks, alice.owned.datasources), (2, 1));
 
     items[1].owner_id = "u-bob".into();
@@ -261,7 +275,11 @@ async fn a_failed_run_changes_nothing_but_its_own_record() {
     assert_eq!(runs[0].error.as_deref(), Some("page 3 of users: HTTP 500"));
     assert!(runs[0].finished_at.is_some());
     assert_eq!(
-        (runs[0].pages, runs[0].requests, runs[0].retries),
+        (
+            runs[0].traffic.pages,
+            runs[0].traffic.requests,
+            runs[0].traffic.retries
+        ),
         (2, 9, 6),
         "a failed run keeps the traffic it caused"
     );
@@ -328,7 +346,7 @@ async fn a_rolled_back_sync_leaves_the_previous_snapshot_and_an_interrupted_run(
         )
         .await
         .unwrap();
-        assert_eq!(summary.left, 3);
+        assert_eq!(summary.counts.left, 3);
         // Dropped without commit, as when the process dies mid-sync.
     }
     let snap = load_snapshot(&mut store.pool().acquire().await.unwrap(), s)

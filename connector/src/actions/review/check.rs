@@ -84,7 +84,7 @@ pub fn check_against_store(
             }
         };
         let key = (
-            account.record.id.clone(),
+            account.record.account.id.clone(),
             line.kind,
             line.value.to_lowercase(),
         );
@@ -113,8 +113,8 @@ pub fn check_against_store(
             Decision::Revoke => {
                 sheet.revokes.push(Revoke {
                     at: vec![line.at],
-                    user_id: account.record.id.clone(),
-                    user_name: account.record.name.clone(),
+                    user_id: account.record.account.id.clone(),
+                    user_name: account.record.account.name.clone(),
                     kind: line.kind,
                     value: line.value.clone(),
                     group_id,
@@ -154,9 +154,11 @@ fn check_line<'v>(
     let account = if line.user_id.is_empty() {
         view.accounts
             .iter()
-            .find(|a| a.record.name.eq_ignore_ascii_case(&line.username))
+            .find(|a| a.record.account.name.eq_ignore_ascii_case(&line.username))
     } else {
-        view.accounts.iter().find(|a| a.record.id == line.user_id)
+        view.accounts
+            .iter()
+            .find(|a| a.record.account.id == line.user_id)
     };
     let shown = if line.user_id.is_empty() {
         &line.username
@@ -169,10 +171,10 @@ fn check_line<'v>(
         ));
     };
     let r = &account.record;
-    if !line.username.is_empty() && !line.username.eq_ignore_ascii_case(&r.name) {
+    if !line.username.is_empty() && !line.username.eq_ignore_ascii_case(&r.account.name) {
         return Err(format!(
             "user_id {} is '{}', not '{}': do not edit the id and name columns",
-            r.id, r.name, line.username
+            r.account.id, r.account.name, line.username
         ));
     }
     let held = |still: bool, now: &dyn std::fmt::Display| -> std::result::Result<(), String> {
@@ -181,18 +183,20 @@ fn check_line<'v>(
         } else {
             Err(format!(
                 "entitlement no longer held: {} {} is now {now}, not {}; export a fresh sheet",
-                r.name,
+                r.account.name,
                 line.kind.as_str().replace('_', " "),
                 line.value
             ))
         }
     };
     match line.kind {
-        EntitlementKind::Account => {
-            held(r.name.eq_ignore_ascii_case(&line.value), &r.name).map(|()| (account, None))
-        }
+        EntitlementKind::Account => held(
+            r.account.name.eq_ignore_ascii_case(&line.value),
+            &r.account.name,
+        )
+        .map(|()| (account, None)),
         EntitlementKind::SiteRole => {
-            let role = &account.account.site_role;
+            let role = &account.record.account.site_role;
             held(role.is_written_as(&line.value), role).map(|()| (account, None))
         }
         EntitlementKind::License => {
@@ -208,7 +212,7 @@ fn check_line<'v>(
             if !view.groups_of(account).iter().any(|g| g.id == group.id) {
                 return Err(format!(
                     "entitlement no longer held: {} is not in group '{}'; export a fresh sheet",
-                    r.name, group.name
+                    r.account.name, group.name
                 ));
             }
             Ok((account, Some(group.id.clone())))

@@ -1,31 +1,21 @@
 use chrono::Utc;
-use tabgov_mapping::{AccountStatus, Group, License, OwnedContent};
+use tabgov_mapping::{Account, AccountStatus, Group, License, OwnedContent, SiteRole};
 use tabgov_state::AccountRecord;
 
 use super::*;
-use crate::reports::site_view::account_of;
 
 /// Site "finance" with alice (Creator, in Sales) and bob (Viewer).
 fn view() -> SiteView {
     let record = |id: &str, name: &str, role: &str, license| AccountRecord {
         site: "finance".into(),
-        id: id.into(),
-        name: name.into(),
-        email: None,
-        full_name: None,
-        site_role: role.into(),
+        account: Account::for_test(id, name, SiteRole::parse(role)),
         license,
         status: AccountStatus::Active,
-        last_login: None,
         groups: Vec::new(),
-        owned_content: 0,
         owned: OwnedContent::default(),
         first_seen: Utc::now(),
         last_seen: None,
         deprovisioned_at: None,
-        auth_setting: None,
-        domain: None,
-        identity: Default::default(),
         site_key: tabgov_state::SiteKey(1),
         updated_run_id: None,
     };
@@ -36,12 +26,10 @@ fn view() -> SiteView {
         site: "finance".into(),
         accounts: vec![
             ViewAccount {
-                account: account_of(&alice),
                 record: alice,
                 groups: vec![0],
             },
             ViewAccount {
-                account: account_of(&bob),
                 record: bob,
                 groups: Vec::new(),
             },
