@@ -84,6 +84,50 @@ pub async fn apply_sync(
     };
 
     let started = std::time::Instant::now();
+    let at = Stamp {
+        site,
+        run_id,
+        now: &now_text,
+    };
+    write_accounts(tx, at, previous, next, &mut summary).await?;
+    let accounts_ms = started.elapsed().as_millis();
+    write_groups_diff(tx, at, previous, next, &mut summary).await?;
+    write_memberships_diff(tx, site, previous, next, &mut summary).await?;
+    let memberships_ms = started.elapsed().as_millis();
+
+    (summary.owned_written, summary.owned_removed) = write_owned(tx, site, owned_items).await?;
+    let owned_ms = started.elapsed().as_millis();
+    summary.events = insert_events(tx, site, run_id, changes, &now_text).await?;
+    tracing::debug!(
+        %site,
+        %run_id,
+        ?summary,
+        accounts_ms,
+        memberships_ms,
+        owned_ms,
+        events_ms = started.elapsed().as_millis(),
+        "sync applied (times are cumulative)"
+    );
+    Ok(summary)
+}
+
+/// Where and when a sync's rows are written.
+#[derive(Clone, Copy)]
+struct Stamp<'a> {
+    site: SiteKey,
+    run_id: RunId,
+    now: &'a str,
+}
+
+/// Writes the accounts that joined or changed and marks the leavers
+/// deprovisioned, counting each.
+async fn write_accounts(
+    tx: &mut Transaction<'_, Sqlite>,
+    at: Stamp<'_>,
+    previous: &SiteSnapshot,
+    next: &SiteSnapshot,
+    summary: &mut ApplySummary,
+) -> Result<()> {
     let ids = changed_accounts(previous, next);
     let mut upserts: Vec<&Account> = Vec::new();
     let mut leavers: Vec<&str> = Vec::new();
@@ -102,10 +146,18 @@ pub async fn apply_sync(
     }
     summary.counts.left = leavers.len() as u64;
     summary.accounts_written = ids.len() as u64;
-    upsert_accounts(tx, site, run_id, &now_text, &upserts).await?;
-    deprovision_leavers(tx, site, run_id, &now_text, &leavers).await?;
-    let accounts_ms = started.elapsed().as_millis();
+    upsert_accounts(tx, at.site, at.run_id, at.now, &upserts).await?;
+    deprovision_leavers(tx, at.site, at.run_id, at.now, &leavers).await
+}
 
+/// Writes the groups that are new or changed and removes those gone.
+async fn write_groups_diff(
+    tx: &mut Transaction<'_, Sqlite>,
+    at: Stamp<'_>,
+    previous: &SiteSnapshot,
+    next: &SiteSnapshot,
+    summary: &mut ApplySummary,
+) -> Result<()> {
     let changed_groups: Vec<&Group> = next
         .groups
         .values()
@@ -118,9 +170,19 @@ pub async fn apply_sync(
         .map(String::as_str)
         .collect();
     summary.groups_written = (changed_groups.len() + gone_groups.len()) as u64;
-    upsert_groups(tx, site, run_id, &changed_groups).await?;
-    remove_groups(tx, site, run_id, &now_text, &gone_groups).await?;
+    upsert_groups(tx, at.site, at.run_id, &changed_groups).await?;
+    remove_groups(tx, at.site, at.run_id, at.now, &gone_groups).await
+}
 
+/// Adds and deletes the memberships that differ, with a larger page cache
+/// for a large difference.
+async fn write_memberships_diff(
+    tx: &mut Transaction<'_, Sqlite>,
+    site: SiteKey,
+    previous: &SiteSnapshot,
+    next: &SiteSnapshot,
+    summary: &mut ApplySummary,
+) -> Result<()> {
     // In primary-key order (group, user), so only the smaller
     // (site_id, user_id) index is written out of order.
     let added = next.memberships.difference(&previous.memberships);
@@ -140,23 +202,7 @@ pub async fn apply_sync(
     if let Some(before) = cache_before {
         set_cache_size(tx, before).await?;
     }
-    written?;
-    let memberships_ms = started.elapsed().as_millis();
-
-    (summary.owned_written, summary.owned_removed) = write_owned(tx, site, owned_items).await?;
-    let owned_ms = started.elapsed().as_millis();
-    summary.events = insert_events(tx, site, run_id, changes, &now_text).await?;
-    tracing::debug!(
-        %site,
-        %run_id,
-        ?summary,
-        accounts_ms,
-        memberships_ms,
-        owned_ms,
-        events_ms = started.elapsed().as_millis(),
-        "sync applied (times are cumulative)"
-    );
-    Ok(summary)
+    written
 }
 
 pub(crate) async fn upsert_accounts(
