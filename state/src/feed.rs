@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool, Transaction};
-use tabgov_mapping::Change;
+use tabgov_mapping::{Change, GroupId};
 
 use crate::RunId;
 use crate::{time, Error, Result, SiteKey};
@@ -36,7 +36,7 @@ pub(crate) async fn insert_events(
                 .push_bind(c.kind.name())
                 .push_bind(c.kind.from_value())
                 .push_bind(c.kind.to_value())
-                .push_bind(c.kind.group_id())
+                .push_bind(c.kind.group_id().map(GroupId::as_str))
                 .push_bind(detail)
                 .push_bind(at);
         });

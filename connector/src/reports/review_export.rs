@@ -97,7 +97,7 @@ pub async fn review_rows(pool: &SqlitePool, opts: &ReviewExportOptions) -> Resul
         for a in &view.accounts {
             if changed
                 .as_ref()
-                .is_some_and(|set| !set.contains(&a.record.account.id))
+                .is_some_and(|set| !set.contains(a.record.account.id.as_str()))
             {
                 continue;
             }
@@ -105,7 +105,7 @@ pub async fn review_rows(pool: &SqlitePool, opts: &ReviewExportOptions) -> Resul
             for e in entitlements_of(&a.record.account, &view.groups_of(a)) {
                 rows.push(ReviewRow {
                     site: view.site.clone(),
-                    user_id: r.account.id.clone(),
+                    user_id: r.account.id.to_string(),
                     username: r.account.name.clone(),
                     email: r.account.email.clone(),
                     full_name: r.account.full_name.clone(),
