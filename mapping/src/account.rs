@@ -3,13 +3,13 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{AccountStatus, License, SiteRole};
+use crate::{AccountStatus, License, SiteRole, UserId};
 
 /// One user of one site, as the last complete listing returned it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     /// Tableau's user LUID.
-    pub id: String,
+    pub id: UserId,
     /// The sign-in name (`name` on the wire).
     pub name: String,
     /// Only returned with `fields=_all_`; absent on some identity stores.
@@ -78,7 +78,7 @@ impl Account {
     /// assert_eq!(alice.last_login, None);
     /// ```
     pub fn for_test(
-        id: impl Into<String>,
+        id: impl Into<UserId>,
         name: impl Into<String>,
         site_role: SiteRole,
     ) -> Account {

@@ -58,7 +58,7 @@ impl Accounts {
 
     /// Adds or replaces an account; returns the one replaced.
     pub fn insert(&mut self, account: Account) -> Option<Account> {
-        match self.find(&account.id) {
+        match self.find(account.id.as_str()) {
             Ok(at) => Some(std::mem::replace(&mut self.sorted[at], account)),
             Err(at) => {
                 self.sorted.insert(at, account);

@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Account, License, SiteRole};
+use crate::{Account, GroupId, License, SiteRole, UserId};
 
 /// One change to one account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
-    pub user_id: String,
+    pub user_id: UserId,
     /// The account's sign-in name (the new one for a rename).
     pub user_name: String,
     pub kind: ChangeKind,
@@ -70,11 +70,11 @@ pub enum ChangeKind {
         to: SiteRole,
     },
     GroupAdded {
-        group_id: String,
+        group_id: GroupId,
         group_name: String,
     },
     GroupRemoved {
-        group_id: String,
+        group_id: GroupId,
         group_name: String,
     },
     EmailChanged {
@@ -161,7 +161,7 @@ impl ChangeKind {
     }
 
     /// The group concerned, for group events.
-    pub fn group_id(&self) -> Option<&str> {
+    pub fn group_id(&self) -> Option<&GroupId> {
         match self {
             ChangeKind::GroupAdded { group_id, .. } | ChangeKind::GroupRemoved { group_id, .. } => {
                 Some(group_id)
@@ -229,6 +229,6 @@ mod tests {
             group_name: "Sales".into(),
         };
         assert_eq!((g.from_value(), g.to_value()), (None, Some("Sales".into())));
-        assert_eq!(g.group_id(), Some("g1"));
+        assert_eq!(g.group_id().map(GroupId::as_str), Some("g1"));
     }
 }

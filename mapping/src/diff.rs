@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use crate::{Account, Change, ChangeKind, SiteSnapshot};
+use crate::{Account, Change, ChangeKind, GroupId, SiteSnapshot, UserId};
 
 /// The change feed from `previous` to `next`, in a deterministic order
 /// (by account id, then kind, then group id).
@@ -42,7 +42,7 @@ pub fn diff(previous: &SiteSnapshot, next: &SiteSnapshot) -> Vec<Change> {
             changes.push(Change::of(
                 account,
                 ChangeKind::GroupAdded {
-                    group_id: group_id.to_owned(),
+                    group_id: GroupId::from(group_id),
                     group_name: next.group_name(group_id).to_owned(),
                 },
             ));
@@ -53,7 +53,7 @@ pub fn diff(previous: &SiteSnapshot, next: &SiteSnapshot) -> Vec<Change> {
             changes.push(Change::of(
                 account,
                 ChangeKind::GroupRemoved {
-                    group_id: group_id.to_owned(),
+                    group_id: GroupId::from(group_id),
                     group_name: previous.group_name(group_id).to_owned(),
                 },
             ));
@@ -105,7 +105,7 @@ fn account_changes(before: &Account, after: &Account, out: &mut Vec<Change>) {
 
 /// Account ids whose stored row must be rewritten: new, gone, or any field
 /// different. A re-sync with nothing changed rewrites nothing.
-pub fn changed_accounts(previous: &SiteSnapshot, next: &SiteSnapshot) -> BTreeSet<String> {
+pub fn changed_accounts(previous: &SiteSnapshot, next: &SiteSnapshot) -> BTreeSet<UserId> {
     pair_accounts(previous, next)
         .filter(|(before, after)| before != after)
         .filter_map(|(before, after)| after.or(before))

@@ -188,7 +188,7 @@ proptest! {
         // No change is reported twice.
         let mut keys = BTreeMap::new();
         for c in &changes {
-            *keys.entry((c.user_id.clone(), c.kind.name(), c.kind.group_id().map(str::to_owned))).or_insert(0) += 1;
+            *keys.entry((c.user_id.clone(), c.kind.name(), c.kind.group_id().cloned())).or_insert(0) += 1;
         }
         prop_assert!(keys.values().all(|n| *n == 1));
 

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::SiteRole;
+use crate::{GroupId, SiteRole};
 
 /// The name of the group every user of a site is implicitly in.
 pub const ALL_USERS: &str = "All Users";
@@ -58,7 +58,8 @@ impl fmt::Display for GrantLicenseMode {
 /// A group of one site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
-    pub id: String,
+    /// Tableau's group LUID.
+    pub id: GroupId,
     pub name: String,
     pub domain: Option<String>,
     /// The role Tableau grants members (grant licence on sign-in or on sync).

@@ -3,6 +3,7 @@
 //! because tabgov never does arithmetic on them and must echo them
 //! byte-for-byte.
 
+use std::borrow::Borrow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -69,6 +70,31 @@ macro_rules! luid {
                 self.0 == *other
             }
         }
+
+        /// So a test or a lookup compares with an owned string as with `&str`.
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                self.0 == *other
+            }
+        }
+
+        /// Maps and sets keyed by the id are looked up with a `&str`
+        /// (`map.get("luid")`), without building an id; the id hashes and
+        /// orders exactly as its text does, as `Borrow` requires.
+        impl Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        /// For functions generic over text, such as
+        /// `Memberships::set_group`, which takes a group's members as any
+        /// `AsRef<str>` (a listing's ids or the store's borrowed text).
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
     };
 }
 
@@ -108,5 +134,16 @@ mod tests {
             "\"g\"",
             "stored and served as a bare string"
         );
+    }
+
+    #[test]
+    fn maps_keyed_by_ids_are_looked_up_by_text() {
+        let mut by_id = std::collections::BTreeMap::new();
+        by_id.insert(UserId::from("u1"), 1);
+        assert_eq!(by_id.get("u1"), Some(&1));
+        let mut hashed = std::collections::HashMap::new();
+        hashed.insert(GroupId::from("g1"), 2);
+        assert_eq!(hashed.get("g1"), Some(&2));
+        assert_eq!(UserId::from("u1"), String::from("u1"));
     }
 }

@@ -10,6 +10,8 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use crate::GroupId;
+
 /// Group id to members, every user id stored once.
 #[derive(Debug, Clone, Default)]
 pub struct Memberships {
@@ -17,7 +19,7 @@ pub struct Memberships {
     users: Vec<Arc<str>>,
     numbers: HashMap<Arc<str>, u32>,
     /// Per group id, the numbers of its members in user-id order, no repeats.
-    groups: BTreeMap<String, Vec<u32>>,
+    groups: BTreeMap<GroupId, Vec<u32>>,
     len: usize,
     /// Numbers were given in user-id order, so they sort as the ids do.
     disordered: bool,
@@ -56,7 +58,7 @@ impl Memberships {
     pub fn insert(&mut self, group_id: &str, user_id: &str) -> bool {
         let number = self.number(user_id);
         if !self.groups.contains_key(group_id) {
-            self.groups.insert(group_id.to_owned(), Vec::new());
+            self.groups.insert(GroupId::from(group_id), Vec::new());
         }
         let members = self.groups.get_mut(group_id).expect("inserted above");
         match find(&self.users, members, user_id) {
@@ -73,7 +75,7 @@ impl Memberships {
     /// the bulk way to build a snapshot, one sort per group.
     pub fn set_group<S: AsRef<str>>(
         &mut self,
-        group_id: String,
+        group_id: GroupId,
         user_ids: impl IntoIterator<Item = S>,
     ) {
         let members: Vec<u32> = user_ids
@@ -88,7 +90,7 @@ impl Memberships {
     /// were left out for naming anyone else.
     pub fn set_known_members<S: AsRef<str>>(
         &mut self,
-        group_id: String,
+        group_id: GroupId,
         user_ids: impl IntoIterator<Item = S>,
     ) -> usize {
         let mut unknown = 0;
@@ -106,7 +108,7 @@ impl Memberships {
 
     /// Makes `members` (numbers, any order, repeats allowed) the members of
     /// `group_id`.
-    fn set_numbers(&mut self, group_id: String, mut members: Vec<u32>) {
+    fn set_numbers(&mut self, group_id: GroupId, mut members: Vec<u32>) {
         if self.disordered {
             let users = &self.users;
             members.sort_unstable_by(|a, b| users[*a as usize].cmp(&users[*b as usize]));
@@ -128,7 +130,7 @@ impl Memberships {
         let users = &self.users;
         let mut len = 0;
         for (group_id, members) in &mut self.groups {
-            members.retain(|n| keep(group_id, &users[*n as usize]));
+            members.retain(|n| keep(group_id.as_str(), &users[*n as usize]));
             len += members.len();
         }
         self.groups.retain(|_, members| !members.is_empty());

@@ -3,31 +3,35 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::{ContentKind, OwnedContent};
+use crate::{ContentId, ContentKind, OwnedContent, UserId};
 
 /// One content item and its owner. Tableau's listings may name no owner;
 /// such an entry never becomes an `OwnedItem` (it cannot block a removal).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedItem {
     /// Tableau's LUID of the item.
-    pub id: String,
+    pub id: ContentId,
     pub kind: ContentKind,
     /// The item's name (a data alert's subject); some items have none.
     pub name: Option<String>,
     /// The owner's user LUID.
-    pub owner_id: String,
+    pub owner_id: UserId,
 }
 
 impl OwnedItem {
     /// The item for people: `kind:name` (the id when it has no name).
     pub fn label(&self) -> String {
-        format!("{}:{}", self.kind, self.name.as_deref().unwrap_or(&self.id))
+        format!(
+            "{}:{}",
+            self.kind,
+            self.name.as_deref().unwrap_or(self.id.as_str())
+        )
     }
 
     /// Counts per owner and kind, each item once (by kind and id; a later
     /// duplicate wins): what `SiteSnapshot::owned` holds for these items.
-    pub fn count_by_owner(items: &[OwnedItem]) -> BTreeMap<String, OwnedContent> {
-        let mut owned: BTreeMap<String, OwnedContent> = BTreeMap::new();
+    pub fn count_by_owner(items: &[OwnedItem]) -> BTreeMap<UserId, OwnedContent> {
+        let mut owned: BTreeMap<UserId, OwnedContent> = BTreeMap::new();
         for item in OwnedItem::dedup(items).into_values() {
             owned
                 .entry(item.owner_id.clone())

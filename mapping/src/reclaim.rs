@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::{Account, Group, License, OwnedContent, PriceTable};
+use crate::{Account, Group, License, OwnedContent, PriceTable, UserId};
 
 /// What the report recommends for an unused seat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -65,7 +65,7 @@ pub struct LicenseUsage {
 /// A seat the report proposes to reclaim.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Candidate {
-    pub user_id: String,
+    pub user_id: UserId,
     pub name: String,
     pub email: Option<String>,
     pub site_role: String,

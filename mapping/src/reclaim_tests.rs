@@ -17,7 +17,7 @@ fn account(name: &str, role: SiteRole, days_ago: Option<i64>) -> Account {
 
 fn group(name: &str, grant: bool) -> Group {
     Group {
-        id: format!("g-{name}"),
+        id: format!("g-{name}").into(),
         name: name.into(),
         domain: None,
         minimum_site_role: grant.then_some(SiteRole::Viewer),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Account, Accounts, Group, Memberships, OwnedContent};
+use crate::{Account, Accounts, Group, GroupId, Memberships, OwnedContent, UserId};
 
 /// Everything a complete sync of one site returned.
 ///
@@ -11,11 +11,11 @@ use crate::{Account, Accounts, Group, Memberships, OwnedContent};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SiteSnapshot {
     pub accounts: Accounts,
-    pub groups: BTreeMap<String, Group>,
+    pub groups: BTreeMap<GroupId, Group>,
     /// Explicit memberships; "All Users" is implicit and never listed.
     pub memberships: Memberships,
     /// Owned content per account id; accounts owning nothing may be absent.
-    pub owned: BTreeMap<String, OwnedContent>,
+    pub owned: BTreeMap<UserId, OwnedContent>,
 }
 
 impl SiteSnapshot {

@@ -73,7 +73,7 @@ impl Serialize for AccountRecord {
         let a = &self.account;
         AccountJson {
             site: &self.site,
-            id: &a.id,
+            id: a.id.as_str(),
             name: &a.name,
             email: &a.email,
             full_name: &a.full_name,

@@ -80,7 +80,7 @@ impl TryFrom<Row> for AccountRecord {
             site: r.content_url,
             account: Account {
                 last_login: time::from_opt("accounts.last_login", r.last_login.as_deref())?,
-                id: r.id,
+                id: r.id.into(),
                 name: r.name,
                 email: r.email,
                 full_name: r.full_name,
@@ -210,11 +210,15 @@ async fn fetch(pool: &SqlitePool, mut qb: QueryBuilder<'_, Sqlite>) -> Result<Ve
     let index: HashMap<(SiteKey, String), usize> = records
         .iter()
         .enumerate()
-        .map(|(i, r)| ((r.site_key, r.account.id.clone()), i))
+        .map(|(i, r)| ((r.site_key, r.account.id.as_str().to_owned()), i))
         .collect();
     let sites: BTreeSet<SiteKey> = records.iter().map(|r| r.site_key).collect();
-    let ids: Option<Vec<String>> =
-        (records.len() <= BY_ID).then(|| records.iter().map(|r| r.account.id.clone()).collect());
+    let ids: Option<Vec<String>> = (records.len() <= BY_ID).then(|| {
+        records
+            .iter()
+            .map(|r| r.account.id.as_str().to_owned())
+            .collect()
+    });
 
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT m.site_id, m.user_id, g.name FROM memberships m JOIN groups g \

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
-use tabgov_mapping::{changed_accounts, Account, Change, Group, OwnedItem, SiteSnapshot};
+use tabgov_mapping::{changed_accounts, Account, Change, Group, GroupId, OwnedItem, SiteSnapshot};
 
 use crate::feed::insert_events;
 use crate::owned::write_owned;
@@ -132,16 +132,16 @@ async fn write_accounts(
     let mut upserts: Vec<&Account> = Vec::new();
     let mut leavers: Vec<&str> = Vec::new();
     for id in &ids {
-        match next.accounts.get(id) {
+        match next.accounts.get(id.as_str()) {
             Some(account) => {
-                if previous.accounts.contains_key(id) {
+                if previous.accounts.contains_key(id.as_str()) {
                     summary.counts.changed += 1;
                 } else {
                     summary.counts.joined += 1;
                 }
                 upserts.push(account);
             }
-            None => leavers.push(id),
+            None => leavers.push(id.as_str()),
         }
     }
     summary.counts.left = leavers.len() as u64;
@@ -167,7 +167,7 @@ async fn write_groups_diff(
         .groups
         .keys()
         .filter(|id| !next.groups.contains_key(*id))
-        .map(String::as_str)
+        .map(GroupId::as_str)
         .collect();
     summary.groups_written = (changed_groups.len() + gone_groups.len()) as u64;
     upsert_groups(tx, at.site, at.run_id, &changed_groups).await?;

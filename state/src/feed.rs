@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool, Transaction};
-use tabgov_mapping::Change;
+use tabgov_mapping::{Change, GroupId, UserId};
 
 use crate::RunId;
 use crate::{time, Error, Result, SiteKey};
@@ -36,7 +36,7 @@ pub(crate) async fn insert_events(
                 .push_bind(c.kind.name())
                 .push_bind(c.kind.from_value())
                 .push_bind(c.kind.to_value())
-                .push_bind(c.kind.group_id())
+                .push_bind(c.kind.group_id().map(GroupId::as_str))
                 .push_bind(detail)
                 .push_bind(at);
         });
@@ -63,7 +63,7 @@ pub struct ChangeRecord {
     /// The site's content URL.
     pub site: String,
     pub at: DateTime<Utc>,
-    pub user_id: String,
+    pub user_id: UserId,
     pub user_name: String,
     /// `ChangeKind::name()`: joined, left, suspended, group_added, ...
     pub kind: String,
@@ -71,7 +71,7 @@ pub struct ChangeRecord {
     pub to: Option<String>,
     /// The group's name, for group events.
     pub group: Option<String>,
-    pub group_id: Option<String>,
+    pub group_id: Option<GroupId>,
     /// The full `ChangeKind` as JSON (licences of a licence change, ...).
     pub detail: serde_json::Value,
 }
@@ -105,13 +105,13 @@ impl TryFrom<EventRow> for ChangeRecord {
             run_id: r.run_id,
             site: r.content_url,
             at: time::from_text("change_events.at", &r.at)?,
-            user_id: r.user_id,
+            user_id: r.user_id.into(),
             user_name: r.user_name,
             kind: r.kind,
             from: r.from_value,
             to: r.to_value,
             group,
-            group_id: r.group_id,
+            group_id: r.group_id.map(GroupId::from),
             detail: serde_json::from_str(&r.detail)?,
         })
     }

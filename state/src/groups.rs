@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use futures::TryStreamExt;
 use serde::Serialize;
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
-use tabgov_mapping::is_directory_domain;
+use tabgov_mapping::{is_directory_domain, GroupId};
 
 use crate::{Result, SiteKey};
 
@@ -14,7 +14,8 @@ use crate::{Result, SiteKey};
 pub struct GroupRecord {
     /// The site's content URL.
     pub site: String,
-    pub id: String,
+    /// Tableau's group LUID.
+    pub id: GroupId,
     pub name: String,
     pub domain: Option<String>,
     /// True when the group is synchronised from a directory (its domain is
@@ -55,7 +56,7 @@ pub async fn list_groups(pool: &SqlitePool, site: SiteKey) -> Result<Vec<GroupRe
         .into_iter()
         .map(|r| GroupRecord {
             site: r.content_url,
-            id: r.id,
+            id: r.id.into(),
             name: r.name,
             directory_synced: is_directory_domain(r.domain.as_deref()),
             domain: r.domain,
@@ -65,7 +66,7 @@ pub async fn list_groups(pool: &SqlitePool, site: SiteKey) -> Result<Vec<GroupRe
             members: Vec::new(),
         })
         .collect();
-    let index: HashMap<String, usize> = groups
+    let index: HashMap<GroupId, usize> = groups
         .iter()
         .enumerate()
         .map(|(i, g)| (g.id.clone(), i))
@@ -77,7 +78,7 @@ pub async fn list_groups(pool: &SqlitePool, site: SiteKey) -> Result<Vec<GroupRe
     .bind(site)
     .fetch(pool);
     while let Some((group, member)) = rows.try_next().await? {
-        if let Some(&i) = index.get(&group) {
+        if let Some(&i) = index.get(group.as_str()) {
             groups[i].members.push(member);
         }
     }
@@ -93,8 +94,8 @@ pub async fn list_groups(pool: &SqlitePool, site: SiteKey) -> Result<Vec<GroupRe
 pub async fn group_names(
     pool: &SqlitePool,
     site: SiteKey,
-    ids: &[String],
-) -> Result<HashMap<String, String>> {
+    ids: &[GroupId],
+) -> Result<HashMap<GroupId, String>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -106,9 +107,12 @@ pub async fn group_names(
         .push(" AND g.removed_at IS NULL AND s.last_success_run_id IS NOT NULL AND g.id IN (");
     let mut list = qb.separated(", ");
     for id in ids {
-        list.push_bind(id.clone());
+        list.push_bind(id.as_str().to_owned());
     }
     qb.push(")");
     let rows: Vec<(String, String)> = qb.build_query_as().fetch_all(pool).await?;
-    Ok(rows.into_iter().collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (GroupId::from(id), name))
+        .collect())
 }

@@ -10,7 +10,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{Executor, FromRow, QueryBuilder, Sqlite, SqlitePool, Transaction};
-use tabgov_mapping::SiteRole;
+use tabgov_mapping::{GroupId, SiteRole, UserId};
 
 use crate::JournalId;
 use crate::{time, Error, Result, SiteKey};
@@ -108,7 +108,7 @@ pub struct NewJournalEntry {
     #[serde(rename = "site_key")]
     pub site: SiteKey,
     pub action: JournalAction,
-    pub target_user_id: String,
+    pub target_user_id: UserId,
     pub target_user_name: Option<String>,
     /// Who asked (operator, HR feed, review campaign...).
     pub actor: Option<String>,
@@ -119,10 +119,10 @@ pub struct NewJournalEntry {
     /// The role before the action: what a restore puts back.
     pub previous_site_role: Option<SiteRole>,
     pub new_site_role: Option<SiteRole>,
-    /// Group ids (or names) the action takes the user out of.
-    pub groups_removed: Vec<String>,
+    /// Group ids the action takes the user out of.
+    pub groups_removed: Vec<GroupId>,
     /// The user LUID that receives the target's content.
-    pub transfer_to: Option<String>,
+    pub transfer_to: Option<UserId>,
     pub dry_run: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -132,13 +132,13 @@ impl NewJournalEntry {
     pub fn new(
         site: SiteKey,
         action: JournalAction,
-        target_user_id: &str,
+        target_user_id: &UserId,
         created_at: DateTime<Utc>,
     ) -> NewJournalEntry {
         NewJournalEntry {
             site,
             action,
-            target_user_id: target_user_id.to_owned(),
+            target_user_id: target_user_id.clone(),
             target_user_name: None,
             actor: None,
             reason: None,
@@ -206,7 +206,7 @@ impl TryFrom<JournalRow> for JournalEntry {
             intent: NewJournalEntry {
                 site: r.site_id,
                 action: JournalAction::parse(&r.action),
-                target_user_id: r.target_user_id,
+                target_user_id: r.target_user_id.into(),
                 target_user_name: r.target_user_name,
                 actor: r.actor,
                 reason: r.reason,
@@ -216,7 +216,7 @@ impl TryFrom<JournalRow> for JournalEntry {
                 previous_site_role: r.previous_site_role.as_deref().map(SiteRole::parse),
                 new_site_role: r.new_site_role.as_deref().map(SiteRole::parse),
                 groups_removed: serde_json::from_str(&r.groups_removed)?,
-                transfer_to: r.transfer_to,
+                transfer_to: r.transfer_to.map(UserId::from),
                 dry_run: r.dry_run,
                 created_at: time::from_text("action_journal.created_at", &r.created_at)?,
             },
@@ -248,7 +248,7 @@ pub async fn journal_intent(
     )
     .bind(entry.site)
     .bind(entry.action.as_str())
-    .bind(&entry.target_user_id)
+    .bind(entry.target_user_id.as_str())
     .bind(&entry.target_user_name)
     .bind(&entry.actor)
     .bind(&entry.reason)
@@ -258,7 +258,7 @@ pub async fn journal_intent(
     .bind(entry.previous_site_role.as_ref().map(|r| r.as_str()))
     .bind(entry.new_site_role.as_ref().map(|r| r.as_str()))
     .bind(serde_json::to_string(&entry.groups_removed)?)
-    .bind(&entry.transfer_to)
+    .bind(entry.transfer_to.as_ref().map(UserId::as_str))
     .bind(entry.dry_run)
     .bind(time::to_text(entry.created_at))
     .fetch_one(&mut **tx)
@@ -302,7 +302,7 @@ pub async fn journal_complete(
 pub async fn journal_open_intent<'c, E>(
     executor: E,
     site: SiteKey,
-    user_id: &str,
+    user_id: &UserId,
     action: &JournalAction,
 ) -> Result<Option<JournalEntry>>
 where
@@ -313,7 +313,7 @@ where
          AND j.state = 'intent' AND j.dry_run = 0 ORDER BY j.id DESC LIMIT 1"
     ))
     .bind(site)
-    .bind(user_id)
+    .bind(user_id.as_str())
     .bind(action.as_str())
     .fetch_optional(executor)
     .await?;
@@ -325,7 +325,7 @@ where
 pub async fn journal_last_suspend<'c, E>(
     executor: E,
     site: SiteKey,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<Option<JournalEntry>>
 where
     E: Executor<'c, Database = Sqlite>,
@@ -335,7 +335,7 @@ where
          AND j.state = 'completed' AND j.dry_run = 0 ORDER BY j.id DESC LIMIT 1"
     ))
     .bind(site)
-    .bind(user_id)
+    .bind(user_id.as_str())
     .fetch_optional(executor)
     .await?;
     row.map(JournalEntry::try_from).transpose()

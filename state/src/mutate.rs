@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::{Sqlite, Transaction};
-use tabgov_mapping::SiteRole;
+use tabgov_mapping::{GroupId, SiteRole, UserId};
 
 use crate::RunId;
 use crate::{time, Result, SiteKey};
@@ -16,7 +16,7 @@ use crate::{time, Result, SiteKey};
 pub async fn update_account_role(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    id: &str,
+    id: &UserId,
     role: &SiteRole,
     run: Option<RunId>,
 ) -> Result<bool> {
@@ -30,7 +30,7 @@ pub async fn update_account_role(
     .bind(role.status().as_str())
     .bind(run)
     .bind(site)
-    .bind(id)
+    .bind(id.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -42,7 +42,7 @@ pub async fn update_account_role(
 pub async fn mark_deprovisioned(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    id: &str,
+    id: &UserId,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let now = time::to_text(now);
@@ -54,7 +54,7 @@ pub async fn mark_deprovisioned(
     .bind(&now)
     .bind(&now)
     .bind(site)
-    .bind(id)
+    .bind(id.as_str())
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 0 {
@@ -62,7 +62,7 @@ pub async fn mark_deprovisioned(
     }
     sqlx::query("DELETE FROM memberships WHERE site_id = ? AND user_id = ?")
         .bind(site)
-        .bind(id)
+        .bind(id.as_str())
         .execute(&mut **tx)
         .await?;
     Ok(true)
@@ -72,16 +72,16 @@ pub async fn mark_deprovisioned(
 pub async fn add_membership(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    group_id: &str,
-    user_id: &str,
+    group_id: &GroupId,
+    user_id: &UserId,
 ) -> Result<bool> {
     let done = sqlx::query(
         "INSERT INTO memberships (site_id, group_id, user_id) VALUES (?, ?, ?) \
          ON CONFLICT DO NOTHING",
     )
     .bind(site)
-    .bind(group_id)
-    .bind(user_id)
+    .bind(group_id.as_str())
+    .bind(user_id.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -91,14 +91,14 @@ pub async fn add_membership(
 pub async fn remove_membership(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    group_id: &str,
-    user_id: &str,
+    group_id: &GroupId,
+    user_id: &UserId,
 ) -> Result<bool> {
     let done =
         sqlx::query("DELETE FROM memberships WHERE site_id = ? AND group_id = ? AND user_id = ?")
             .bind(site)
-            .bind(group_id)
-            .bind(user_id)
+            .bind(group_id.as_str())
+            .bind(user_id.as_str())
             .execute(&mut **tx)
             .await?;
     Ok(done.rows_affected() > 0)
@@ -109,14 +109,14 @@ pub async fn remove_membership(
 pub async fn transfer_owned_content(
     tx: &mut Transaction<'_, Sqlite>,
     site: SiteKey,
-    from: &str,
-    to: &str,
+    from: &UserId,
+    to: &UserId,
 ) -> Result<u64> {
     let done =
         sqlx::query("UPDATE owned_content SET owner_id = ? WHERE site_id = ? AND owner_id = ?")
-            .bind(to)
+            .bind(to.as_str())
             .bind(site)
-            .bind(from)
+            .bind(from.as_str())
             .execute(&mut **tx)
             .await?;
     Ok(done.rows_affected())

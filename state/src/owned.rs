@@ -33,10 +33,10 @@ pub(crate) async fn stored_items(
                 value: kind.as_ref().to_owned(),
             })?;
             Ok(OwnedItem {
-                id,
+                id: id.into(),
                 kind,
                 name,
-                owner_id,
+                owner_id: owner_id.into(),
             })
         })
         .collect()

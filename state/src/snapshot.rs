@@ -6,8 +6,8 @@ use futures::TryStreamExt;
 use serde::Deserialize;
 use sqlx::{FromRow, SqliteConnection};
 use tabgov_mapping::{
-    Account, Accounts, GrantLicenseMode, Group, Memberships, OwnedItem, SignInIdentity, SiteRole,
-    SiteSnapshot,
+    Account, Accounts, GrantLicenseMode, Group, GroupId, Memberships, OwnedItem, SignInIdentity,
+    SiteRole, SiteSnapshot,
 };
 
 use crate::owned::stored_items;
@@ -41,7 +41,7 @@ impl TryFrom<AccountRow> for Account {
         Ok(Account {
             last_login: time::from_opt("accounts.last_login", r.last_login.as_deref())?,
             site_role: SiteRole::parse(&r.site_role),
-            id: r.id,
+            id: r.id.into(),
             name: r.name,
             email: r.email,
             full_name: r.full_name,
@@ -69,7 +69,7 @@ pub(crate) struct GroupRow {
 impl From<GroupRow> for Group {
     fn from(r: GroupRow) -> Group {
         Group {
-            id: r.id,
+            id: r.id.into(),
             name: r.name,
             domain: r.domain,
             minimum_site_role: r.minimum_site_role.as_deref().map(SiteRole::parse),
@@ -159,7 +159,8 @@ async fn load_memberships(
             what: "memberships",
             value: e.to_string(),
         })?;
-        snap.memberships.set_group(group_id, user_ids);
+        snap.memberships
+            .set_group(GroupId::from(group_id), user_ids);
     }
     Ok(())
 }

@@ -5,6 +5,8 @@
 
 use std::collections::HashSet;
 
+use tabgov_mapping::UserId;
+
 use super::batch_check::{prepare, Prepared};
 use super::deprovision::{deprovision, Target};
 use super::inventory::ContentIndex;
@@ -72,7 +74,7 @@ pub async fn run_batch(
 /// Tableau when a target is a site administrator: for anyone else the
 /// planner does not look at it.
 async fn admins_staying(ctx: &ActionContext<'_>, prepared: &[Prepared]) -> Result<usize> {
-    let leaving: HashSet<String> = prepared
+    let leaving: HashSet<UserId> = prepared
         .iter()
         .filter(|p| p.request.verb.takes_access())
         .map(|p| p.user.id().to_owned())

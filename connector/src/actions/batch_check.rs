@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use tabgov_mapping::Account;
+use tabgov_mapping::{Account, UserId};
 
 use super::resolve::{Resolution, Resolved, Resolver};
 use super::{ActionContext, BatchStage, TargetRequest, Verb};
@@ -70,7 +70,7 @@ struct Check<'c, 'a> {
     /// New owners by how they were named, each resolved once.
     heirs: HashMap<String, Resolution>,
     /// The first target naming each user, by user id.
-    first_seen: HashMap<String, String>,
+    first_seen: HashMap<UserId, String>,
     problems: Vec<String>,
 }
 
@@ -100,7 +100,7 @@ impl Check<'_, '_> {
             let problem = format!("{label}: duplicate: '{asked}' is the same user as {first}");
             return Ok(self.problem(problem));
         }
-        self.first_seen.insert(user.id().to_owned(), label.clone());
+        self.first_seen.insert(user.id().clone(), label.clone());
         let heir = match &request.transfer_to {
             None => None,
             Some(query) => match self.heir(query, &user, &label).await? {
@@ -122,7 +122,7 @@ impl Check<'_, '_> {
             self.heirs.insert(query.to_owned(), found);
         }
         match self.heirs.get(query) {
-            Some(Resolution::Found(Resolved::Present(heir))) if heir.id == user.id() => {
+            Some(Resolution::Found(Resolved::Present(heir))) if heir.id == *user.id() => {
                 self.problems.push(format!(
                     "{label}: transfer_to '{query}' is the user being removed"
                 ));
@@ -145,7 +145,7 @@ impl Check<'_, '_> {
         let removed: HashMap<&str, String> = prepared
             .iter()
             .filter(|p| p.request.verb == Verb::Deprovision)
-            .map(|p| (p.user.id(), p.request.label()))
+            .map(|p| (p.user.id().as_str(), p.request.label()))
             .collect();
         for p in prepared {
             let Some(heir) = &p.heir else { continue };

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use tabgov_mapping::{Group, SiteLuid};
+use tabgov_mapping::{Group, GroupId, SiteLuid, UserId};
 use tabgov_state::{find_site, group_names, upsert_site, SiteKey, Store};
 
 use super::{ActionOptions, BatchProgress, BatchStage};
@@ -22,7 +22,7 @@ pub struct ActionContext<'a> {
     /// The site's LUID, for API paths.
     pub(crate) site_luid: SiteLuid,
     /// The account tabgov signs in with: never acted on.
-    pub(crate) own_user_id: String,
+    pub(crate) own_user_id: UserId,
     /// The access-review campaign and reviewer behind the actions, if any
     /// (journalled with every entry; see [`ActionContext::for_review`]).
     pub(crate) campaign: Option<String>,
@@ -30,7 +30,7 @@ pub struct ActionContext<'a> {
     /// The site's groups by id, listed on first use (see [`groups_of`]).
     ///
     /// [`groups_of`]: super::suspend::groups_of
-    pub(crate) site_groups: tokio::sync::OnceCell<HashMap<String, Group>>,
+    pub(crate) site_groups: tokio::sync::OnceCell<HashMap<GroupId, Group>>,
     /// The site's lock, held for the whole batch (not in a dry run): no
     /// sync lists the site and no other action acts on it meanwhile.
     _lock: Option<SiteLock>,
@@ -117,7 +117,7 @@ impl<'a> ActionContext<'a> {
             site,
             opts,
             site_luid,
-            own_user_id: transport.user_id().to_string(),
+            own_user_id: transport.user_id().clone(),
             campaign: None,
             reviewer: None,
             site_groups: tokio::sync::OnceCell::new(),
@@ -162,8 +162,8 @@ impl<'a> ActionContext<'a> {
     /// listing. Reads only those groups, not the site's memberships.
     pub(crate) async fn stored_group_names(
         &self,
-        ids: &[String],
-    ) -> Result<HashMap<String, String>> {
+        ids: &[GroupId],
+    ) -> Result<HashMap<GroupId, String>> {
         let Some(site) = self.site else {
             return Ok(HashMap::new());
         };

@@ -1,7 +1,7 @@
 //! What Tableau shows now for one user: the account and the groups it is
 //! in. Actions plan from it and read their change back from it.
 
-use tabgov_mapping::{Account, Group, SiteRole};
+use tabgov_mapping::{Account, Group, GroupId, SiteRole, UserId};
 
 use super::ActionContext;
 use crate::api::outcome::found;
@@ -11,21 +11,24 @@ use crate::Result;
 
 /// The account `user_id` as Tableau shows it; `None` when Tableau has no
 /// such user.
-pub(crate) async fn account_now(ctx: &ActionContext<'_>, user_id: &str) -> Result<Option<Account>> {
+pub(crate) async fn account_now(
+    ctx: &ActionContext<'_>,
+    user_id: &UserId,
+) -> Result<Option<Account>> {
     let read = users::get_user(&ctx.site_luid, user_id);
     found(ctx.transport.send(&read).await, users::decode_user)
 }
 
 /// The site role Tableau shows for `user_id`, who must exist: a
 /// read-back after changing it.
-pub(crate) async fn role_now(ctx: &ActionContext<'_>, user_id: &str) -> Result<SiteRole> {
+pub(crate) async fn role_now(ctx: &ActionContext<'_>, user_id: &UserId) -> Result<SiteRole> {
     let read = users::get_user(&ctx.site_luid, user_id);
     Ok(users::decode_user(&ctx.transport.send(&read).await?)?.site_role)
 }
 
 /// The groups `user_id` is in, from Tableau, with their grant-licence
 /// settings.
-pub(crate) async fn groups_of(ctx: &ActionContext<'_>, user_id: &str) -> Result<Vec<Group>> {
+pub(crate) async fn groups_of(ctx: &ActionContext<'_>, user_id: &UserId) -> Result<Vec<Group>> {
     let mine = fetch_all(
         ctx.transport,
         "groups of the user",
@@ -57,9 +60,13 @@ pub(crate) async fn groups_of(ctx: &ActionContext<'_>, user_id: &str) -> Result<
 }
 
 /// Whether Tableau lists `user_id` in `group_id` now.
-pub async fn is_member(ctx: &ActionContext<'_>, user_id: &str, group_id: &str) -> Result<bool> {
+pub async fn is_member(
+    ctx: &ActionContext<'_>,
+    user_id: &UserId,
+    group_id: &GroupId,
+) -> Result<bool> {
     Ok(groups_of(ctx, user_id)
         .await?
         .iter()
-        .any(|g| g.id == group_id))
+        .any(|g| g.id == *group_id))
 }

@@ -5,7 +5,7 @@
 //! still owned content) is "kept, set Unlicensed by Tableau", never a
 //! success; a user Tableau no longer has is a no-op.
 
-use tabgov_mapping::{plan_deprovision, Account, DeprovisionPlan, SiteRole, TargetFacts};
+use tabgov_mapping::{plan_deprovision, Account, DeprovisionPlan, SiteRole, TargetFacts, UserId};
 use tabgov_state::{JournalEntry, NewJournalEntry};
 
 use super::current::account_now;
@@ -41,7 +41,7 @@ pub(crate) async fn deprovision(
     let base = ActionResult::new(target.request, ctx.opts.dry_run).user_is(id, name);
     let who = Subject::of(target.request, id, name);
     let Resolved::Present(account) = target.user else {
-        let planning = gone(ctx, id, name.unwrap_or(id), base.clone());
+        let planning = gone(ctx, id, name.unwrap_or(id.as_str()), base.clone());
         return act(ctx, Verb::Deprovision, who, &base, planning).await;
     };
     let inventory = match index.inventory(ctx.transport, &account.id).await {
@@ -89,7 +89,7 @@ pub(crate) async fn deprovision(
 /// interrupted deprovision that did remove them.
 async fn gone<'r, 'i>(
     ctx: &ActionContext<'_>,
-    id: &str,
+    id: &UserId,
     shown: &str,
     mut result: ActionResult,
 ) -> Result<Planned<Removal<'r, 'i>>> {
@@ -125,7 +125,7 @@ impl Change for Removal<'_, '_> {
     }
 
     fn continues(&mut self, open: &JournalEntry) -> std::result::Result<(), String> {
-        if open.intent.transfer_to.as_deref() == self.heir.map(|h| h.id.as_str()) {
+        if open.intent.transfer_to.as_ref() == self.heir.map(|h| &h.id) {
             Ok(())
         } else {
             Err("it named another new owner for the content".into())
@@ -134,7 +134,7 @@ impl Change for Removal<'_, '_> {
 
     async fn send(&mut self, ctx: &ActionContext<'_>) -> Result<()> {
         let user = &self.account.id;
-        let heir = self.heir.map(|h| h.id.as_str());
+        let heir = self.heir.map(|h| &h.id);
         let remove = users::remove_user(&ctx.site_luid, user, heir);
         // A retried DELETE whose first attempt went through finds the user
         // gone: the removal happened, so it is verified like any other.

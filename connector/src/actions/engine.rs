@@ -18,6 +18,7 @@
 
 use std::future::Future;
 
+use tabgov_mapping::UserId;
 use tabgov_state::{
     journal_open_intent, JournalAction, JournalEntry, JournalId, JournalState, NewJournalEntry,
     SiteKey,
@@ -32,7 +33,7 @@ use crate::{Error, Result};
 /// Whom an action is about and why: what every journal entry carries.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Subject<'a> {
-    pub user_id: &'a str,
+    pub user_id: &'a UserId,
     pub user_name: Option<&'a str>,
     pub reason: Option<&'a str>,
     pub ticket: Option<&'a str>,
@@ -40,7 +41,7 @@ pub(crate) struct Subject<'a> {
 
 impl<'a> Subject<'a> {
     /// The user `request` names, resolved to `user_id` (`user_name`).
-    pub fn of(request: &'a TargetRequest, user_id: &'a str, user_name: Option<&'a str>) -> Self {
+    pub fn of(request: &'a TargetRequest, user_id: &'a UserId, user_name: Option<&'a str>) -> Self {
         Subject {
             user_id,
             user_name,
@@ -166,7 +167,7 @@ pub(crate) fn journal_action(verb: Verb) -> JournalAction {
 /// The newest open intent of `verb` on `user_id`: an attempt that died.
 pub(crate) async fn open_intent(
     ctx: &ActionContext<'_>,
-    user_id: &str,
+    user_id: &UserId,
     verb: Verb,
 ) -> Result<Option<JournalEntry>> {
     let Some(site) = ctx.site else {

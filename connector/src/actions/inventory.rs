@@ -9,7 +9,7 @@
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
-use tabgov_mapping::{ContentKind, OwnedContent, OwnedItem, SiteLuid};
+use tabgov_mapping::{ContentKind, OwnedContent, OwnedItem, SiteLuid, UserId};
 
 use crate::api::content::{self, ListedItem};
 use crate::api::users;
@@ -65,7 +65,7 @@ impl Inventory {
             by_kind
                 .entry(item.kind)
                 .or_default()
-                .push(item.name.as_deref().unwrap_or(&item.id));
+                .push(item.name.as_deref().unwrap_or(item.id.as_str()));
         }
         by_kind
             .into_iter()
@@ -101,9 +101,9 @@ impl Inventory {
 }
 
 /// The items of `listed` whose owner is `user_id`.
-fn owned_by<'i>(listed: impl Iterator<Item = &'i ListedItem>, user_id: &str) -> Vec<OwnedItem> {
+fn owned_by<'i>(listed: impl Iterator<Item = &'i ListedItem>, user_id: &UserId) -> Vec<OwnedItem> {
     listed
-        .filter(|i| i.owner_id.as_deref() == Some(user_id))
+        .filter(|i| i.owner_id.as_deref() == Some(user_id.as_str()))
         .cloned()
         .filter_map(ListedItem::into_owned_item)
         .collect()
@@ -128,7 +128,11 @@ impl ContentIndex {
     }
 
     /// Everything `user_id` owns on the site `transport` is signed in to.
-    pub async fn inventory(&mut self, transport: &Transport, user_id: &str) -> Result<Inventory> {
+    pub async fn inventory(
+        &mut self,
+        transport: &Transport,
+        user_id: &UserId,
+    ) -> Result<Inventory> {
         let site = transport.site_id();
         let mut own = fetch_all(
             transport,
@@ -230,7 +234,7 @@ mod tests {
             listed(ContentKind::Workbook, "w2", Some("someone else")),
             listed(ContentKind::Flow, "f1", None),
         ];
-        let ids: Vec<_> = owned_by(listed.iter(), "u")
+        let ids: Vec<_> = owned_by(listed.iter(), &"u".into())
             .into_iter()
             .map(|i| i.id)
             .collect();

@@ -8,7 +8,7 @@
 
 use chrono::Utc;
 use sqlx::{Sqlite, Transaction};
-use tabgov_mapping::SiteRole;
+use tabgov_mapping::{GroupId, SiteRole, UserId};
 use tabgov_state::{
     add_membership, journal_complete, journal_intent, mark_deprovisioned, remove_membership,
     transfer_owned_content, update_account_role, JournalAction, JournalId, JournalState,
@@ -27,13 +27,13 @@ pub(crate) struct StoreChange {
     /// The account's site role now.
     pub role: Option<SiteRole>,
     /// Group ids the user left.
-    pub left_groups: Vec<String>,
+    pub left_groups: Vec<GroupId>,
     /// Group ids the user joined again.
-    pub joined_groups: Vec<String>,
+    pub joined_groups: Vec<GroupId>,
     /// The account is gone from the site.
     pub removed: bool,
     /// Who received the removed account's content.
-    pub transfer_to: Option<String>,
+    pub transfer_to: Option<UserId>,
 }
 
 impl StoreChange {
@@ -51,7 +51,7 @@ impl StoreChange {
     }
 
     /// The account was removed, its content given to `transfer_to`.
-    pub fn removed(transfer_to: Option<String>) -> StoreChange {
+    pub fn removed(transfer_to: Option<UserId>) -> StoreChange {
         StoreChange {
             removed: true,
             transfer_to,
@@ -93,12 +93,12 @@ pub(crate) async fn write_intent(
 pub(crate) struct Open<'a> {
     site: SiteKey,
     id: JournalId,
-    user_id: &'a str,
+    user_id: &'a UserId,
 }
 
 impl<'a> Open<'a> {
     /// Intent `id` of site `site`, about `user_id`.
-    pub(crate) fn new(site: SiteKey, id: JournalId, user_id: &'a str) -> Open<'a> {
+    pub(crate) fn new(site: SiteKey, id: JournalId, user_id: &'a UserId) -> Open<'a> {
         Open { site, id, user_id }
     }
 
@@ -148,7 +148,12 @@ pub(crate) async fn record_noop(
 
 /// Makes the store show `change`. Role and removal updates match only
 /// accounts the store holds; memberships are touched only for those.
-async fn apply(tx: &mut Tx<'_>, site: SiteKey, user_id: &str, change: &StoreChange) -> Result<()> {
+async fn apply(
+    tx: &mut Tx<'_>,
+    site: SiteKey,
+    user_id: &UserId,
+    change: &StoreChange,
+) -> Result<()> {
     if change.removed {
         mark_deprovisioned(tx, site, user_id, Utc::now()).await?;
         if let Some(heir) = &change.transfer_to {
@@ -160,7 +165,10 @@ async fn apply(tx: &mut Tx<'_>, site: SiteKey, user_id: &str, change: &StoreChan
         return Ok(());
     };
     if !update_account_role(tx, site, user_id, role, None).await? {
-        tracing::debug!(user_id, "account not in the store; journalled only");
+        tracing::debug!(
+            user_id = user_id.as_str(),
+            "account not in the store; journalled only"
+        );
         return Ok(());
     }
     for group in &change.left_groups {

@@ -2,7 +2,7 @@
 //! membership), journalled like every action. A membership Tableau no
 //! longer shows is a journalled no-op.
 
-use tabgov_mapping::{plan_remove_member, Account, RemoveMemberPlan};
+use tabgov_mapping::{plan_remove_member, Account, GroupId, RemoveMemberPlan, UserId};
 use tabgov_state::{JournalEntry, NewJournalEntry};
 
 use super::current::{account_now, groups_of, is_member};
@@ -16,8 +16,8 @@ use crate::Result;
 /// One membership to end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MembershipRequest {
-    pub user_id: String,
-    pub group_id: String,
+    pub user_id: UserId,
+    pub group_id: GroupId,
     /// For messages and the journal.
     pub group_name: String,
     pub reason: Option<String>,

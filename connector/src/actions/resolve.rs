@@ -12,7 +12,7 @@
 //! journal), and unknown otherwise.
 
 use std::collections::HashSet;
-use tabgov_mapping::Account;
+use tabgov_mapping::{Account, UserId};
 
 use tabgov_state::{
     count_site_accounts, find_accounts, journal_list, JournalAction, JournalFilter,
@@ -35,12 +35,12 @@ pub enum Resolved {
     Present(Account),
     /// Not on the site any more, but known by this id (a LUID Tableau
     /// answered `404002` for, or a user the store or journal knew).
-    Gone { id: String, name: Option<String> },
+    Gone { id: UserId, name: Option<String> },
 }
 
 impl Resolved {
     /// The user's LUID.
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &UserId {
         match self {
             Resolved::Present(a) => &a.id,
             Resolved::Gone { id, .. } => id,
@@ -128,7 +128,7 @@ impl Resolver {
         }
         let mut gone_luid = None;
         if looks_like_luid(query) {
-            match account_now(ctx, query).await? {
+            match account_now(ctx, &UserId::from(query)).await? {
                 Some(account) => return Ok(Resolution::Found(Resolved::Present(account))),
                 None => gone_luid = Some(query),
             }
@@ -183,7 +183,7 @@ async fn not_on_site(
     Ok(match (gone_luid, known) {
         (_, Some((id, name))) => Resolution::Found(Resolved::Gone { id, name }),
         (Some(id), None) => Resolution::Found(Resolved::Gone {
-            id: id.to_owned(),
+            id: UserId::from(id),
             name: None,
         }),
         (None, None) => Resolution::Unknown,
@@ -194,7 +194,7 @@ async fn not_on_site(
 async fn known_to_tabgov(
     ctx: &ActionContext<'_>,
     query: &str,
-) -> Result<Option<(String, Option<String>)>> {
+) -> Result<Option<(UserId, Option<String>)>> {
     let Some(site) = ctx.site else {
         return Ok(None);
     };

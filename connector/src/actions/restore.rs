@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use tabgov_mapping::{plan_restore, Account, GroupRef, RestorePlan};
+use tabgov_mapping::{plan_restore, Account, GroupId, GroupRef, RestorePlan};
 use tabgov_state::journal_last_suspend;
 
 use super::current::groups_of;
@@ -42,11 +42,11 @@ async fn plan<'a>(
         Some(site) => journal_last_suspend(ctx.store.pool(), site, &account.id).await?,
         None => None,
     };
-    let journalled: Vec<String> = last
+    let journalled: Vec<GroupId> = last
         .as_ref()
         .map(|e| e.intent.groups_removed.clone())
         .unwrap_or_default();
-    let member_of: Vec<String> = if journalled.is_empty() {
+    let member_of: Vec<GroupId> = if journalled.is_empty() {
         Vec::new()
     } else {
         let now = groups_of(ctx, &account.id).await?;
@@ -58,7 +58,7 @@ async fn plan<'a>(
         .filter(|id| !member_of.contains(id))
         .map(|id| GroupRef {
             id: id.clone(),
-            name: names.get(id).cloned().unwrap_or_else(|| id.clone()),
+            name: names.get(id).cloned().unwrap_or_else(|| id.to_string()),
         })
         .collect();
     let suspended_from = last.and_then(|e| e.intent.previous_site_role);

@@ -2,7 +2,7 @@
 //! command line and a service report it.
 
 use serde::Serialize;
-use tabgov_mapping::{OwnedContent, SiteRole};
+use tabgov_mapping::{OwnedContent, SiteRole, UserId};
 use tabgov_state::JournalId;
 
 use super::inventory::Inventory;
@@ -73,7 +73,7 @@ pub struct ActionResult {
     pub line: Option<u64>,
     /// The user as given.
     pub user: String,
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     pub user_name: Option<String>,
     /// What was asked.
     pub requested: Verb,
@@ -92,7 +92,7 @@ pub struct ActionResult {
     /// Names of the groups left (suspend) or joined again (restore).
     pub groups: Vec<String>,
     /// The LUID that received the content.
-    pub transfer_to: Option<String>,
+    pub transfer_to: Option<UserId>,
     pub journal_id: Option<JournalId>,
     /// Tableau's error code, when Tableau refused.
     pub tableau_code: Option<String>,
@@ -126,7 +126,7 @@ impl ActionResult {
 
     /// A result for a membership removal, to be filled in.
     pub fn for_membership(request: &MembershipRequest, dry_run: bool) -> ActionResult {
-        let mut target = TargetRequest::new(request.user_id.clone(), Verb::RemoveMember);
+        let mut target = TargetRequest::new(request.user_id.to_string(), Verb::RemoveMember);
         target.reason = request.reason.clone();
         target.ticket = request.ticket.clone();
         let mut result = ActionResult::new(&target, dry_run).user_is(&request.user_id, None);
@@ -135,8 +135,8 @@ impl ActionResult {
     }
 
     /// Names the user acted on.
-    pub fn user_is(mut self, id: &str, name: Option<&str>) -> ActionResult {
-        self.user_id = Some(id.to_owned());
+    pub fn user_is(mut self, id: &UserId, name: Option<&str>) -> ActionResult {
+        self.user_id = Some(id.clone());
         self.user_name = name.map(str::to_owned);
         self
     }

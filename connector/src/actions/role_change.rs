@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use tabgov_mapping::{Account, GroupRef, SiteRole};
+use tabgov_mapping::{Account, GroupId, GroupRef, SiteRole};
 use tabgov_state::{JournalEntry, NewJournalEntry};
 
 use super::current::role_now;
@@ -34,9 +34,9 @@ pub(crate) struct RoleChange<'a> {
     pub memberships: Memberships,
     pub groups: Vec<GroupRef>,
     /// Ids of the groups Tableau lists the user in now.
-    pub member_of: Vec<String>,
+    pub member_of: Vec<GroupId>,
     /// Group names by id, for the groups of an interrupted attempt.
-    pub names: HashMap<String, String>,
+    pub names: HashMap<GroupId, String>,
 }
 
 /// Groups done, problems with the others, and warnings.
@@ -95,8 +95,13 @@ impl Change for RoleChange<'_> {
             return Err(format!("Tableau showed {now} when it was tried again"));
         }
         if self.memberships == Memberships::Leave {
-            let name = |id: &String| self.names.get(id).cloned().unwrap_or_else(|| id.clone());
-            let adopt = |id: &String| GroupRef {
+            let name = |id: &GroupId| {
+                self.names
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| id.to_string())
+            };
+            let adopt = |id: &GroupId| GroupRef {
                 id: id.clone(),
                 name: name(id),
             };

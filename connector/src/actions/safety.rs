@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use tabgov_mapping::{SiteLuid, SiteRole};
+use tabgov_mapping::{SiteLuid, SiteRole, UserId};
 
 use super::ActionContext;
 use crate::api::{users, ApiRequest, PageRequest};
@@ -23,7 +23,7 @@ pub fn site_admins_request(site_id: &SiteLuid, page: PageRequest) -> ApiRequest 
 
 /// Site administrators outside `leaving` (the users the batch suspends or
 /// removes).
-pub fn other_site_admins(admin_ids: &[String], leaving: &HashSet<String>) -> usize {
+pub fn other_site_admins(admin_ids: &[UserId], leaving: &HashSet<UserId>) -> usize {
     admin_ids.iter().filter(|id| !leaving.contains(*id)).count()
 }
 
@@ -31,7 +31,7 @@ pub fn other_site_admins(admin_ids: &[String], leaving: &HashSet<String>) -> usi
 /// refuse the `siteRole:in:[...]` filter (a 400, e.g. over the legacy
 /// `SiteAdministrator` value), the whole user listing is read and filtered
 /// here instead: the rail must never be skipped.
-pub(crate) async fn site_admin_ids(ctx: &ActionContext<'_>) -> Result<Vec<String>> {
+pub(crate) async fn site_admin_ids(ctx: &ActionContext<'_>) -> Result<Vec<UserId>> {
     let site = ctx.site_luid.clone();
     let filtered = fetch_all(
         ctx.transport,
@@ -85,8 +85,8 @@ mod tests {
 
     #[test]
     fn counts_admins_who_stay() {
-        let admins = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
-        let leaving: HashSet<String> = ["b".to_owned(), "x".to_owned()].into();
+        let admins: Vec<UserId> = vec!["a".into(), "b".into(), "c".into()];
+        let leaving: HashSet<UserId> = ["b".into(), "x".into()].into();
         assert_eq!(other_site_admins(&admins, &leaving), 2);
         assert_eq!(other_site_admins(&[], &leaving), 0);
     }

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use tabgov_mapping::{
-    plan_suspend, Account, Group, GroupRef, OwnedContent, SiteRole, SuspendPlan, TargetFacts,
+    plan_suspend, Account, Group, GroupId, GroupRef, OwnedContent, SiteRole, SuspendPlan,
+    TargetFacts,
 };
 use tabgov_state::JournalEntry;
 
@@ -100,7 +101,7 @@ async fn plan<'a>(
             })
         }
         (SuspendPlan::Suspend(plan), _) => {
-            let name = |id: &String| change.names.get(id).cloned().unwrap_or(id.clone());
+            let name = |id: &GroupId| change.names.get(id).cloned().unwrap_or(id.to_string());
             let leave = plan.leave_groups.iter();
             change.groups = leave
                 .map(|id| GroupRef {
@@ -123,7 +124,7 @@ async fn group_names(
     ctx: &ActionContext<'_>,
     groups: &[Group],
     open: Option<&JournalEntry>,
-) -> Result<HashMap<String, String>> {
+) -> Result<HashMap<GroupId, String>> {
     let left_before = open.map(|o| o.intent.groups_removed.as_slice());
     let mut names = ctx
         .stored_group_names(left_before.unwrap_or_default())

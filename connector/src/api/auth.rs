@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use tabgov_mapping::SiteLuid;
+use tabgov_mapping::{SiteLuid, UserId};
 
 use super::auth_read::{CredentialsReader, ServerInfoReader};
 use super::request::ApiRequest;
@@ -71,7 +71,7 @@ pub struct SessionCredentials {
     pub site_id: SiteLuid,
     pub site_content_url: String,
     /// The signed-in user's LUID.
-    pub user_id: String,
+    pub user_id: UserId,
 }
 
 /// `GET serverinfo` (needs no session).
@@ -140,7 +140,7 @@ pub(super) fn decode_sign_in_tree(body: &[u8]) -> Result<SessionCredentials> {
             token: Secret::new(token),
             site_id,
             site_content_url,
-            user_id: user.required(&format!("{path}/user"), "id")?.to_owned(),
+            user_id: user.required(&format!("{path}/user"), "id")?.into(),
         })
     })
 }

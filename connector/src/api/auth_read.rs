@@ -8,7 +8,7 @@ use super::scan::Attrs;
 use super::stream::ItemReader;
 use super::xml::{missing_element, AttrSource};
 use crate::{Error, Result, Secret};
-use tabgov_mapping::SiteLuid;
+use tabgov_mapping::{SiteLuid, UserId};
 
 /// What is known of `<serverInfo>` while it is open.
 #[derive(Debug, Default)]
@@ -156,7 +156,7 @@ impl ItemReader for CredentialsReader {
             token: Secret::new(token),
             site_id,
             site_content_url,
-            user_id: user?,
+            user_id: UserId::from(user?),
         })
     }
 }

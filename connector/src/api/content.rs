@@ -31,10 +31,10 @@ impl ListedItem {
     pub fn into_owned_item(self) -> Option<OwnedItem> {
         let owner_id = self.owner_id?;
         Some(OwnedItem {
-            id: self.id,
+            id: self.id.into(),
             kind: self.kind,
             name: self.name,
-            owner_id,
+            owner_id: owner_id.into(),
         })
     }
 }

@@ -1,6 +1,6 @@
 //! Groups of a site and their members.
 
-use tabgov_mapping::{GrantLicenseMode, Group, SiteLuid, SiteRole};
+use tabgov_mapping::{GrantLicenseMode, Group, GroupId, SiteLuid, SiteRole, UserId};
 
 use super::page::{Page, PageRequest};
 use super::request::ApiRequest;
@@ -23,7 +23,7 @@ pub fn list_groups(site_id: &SiteLuid, page: PageRequest) -> ApiRequest {
 /// `GET sites/{site}/groups/{gid}/users`, one page (`404012` when there is
 /// no such group); decode with [`decode_member_ids`] or
 /// `users::decode_users`.
-pub fn group_members(site_id: &SiteLuid, group_id: &str, page: PageRequest) -> ApiRequest {
+pub fn group_members(site_id: &SiteLuid, group_id: &GroupId, page: PageRequest) -> ApiRequest {
     ApiRequest::get(format!("sites/{site_id}/groups/{group_id}/users"))
         .query("pageSize", page.size.to_string())
         .query("pageNumber", page.number.to_string())
@@ -32,17 +32,17 @@ pub fn group_members(site_id: &SiteLuid, group_id: &str, page: PageRequest) -> A
 /// `POST sites/{site}/groups/{gid}/users` adding one user. Retry-safe: a
 /// repeat answers `409011` (already a member), which the caller treats as
 /// done.
-pub fn add_member(site_id: &SiteLuid, group_id: &str, user_id: &str) -> ApiRequest {
+pub fn add_member(site_id: &SiteLuid, group_id: &GroupId, user_id: &UserId) -> ApiRequest {
     ApiRequest::post(format!("sites/{site_id}/groups/{group_id}/users"))
         .body(format!(
             "<tsRequest><user id=\"{}\"/></tsRequest>",
-            escape_attr(user_id)
+            escape_attr(user_id.as_str())
         ))
         .retry_safe()
 }
 
 /// `DELETE sites/{site}/groups/{gid}/users/{uid}` (answers 204).
-pub fn remove_member(site_id: &SiteLuid, group_id: &str, user_id: &str) -> ApiRequest {
+pub fn remove_member(site_id: &SiteLuid, group_id: &GroupId, user_id: &UserId) -> ApiRequest {
     ApiRequest::delete(format!("sites/{site_id}/groups/{group_id}/users/{user_id}"))
 }
 
@@ -58,7 +58,7 @@ const IMPORT_ATTRS: [&str; 3] = ["siteRole", "grantLicenseMode", "domainName"];
 /// create or update a group, never what a listing returns.
 fn group_attrs(el: &impl AttrSource, path: &str) -> Result<Group> {
     Ok(Group {
-        id: el.required(path, "id")?.to_owned(),
+        id: el.required(path, "id")?.into(),
         name: el.required(path, "name")?.to_owned(),
         domain: None,
         minimum_site_role: None,
@@ -144,8 +144,8 @@ pub fn decode_groups(body: &[u8]) -> Result<Page<Group>> {
 }
 
 /// A member's user id, from the attributes of its `<user>`.
-fn member_id(el: &impl AttrSource, path: &str) -> Result<String> {
-    el.required(path, "id").map(str::to_owned)
+fn member_id(el: &impl AttrSource, path: &str) -> Result<UserId> {
+    el.required(path, "id").map(UserId::from)
 }
 
 /// Reads the ids of `<user>` items from events, as [`member_id`] reads
@@ -153,8 +153,8 @@ fn member_id(el: &impl AttrSource, path: &str) -> Result<String> {
 struct MemberIds;
 
 impl ItemReader for MemberIds {
-    type Item = String;
-    type Open = Result<String>;
+    type Item = UserId;
+    type Open = Result<UserId>;
 
     fn open(&self, attrs: &Attrs<'_>, path: &str) -> Result<Self::Open> {
         Ok(member_id(&attrs.values(["id"])?, path))
@@ -164,14 +164,14 @@ impl ItemReader for MemberIds {
         Ok(())
     }
 
-    fn close(&self, item: Self::Open) -> Result<String> {
+    fn close(&self, item: Self::Open) -> Result<UserId> {
         item
     }
 }
 
 /// Decodes the user ids of a page of group members, without building a
 /// tree: a sync reads one such page per group and thousand members.
-pub fn decode_member_ids(body: &[u8]) -> Result<Page<String>> {
+pub fn decode_member_ids(body: &[u8]) -> Result<Page<UserId>> {
     stream::decode_list(body, "users", "user", &MemberIds)
 }
 
@@ -184,7 +184,7 @@ pub(super) fn decode_groups_tree(body: &[u8]) -> Result<Page<Group>> {
 /// [`decode_member_ids`] through the tree, the reference it is tested
 /// against.
 #[cfg(test)]
-pub(super) fn decode_member_ids_tree(body: &[u8]) -> Result<Page<String>> {
+pub(super) fn decode_member_ids_tree(body: &[u8]) -> Result<Page<UserId>> {
     decode_list(body, "users", "user", member_id)
 }
 
@@ -213,13 +213,13 @@ mod tests {
                 ("fields", "_all_")
             ])
         );
-        let r = group_members(&SiteLuid::new("s"), "g", page);
+        let r = group_members(&SiteLuid::new("s"), &"g".into(), page);
         assert_eq!(
             (r.method, r.path.as_str()),
             (Method::Get, "sites/s/groups/g/users")
         );
         assert_eq!(r.query, q(&[("pageSize", "1000"), ("pageNumber", "2")]));
-        let r = add_member(&SiteLuid::new("s"), "g", "u");
+        let r = add_member(&SiteLuid::new("s"), &"g".into(), &"u".into());
         assert_eq!(
             (r.method, r.path.as_str()),
             (Method::Post, "sites/s/groups/g/users")
@@ -229,7 +229,7 @@ mod tests {
             Some("<tsRequest><user id=\"u\"/></tsRequest>")
         );
         assert!(r.retry_safe);
-        let r = remove_member(&SiteLuid::new("s"), "g", "u");
+        let r = remove_member(&SiteLuid::new("s"), &"g".into(), &"u".into());
         assert_eq!(
             (r.method, r.path.as_str(), r.body),
             (Method::Delete, "sites/s/groups/g/users/u", None)

@@ -35,7 +35,7 @@ fn outcome(decoder: &str, body: &[u8]) -> String {
                 domain.unwrap_or_default()
             )
         }),
-        "member_ids" => summary(groups::decode_member_ids(body), String::clone),
+        "member_ids" => summary(groups::decode_member_ids(body), ToString::to_string),
         "groups" => summary(groups::decode_groups(body), |g| {
             let role = g.minimum_site_role.as_ref().map(|r| r.as_str());
             let mode = g.grant_license_mode.as_ref().map(|m| m.as_str());

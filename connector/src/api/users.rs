@@ -2,7 +2,7 @@
 //! per-user listings (groups, owned workbooks and flows).
 
 use chrono::{DateTime, Utc};
-use tabgov_mapping::{Account, SignInIdentity, SiteLuid, SiteRole};
+use tabgov_mapping::{Account, SignInIdentity, SiteLuid, SiteRole, UserId};
 
 use super::page::{Page, PageRequest};
 use super::request::ApiRequest;
@@ -35,14 +35,14 @@ pub fn find_user_by_name(site_id: &SiteLuid, name: &str) -> ApiRequest {
 }
 
 /// `GET sites/{site}/users/{id}` (`404002` when there is no such user).
-pub fn get_user(site_id: &SiteLuid, user_id: &str) -> ApiRequest {
+pub fn get_user(site_id: &SiteLuid, user_id: &UserId) -> ApiRequest {
     ApiRequest::get(format!("sites/{site_id}/users/{user_id}"))
 }
 
 /// `PUT sites/{site}/users/{id}` setting the site role; answers a `<user>`
 /// without `id` (decode with [`decode_updated_user`]). The role is typed so
 /// only a role (Tableau's string for it, or one kept verbatim) is sent.
-pub fn update_site_role(site_id: &SiteLuid, user_id: &str, site_role: &SiteRole) -> ApiRequest {
+pub fn update_site_role(site_id: &SiteLuid, user_id: &UserId, site_role: &SiteRole) -> ApiRequest {
     ApiRequest::put(format!("sites/{site_id}/users/{user_id}")).body(format!(
         "<tsRequest><user siteRole=\"{}\"/></tsRequest>",
         escape_attr(site_role.as_str())
@@ -52,17 +52,21 @@ pub fn update_site_role(site_id: &SiteLuid, user_id: &str, site_role: &SiteRole)
 /// `DELETE sites/{site}/users/{id}`, moving the user's content to
 /// `map_assets_to` when given (API 3.9+). Without it, a user who owns
 /// content gets `409003` and is left Unlicensed instead of removed.
-pub fn remove_user(site_id: &SiteLuid, user_id: &str, map_assets_to: Option<&str>) -> ApiRequest {
+pub fn remove_user(
+    site_id: &SiteLuid,
+    user_id: &UserId,
+    map_assets_to: Option<&UserId>,
+) -> ApiRequest {
     let req = ApiRequest::delete(format!("sites/{site_id}/users/{user_id}"));
     match map_assets_to {
-        Some(heir) => req.query("mapAssetsTo", heir),
+        Some(heir) => req.query("mapAssetsTo", heir.as_str()),
         None => req,
     }
 }
 
 /// `GET sites/{site}/users/{id}/groups` (API 3.7+), one page; decode with
 /// `groups::decode_groups`.
-pub fn groups_of_user(site_id: &SiteLuid, user_id: &str, page: PageRequest) -> ApiRequest {
+pub fn groups_of_user(site_id: &SiteLuid, user_id: &UserId, page: PageRequest) -> ApiRequest {
     paged(
         ApiRequest::get(format!("sites/{site_id}/users/{user_id}/groups")),
         page,
@@ -71,7 +75,7 @@ pub fn groups_of_user(site_id: &SiteLuid, user_id: &str, page: PageRequest) -> A
 
 /// `GET sites/{site}/users/{id}/workbooks?ownedBy=true` (the flag is case
 /// sensitive; without it every readable workbook is listed).
-pub fn owned_workbooks(site_id: &SiteLuid, user_id: &str, page: PageRequest) -> ApiRequest {
+pub fn owned_workbooks(site_id: &SiteLuid, user_id: &UserId, page: PageRequest) -> ApiRequest {
     paged(
         ApiRequest::get(format!("sites/{site_id}/users/{user_id}/workbooks")),
         page,
@@ -80,7 +84,7 @@ pub fn owned_workbooks(site_id: &SiteLuid, user_id: &str, page: PageRequest) -> 
 }
 
 /// `GET sites/{site}/users/{id}/flows?isOwner=true`.
-pub fn owned_flows(site_id: &SiteLuid, user_id: &str, page: PageRequest) -> ApiRequest {
+pub fn owned_flows(site_id: &SiteLuid, user_id: &UserId, page: PageRequest) -> ApiRequest {
     paged(
         ApiRequest::get(format!("sites/{site_id}/users/{user_id}/flows")),
         page,
@@ -129,7 +133,7 @@ fn non_empty(el: &impl AttrSource, name: &str) -> Option<String> {
 /// names it in errors); the domain, from a child, is left out.
 fn account_attrs(el: &impl AttrSource, path: &str) -> Result<Account> {
     Ok(Account {
-        id: el.required(path, "id")?.to_owned(),
+        id: el.required(path, "id")?.into(),
         name: el.required(path, "name")?.to_owned(),
         email: el.opt_attr("email"),
         full_name: el.opt_attr("fullName"),

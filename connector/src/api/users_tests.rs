@@ -33,12 +33,12 @@ fn builds_requests() {
         r.query,
         q(&[("filter", "name:eq:a.b@x"), ("fields", "_all_")])
     );
-    let r = get_user(&SiteLuid::new("s1"), "u1");
+    let r = get_user(&SiteLuid::new("s1"), &"u1".into());
     assert_eq!(
         (r.method, r.path.as_str(), r.query.len()),
         (Method::Get, "sites/s1/users/u1", 0)
     );
-    let r = update_site_role(&SiteLuid::new("s1"), "u1", &SiteRole::Viewer);
+    let r = update_site_role(&SiteLuid::new("s1"), &"u1".into(), &SiteRole::Viewer);
     assert_eq!(
         (r.method, r.path.as_str()),
         (Method::Put, "sites/s1/users/u1")
@@ -48,22 +48,22 @@ fn builds_requests() {
         Some("<tsRequest><user siteRole=\"Viewer\"/></tsRequest>")
     );
     assert!(r.retry_safe);
-    let r = update_site_role(&SiteLuid::new("s1"), "u1", &SiteRole::parse("A\"&"));
+    let r = update_site_role(&SiteLuid::new("s1"), &"u1".into(), &SiteRole::parse("A\"&"));
     assert_eq!(
         r.body.as_deref(),
         Some("<tsRequest><user siteRole=\"A&quot;&amp;\"/></tsRequest>")
     );
-    let r = remove_user(&SiteLuid::new("s1"), "u1", None);
+    let r = remove_user(&SiteLuid::new("s1"), &"u1".into(), None);
     assert_eq!(
         (r.method, r.path.as_str(), r.query.len()),
         (Method::Delete, "sites/s1/users/u1", 0)
     );
-    let r = remove_user(&SiteLuid::new("s1"), "u1", Some("u2"));
+    let r = remove_user(&SiteLuid::new("s1"), &"u1".into(), Some(&"u2".into()));
     assert_eq!(r.query, q(&[("mapAssetsTo", "u2")]));
-    let r = groups_of_user(&SiteLuid::new("s1"), "u1", PAGE);
+    let r = groups_of_user(&SiteLuid::new("s1"), &"u1".into(), PAGE);
     assert_eq!(r.path, "sites/s1/users/u1/groups");
     assert_eq!(r.query, q(&[("pageSize", "500"), ("pageNumber", "3")]));
-    let r = owned_workbooks(&SiteLuid::new("s1"), "u1", PAGE);
+    let r = owned_workbooks(&SiteLuid::new("s1"), &"u1".into(), PAGE);
     assert_eq!(r.path, "sites/s1/users/u1/workbooks");
     assert_eq!(
         r.query,
@@ -73,7 +73,7 @@ fn builds_requests() {
             ("ownedBy", "true")
         ])
     );
-    let r = owned_flows(&SiteLuid::new("s1"), "u1", PAGE);
+    let r = owned_flows(&SiteLuid::new("s1"), &"u1".into(), PAGE);
     assert_eq!(r.path, "sites/s1/users/u1/flows");
     assert_eq!(
         r.query,
@@ -85,8 +85,8 @@ fn builds_requests() {
     );
     for r in [
         list_users(&SiteLuid::new("s"), PAGE),
-        get_user(&SiteLuid::new("s"), "u"),
-        owned_flows(&SiteLuid::new("s"), "u", PAGE),
+        get_user(&SiteLuid::new("s"), &"u".into()),
+        owned_flows(&SiteLuid::new("s"), &"u".into(), PAGE),
     ] {
         assert!(r.body.is_none() && r.retry_safe);
     }

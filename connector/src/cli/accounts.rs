@@ -43,7 +43,7 @@ pub struct AccountsArgs {
 
 const COLUMNS: &[Column<AccountRecord>] = &[
     ("site", |a| a.site.clone()),
-    ("id", |a| a.account.id.clone()),
+    ("id", |a| a.account.id.to_string()),
     ("name", |a| a.account.name.clone()),
     ("email", |a| output::opt(&a.account.email)),
     ("full_name", |a| output::opt(&a.account.full_name)),

@@ -37,7 +37,7 @@ const COLUMNS: &[Column<ChangeRecord>] = &[
     ("site", |c| c.site.clone()),
     ("at", |c| output::time(&Some(c.at))),
     ("user", |c| c.user_name.clone()),
-    ("user_id", |c| c.user_id.clone()),
+    ("user_id", |c| c.user_id.to_string()),
     ("change", |c| c.kind.clone()),
     ("from", |c| output::opt(&c.from)),
     ("to", |c| output::opt(&c.to)),

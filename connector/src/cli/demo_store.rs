@@ -180,7 +180,7 @@ mod tests {
         let entry = tabgov_state::NewJournalEntry::new(
             tabgov_state::SiteKey(1),
             tabgov_state::JournalAction::Suspend,
-            "user-luid",
+            &"user-luid".into(),
             chrono::Utc::now(),
         );
         tabgov_state::journal_intent(&mut tx, &entry).await.unwrap();

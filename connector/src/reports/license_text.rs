@@ -103,7 +103,7 @@ pub fn write_csv(report: &LicenseReport, out: impl Write) -> csv::Result<()> {
         let k = &c.candidate;
         let cells = [
             c.site.clone(),
-            k.user_id.clone(),
+            k.user_id.to_string(),
             k.name.clone(),
             k.email.clone().unwrap_or_default(),
             k.site_role.clone(),

@@ -8,7 +8,7 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::SqlitePool;
-use tabgov_mapping::{entitlements_of, AccountStatus, EntitlementKind};
+use tabgov_mapping::{entitlements_of, AccountStatus, EntitlementKind, UserId};
 use tabgov_state::{list_changes, run, ChangeFilter, RunId, SiteKey};
 
 use super::csv_cell::guard;
@@ -47,7 +47,7 @@ pub struct ReviewExportOptions {
 pub struct ReviewRow {
     /// The site's content URL.
     pub site: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub username: String,
     pub email: Option<String>,
     pub full_name: Option<String>,
@@ -76,7 +76,7 @@ pub async fn review_rows(pool: &SqlitePool, opts: &ReviewExportOptions) -> Resul
     };
     let mut rows = Vec::new();
     for view in SiteView::load_all(pool, opts.site).await? {
-        let changed: Option<HashSet<String>> = match &since {
+        let changed: Option<HashSet<UserId>> = match &since {
             None => None,
             Some(after) => {
                 let filter = ChangeFilter {
@@ -137,7 +137,7 @@ pub fn write_csv(rows: &[ReviewRow], out: impl Write) -> csv::Result<()> {
         let owned = r.owned_content.to_string();
         let cells: [&str; 13] = [
             &r.site,
-            &r.user_id,
+            r.user_id.as_str(),
             &r.username,
             r.email.as_deref().unwrap_or_default(),
             r.full_name.as_deref().unwrap_or_default(),

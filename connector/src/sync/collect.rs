@@ -1,6 +1,6 @@
 //! A site's listings gathered into one snapshot, to diff against the store.
 
-use tabgov_mapping::{Accounts, Memberships, OwnedItem, SiteSnapshot};
+use tabgov_mapping::{Accounts, GroupId, Memberships, OwnedItem, SiteSnapshot, UserId};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 use super::list::{list_site, ListingPart};
@@ -60,7 +60,12 @@ pub(super) async fn collect(mut parts: UnboundedReceiver<ListingPart>) -> SiteLi
     let offered = owned.len();
     listing.owned = owned
         .into_iter()
-        .filter(|item| listing.snapshot.accounts.contains_key(&item.owner_id))
+        .filter(|item| {
+            listing
+                .snapshot
+                .accounts
+                .contains_key(item.owner_id.as_str())
+        })
         .collect();
     listing.dangling += (offered - listing.owned.len()) as u64;
     listing.snapshot.owned = OwnedItem::count_by_owner(&listing.owned);
@@ -70,7 +75,7 @@ pub(super) async fn collect(mut parts: UnboundedReceiver<ListingPart>) -> SiteLi
 impl SiteListing {
     /// Sets one group's members; members that are not among the users are
     /// counted as dangling and left out.
-    fn add_members(&mut self, group_id: String, user_ids: Vec<String>) {
+    fn add_members(&mut self, group_id: GroupId, user_ids: Vec<UserId>) {
         self.dangling += self
             .snapshot
             .memberships

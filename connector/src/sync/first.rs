@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqliteConnection};
-use tabgov_mapping::{Account, OwnedItem};
+use tabgov_mapping::{Account, GroupId, OwnedItem, UserId};
 use tabgov_state::{
     begin_write, bulk_cache, clear_unpublished, finish_run, restore_cache, write_groups,
     write_joined_accounts, write_memberships, write_owned_items, ApplySummary, RunId, SiteKey,
@@ -151,19 +151,19 @@ struct Writer {
     /// Ids of the listed users, once the user listing is in: memberships
     /// and owned items wait for it, since those naming anyone else are left
     /// out.
-    users: Option<HashSet<String>>,
+    users: Option<HashSet<UserId>>,
     waiting: Vec<ListingPart>,
     done: FirstSyncWrite,
 }
 
 impl Writer {
     async fn write(&mut self, conn: &mut SqliteConnection, batch: Vec<ListingPart>) -> Result<()> {
-        let mut memberships: Vec<(String, String)> = Vec::new();
+        let mut memberships: Vec<(GroupId, UserId)> = Vec::new();
         let mut owned: Vec<OwnedItem> = Vec::new();
         for part in batch {
             match part {
                 ListingPart::Users(accounts) => {
-                    let users: HashSet<String> = accounts.iter().map(|a| a.id.clone()).collect();
+                    let users: HashSet<UserId> = accounts.iter().map(|a| a.id.clone()).collect();
                     self.write_accounts(conn, accounts, Utc::now()).await?;
                     for part in std::mem::take(&mut self.waiting) {
                         self.done.dangling += admit(&users, part, &mut memberships, &mut owned);
@@ -215,7 +215,7 @@ impl Writer {
     async fn write_memberships(
         &mut self,
         conn: &mut SqliteConnection,
-        mut memberships: Vec<(String, String)>,
+        mut memberships: Vec<(GroupId, UserId)>,
     ) -> Result<()> {
         // Primary-key order: only the (site_id, user_id) index is written
         // out of order.
@@ -253,9 +253,9 @@ impl Writer {
 /// Moves a membership or content part into what a batch writes, leaving out
 /// anything that names a user not in `users`; returns how many were left out.
 fn admit(
-    users: &HashSet<String>,
+    users: &HashSet<UserId>,
     part: ListingPart,
-    memberships: &mut Vec<(String, String)>,
+    memberships: &mut Vec<(GroupId, UserId)>,
     owned: &mut Vec<OwnedItem>,
 ) -> u64 {
     let before = memberships.len() + owned.len();

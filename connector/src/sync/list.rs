@@ -5,7 +5,7 @@
 //! write it while the others are still being read.
 
 use futures::{stream, StreamExt, TryStreamExt};
-use tabgov_mapping::{Account, ContentKind, Group, OwnedItem};
+use tabgov_mapping::{Account, ContentKind, Group, GroupId, OwnedItem, UserId};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::content;
@@ -26,8 +26,8 @@ pub(super) enum ListingPart {
     Groups(Vec<Group>),
     /// The explicit members of one group, as user ids.
     Members {
-        group_id: String,
-        user_ids: Vec<String>,
+        group_id: GroupId,
+        user_ids: Vec<UserId>,
     },
     /// The items of one content kind that have an owner.
     Owned(Vec<OwnedItem>),

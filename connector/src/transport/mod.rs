@@ -97,7 +97,7 @@ impl Transport {
         let active = transport.sign_in().await?;
         drop(guard);
         transport.site = active.credentials.site_id.clone();
-        transport.user = UserId::new(active.credentials.user_id.clone());
+        transport.user = active.credentials.user_id.clone();
         Ok(transport)
     }
 

@@ -193,7 +193,11 @@ async fn a_connected_app_gets_the_scopes_it_asks_for_and_no_more() {
         .await
         .unwrap();
     let site = read_only.site_id();
-    let update = users::update_site_role(site, &target.id, &tabgov_mapping::SiteRole::Viewer);
+    let update = users::update_site_role(
+        site,
+        &target.id.as_str().into(),
+        &tabgov_mapping::SiteRole::Viewer,
+    );
     let err = read_only.send(&update).await.unwrap_err();
     assert!(
         err.is_tableau(tabgov::ErrorCode::SESSION_INVALID),

@@ -15,7 +15,7 @@ use tabgov::api::groups::{decode_groups, decode_member_ids};
 use tabgov::api::users::{decode_updated_user, decode_user, decode_users, UpdatedUser};
 use tabgov::api::Page;
 use tabgov::TableauError;
-use tabgov_mapping::{Account, ContentKind, GrantLicenseMode, Group, SiteRole};
+use tabgov_mapping::{Account, ContentKind, GrantLicenseMode, Group, SiteRole, UserId};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/tableau/");
 
@@ -34,7 +34,7 @@ enum Decoded {
     Updated(UpdatedUser),
     Groups(Page<Group>),
     Group(Group),
-    Members(Page<String>, Page<Account>),
+    Members(Page<UserId>, Page<Account>),
     Content(Page<ListedItem>),
 }
 

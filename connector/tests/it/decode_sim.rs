@@ -11,7 +11,7 @@ use tabgov::api::error_body::decode_error;
 use tabgov::api::groups::{self, decode_groups, decode_member_ids};
 use tabgov::api::users::{self, decode_updated_user, decode_user, decode_users};
 use tabgov::api::{ApiRequest, Method, PageRequest};
-use tabgov_mapping::{ContentKind, GrantLicenseMode, SiteLuid, SiteRole};
+use tabgov_mapping::{ContentKind, GrantLicenseMode, GroupId, SiteLuid, SiteRole, UserId};
 use tableau_sim::{SimConfig, Simulator};
 
 struct Client {
@@ -104,7 +104,7 @@ async fn decoders_read_what_the_simulator_emits() {
     );
     let by_id: BTreeMap<_, _> = page.items.iter().map(|a| (a.id.clone(), a)).collect();
     for u in &expected {
-        let a = by_id[&u.id];
+        let a = by_id[u.id.as_str()];
         assert_eq!(
             (&a.name, &a.email, &a.full_name),
             (&u.name, &u.email, &u.full_name)
@@ -133,7 +133,7 @@ async fn decoders_read_what_the_simulator_emits() {
             .collect::<Vec<_>>(),
         [someone.id.as_str()]
     );
-    let one = decode_user(&c.ok(&users::get_user(&site, &someone.id)).await).unwrap();
+    let one = decode_user(&c.ok(&users::get_user(&site, &uid(&someone.id))).await).unwrap();
     assert_eq!(
         (one.name.as_str(), one.domain.as_deref()),
         (someone.name.as_str(), Some(someone.domain.as_str()))
@@ -143,11 +143,11 @@ async fn decoders_read_what_the_simulator_emits() {
         Some(someone.auth_setting.as_str())
     );
     let (status, body) = c
-        .send_as(&users::get_user(&site, "no-such-user"), false)
+        .send_as(&users::get_user(&site, &uid("no-such-user")), false)
         .await;
     assert!(decode_error(status, &body).is(tabgov::ErrorCode::USER_NOT_FOUND));
     let (status, body) = c
-        .send_as(&users::get_user(&site, "no-such-user"), true)
+        .send_as(&users::get_user(&site, &uid("no-such-user")), true)
         .await;
     let e = decode_error(status, &body);
     assert!(
@@ -179,39 +179,58 @@ async fn decoders_read_what_the_simulator_emits() {
             g.grant_license_mode.as_deref().map(GrantLicenseMode::parse)
         );
         let members =
-            decode_member_ids(&c.ok(&groups::group_members(&site, &g.id, ALL)).await).unwrap();
+            decode_member_ids(&c.ok(&groups::group_members(&site, &gid(&g.id), ALL)).await)
+                .unwrap();
         let want: BTreeSet<_> = sim.group_members("", &g.id).into_iter().collect();
         assert_eq!(
-            members.items.into_iter().collect::<BTreeSet<_>>(),
+            members
+                .items
+                .into_iter()
+                .map(UserId::into_string)
+                .collect::<BTreeSet<_>>(),
             want,
             "{}",
             g.name
         );
     }
-    let of_user =
-        decode_groups(&c.ok(&users::groups_of_user(&site, &someone.id, ALL)).await).unwrap();
+    let of_user = decode_groups(
+        &c.ok(&users::groups_of_user(&site, &uid(&someone.id), ALL))
+            .await,
+    )
+    .unwrap();
     let want: BTreeSet<_> = sim.user_groups("", &someone.id).into_iter().collect();
     assert_eq!(
         of_user
             .items
             .iter()
-            .map(|g| g.id.clone())
+            .map(|g| g.id.to_string())
             .collect::<BTreeSet<_>>(),
         want
     );
 
     let added = decode_user(
-        &c.ok(&groups::add_member(&site, &granting.id, &someone.id))
-            .await,
+        &c.ok(&groups::add_member(
+            &site,
+            &gid(&granting.id),
+            &uid(&someone.id),
+        ))
+        .await,
     )
     .unwrap();
     assert_eq!(added.id, someone.id);
     let (status, body) = c
-        .send_as(&groups::add_member(&site, &granting.id, &someone.id), false)
+        .send_as(
+            &groups::add_member(&site, &gid(&granting.id), &uid(&someone.id)),
+            false,
+        )
         .await;
     assert!(decode_error(status, &body).is(tabgov::ErrorCode::ALREADY_MEMBER));
-    c.ok(&groups::remove_member(&site, &granting.id, &someone.id))
-        .await;
+    c.ok(&groups::remove_member(
+        &site,
+        &gid(&granting.id),
+        &uid(&someone.id),
+    ))
+    .await;
     assert!(sim.group_members("", &granting.id).is_empty());
 
     // Content: every item of every kind, with its owner.
@@ -252,7 +271,8 @@ async fn decoders_read_what_the_simulator_emits() {
         .expect("a user owning a workbook and more");
     let books = decode_content(
         ContentKind::Workbook,
-        &c.ok(&users::owned_workbooks(&site, &owner.id, ALL)).await,
+        &c.ok(&users::owned_workbooks(&site, &uid(&owner.id), ALL))
+            .await,
     )
     .unwrap();
     let want = theirs.iter().filter(|i| i.kind == "workbook").count();
@@ -263,7 +283,7 @@ async fn decoders_read_what_the_simulator_emits() {
         .all(|i| i.owner_id.as_deref() == Some(owner.id.as_str())));
     let flows = decode_content(
         ContentKind::Flow,
-        &c.ok(&users::owned_flows(&site, &owner.id, ALL)).await,
+        &c.ok(&users::owned_flows(&site, &uid(&owner.id), ALL)).await,
     )
     .unwrap();
     assert_eq!(
@@ -275,7 +295,7 @@ async fn decoders_read_what_the_simulator_emits() {
     let updated = decode_updated_user(
         &c.ok(&users::update_site_role(
             &site,
-            &owner.id,
+            &uid(&owner.id),
             &SiteRole::Viewer,
         ))
         .await,
@@ -286,7 +306,7 @@ async fn decoders_read_what_the_simulator_emits() {
         (Some(owner.name.as_str()), SiteRole::Viewer)
     );
     let (status, body) = c
-        .send_as(&users::remove_user(&site, &owner.id, None), false)
+        .send_as(&users::remove_user(&site, &uid(&owner.id), None), false)
         .await;
     let conflict = decode_error(status, &body);
     assert!(
@@ -297,12 +317,26 @@ async fn decoders_read_what_the_simulator_emits() {
         sim.user("", &owner.id).map(|u| u.site_role),
         Some("Unlicensed".to_owned())
     );
-    c.ok(&users::remove_user(&site, &owner.id, Some(&someone.id)))
-        .await;
+    c.ok(&users::remove_user(
+        &site,
+        &uid(&owner.id),
+        Some(&uid(&someone.id)),
+    ))
+    .await;
     assert!(sim.user("", &owner.id).is_none());
 
     c.ok(&auth::sign_out()).await;
     let (status, body) = c.send_as(&users::list_users(&site, ALL), false).await;
     assert!(decode_error(status, &body).code.as_str().starts_with("401"));
     sim.stop().await;
+}
+
+/// The simulator's user id (a string) as the client's typed id.
+fn uid(id: &str) -> UserId {
+    UserId::from(id)
+}
+
+/// The simulator's group id (a string) as the client's typed id.
+fn gid(id: &str) -> GroupId {
+    GroupId::from(id)
 }

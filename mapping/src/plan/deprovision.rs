@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{safety, OnContent, Refusal, TargetFacts};
-use crate::{Account, OwnedContent};
+use crate::{Account, OwnedContent, UserId};
 
 /// What a deprovision will do to one user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -15,7 +15,7 @@ pub enum DeprovisionPlan {
     /// Remove the user and hand everything they own to `to` (`mapAssetsTo`).
     Transfer {
         /// The new owner's id.
-        to: String,
+        to: UserId,
         /// Items the inventory listed (Tableau may hand over more).
         owned: u32,
     },
@@ -32,7 +32,7 @@ pub enum DeprovisionPlan {
 
 impl DeprovisionPlan {
     /// The new owner's id, when the plan hands content over.
-    pub fn transfer_to(&self) -> Option<&str> {
+    pub fn transfer_to(&self) -> Option<&UserId> {
         match self {
             DeprovisionPlan::Transfer { to, .. } => Some(to),
             _ => None,

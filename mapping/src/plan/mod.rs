@@ -13,7 +13,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::{Account, Group, OwnedContent};
+use crate::{Account, Group, OwnedContent, UserId};
 
 pub use batch::{BatchPolicy, BatchTooLarge, DEFAULT_MAX_ACTIONS};
 pub use deprovision::{plan_deprovision, DeprovisionPlan};
@@ -41,7 +41,7 @@ pub struct TargetFacts<'a> {
     /// Groups the user is in whose grant-licence mode would license them again.
     pub relicensing_groups: Vec<&'a Group>,
     /// The connector's own account id: never acted on.
-    pub own_user_id: &'a str,
+    pub own_user_id: &'a UserId,
     /// Site administrators on the site other than this target and the other
     /// targets of the same batch.
     pub other_site_admins: usize,
@@ -84,7 +84,7 @@ impl fmt::Display for Refusal {
 /// The rules every action that takes access checks first: never the
 /// connector's own account, never the last site administrator.
 fn safety(facts: &TargetFacts<'_>) -> Option<Refusal> {
-    if facts.account.id == facts.own_user_id {
+    if facts.account.id == *facts.own_user_id {
         Some(Refusal::OwnAccount)
     } else if facts.account.site_role.is_site_admin() && facts.other_site_admins == 0 {
         Some(Refusal::LastSiteAdministrator)

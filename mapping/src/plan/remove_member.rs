@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::Refusal;
+use crate::UserId;
 
 /// What a membership removal will do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,8 +23,8 @@ pub enum RemoveMemberPlan {
 /// Plans the removal of `user_id` (named `user`) from `group`; `is_member`
 /// is what Tableau lists now.
 pub fn plan_remove_member(
-    user_id: &str,
-    own_user_id: &str,
+    user_id: &UserId,
+    own_user_id: &UserId,
     user: &str,
     group: &str,
     is_member: bool,

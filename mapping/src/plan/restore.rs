@@ -4,12 +4,12 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::{Account, SiteRole};
+use crate::{Account, GroupId, SiteRole, UserId};
 
 /// A group by id, with its name when tabgov knows it (else the id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GroupRef {
-    pub id: String,
+    pub id: GroupId,
     pub name: String,
 }
 
@@ -75,12 +75,12 @@ impl fmt::Display for RestoreRefusal {
 /// groups it removed that the user is not in now.
 pub fn plan_restore(
     account: &Account,
-    own_user_id: &str,
+    own_user_id: &UserId,
     suspended_from: Option<&SiteRole>,
     rejoin: Vec<GroupRef>,
 ) -> RestorePlan {
     let user = account.name.clone();
-    if account.id == own_user_id {
+    if account.id == *own_user_id {
         return RestorePlan::Refuse {
             refusal: RestoreRefusal::OwnAccount,
         };

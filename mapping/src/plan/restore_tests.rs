@@ -17,7 +17,7 @@ fn group() -> GroupRef {
 fn restores_a_suspended_user() {
     let plan = plan_restore(
         &account(SiteRole::Unlicensed),
-        "me",
+        &"me".into(),
         Some(&SiteRole::Creator),
         vec![group()],
     );
@@ -35,11 +35,11 @@ fn restores_a_suspended_user() {
 fn a_restored_user_is_a_noop_unless_groups_are_missing() {
     let a = account(SiteRole::Creator);
     assert!(matches!(
-        plan_restore(&a, "me", Some(&SiteRole::Creator), vec![]),
+        plan_restore(&a, &"me".into(), Some(&SiteRole::Creator), vec![]),
         RestorePlan::Noop { .. }
     ));
     assert!(matches!(
-        plan_restore(&a, "me", Some(&SiteRole::Creator), vec![group()]),
+        plan_restore(&a, &"me".into(), Some(&SiteRole::Creator), vec![group()]),
         RestorePlan::Restore { .. }
     ));
 }
@@ -49,25 +49,25 @@ fn refuses_without_a_journalled_role_or_over_a_later_change() {
     let refused = |p: RestorePlan| matches!(p, RestorePlan::Refuse { .. });
     assert!(refused(plan_restore(
         &account(SiteRole::Unlicensed),
-        "me",
+        &"me".into(),
         None,
         vec![]
     )));
     assert!(refused(plan_restore(
         &account(SiteRole::Unlicensed),
-        "me",
+        &"me".into(),
         Some(&SiteRole::Unlicensed),
         vec![]
     )));
     assert!(refused(plan_restore(
         &account(SiteRole::Explorer),
-        "me",
+        &"me".into(),
         Some(&SiteRole::Creator),
         vec![]
     )));
     assert!(refused(plan_restore(
         &account(SiteRole::Unlicensed),
-        "u",
+        &"u".into(),
         Some(&SiteRole::Creator),
         vec![]
     )));

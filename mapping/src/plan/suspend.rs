@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{safety, Refusal, TargetFacts};
-use crate::{Group, SiteRole};
+use crate::{Group, GroupId, SiteRole};
 
 /// What a suspend will do to one user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,7 +26,7 @@ pub struct Suspension {
     /// The role the user has now, journalled so `restore` can put it back.
     pub from: SiteRole,
     /// Group ids to leave (`--sticky`); empty otherwise.
-    pub leave_groups: Vec<String>,
+    pub leave_groups: Vec<GroupId>,
     /// Group names that would license the user again on sign-in (warned).
     pub relicensing_groups: Vec<String>,
     /// Of those, the groups nobody can leave ("All Users"): even

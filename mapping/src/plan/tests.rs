@@ -1,5 +1,11 @@
 use super::*;
-use crate::{Account, ContentKind, GrantLicenseMode, Group, OwnedContent, SiteRole};
+use crate::{Account, ContentKind, GrantLicenseMode, Group, OwnedContent, SiteRole, UserId};
+
+/// The connector's own account in these tests.
+fn me() -> &'static UserId {
+    static ME: std::sync::LazyLock<UserId> = std::sync::LazyLock::new(|| UserId::from("me"));
+    &ME
+}
 
 /// An account whose sign-in name is its id.
 fn account(id: &str, role: SiteRole) -> Account {
@@ -34,7 +40,7 @@ fn facts<'a>(
         account,
         owned: owning(owned),
         relicensing_groups: groups,
-        own_user_id: "me",
+        own_user_id: me(),
         other_site_admins: admins,
     }
 }
@@ -179,7 +185,7 @@ fn a_transfer_names_the_heir() {
     let a = account("u", SiteRole::Viewer);
     let heir = account("t", SiteRole::Creator);
     let plan = plan_deprovision(&facts(&a, 1, vec![], 1), Some(&heir), OnContent::Refuse);
-    assert_eq!(plan.transfer_to(), Some("t"));
+    assert_eq!(plan.transfer_to().map(UserId::as_str), Some("t"));
     assert_eq!(DeprovisionPlan::Remove.transfer_to(), None);
 }
 
@@ -191,7 +197,7 @@ fn remove_member_table() {
         ("me", true, "refuse:own"),
     ];
     for (id, member, expected) in cases {
-        let plan = plan_remove_member(id, "me", "alice", "Analysts", member);
+        let plan = plan_remove_member(&UserId::from(id), me(), "alice", "Analysts", member);
         let kind = match &plan {
             RemoveMemberPlan::Remove => "remove",
             RemoveMemberPlan::Noop { .. } => "noop",
@@ -200,7 +206,7 @@ fn remove_member_table() {
         assert_eq!(kind, expected, "{id} member={member}");
     }
     assert_eq!(
-        plan_remove_member("u", "me", "alice", "Analysts", false),
+        plan_remove_member(&"u".into(), me(), "alice", "Analysts", false),
         RemoveMemberPlan::Noop {
             reason: "alice is not in Analysts".into()
         }

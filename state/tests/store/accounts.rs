@@ -154,33 +154,45 @@ async fn actions_show_in_the_store_without_a_resync() {
 
     let mut tx = store.pool().begin().await.unwrap();
     assert!(
-        update_account_role(&mut tx, s, "u-alice", &SiteRole::Unlicensed, None)
+        update_account_role(&mut tx, s, &"u-alice".into(), &SiteRole::Unlicensed, None)
             .await
             .unwrap()
     );
-    assert!(remove_membership(&mut tx, s, "g-sales", "u-alice")
-        .await
-        .unwrap());
-    assert!(!remove_membership(&mut tx, s, "g-sales", "u-alice")
-        .await
-        .unwrap());
-    assert!(add_membership(&mut tx, s, "g-ops", "u-alice")
-        .await
-        .unwrap());
-    assert!(!add_membership(&mut tx, s, "g-ops", "u-alice")
-        .await
-        .unwrap());
+    assert!(
+        remove_membership(&mut tx, s, &"g-sales".into(), &"u-alice".into())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !remove_membership(&mut tx, s, &"g-sales".into(), &"u-alice".into())
+            .await
+            .unwrap()
+    );
+    assert!(
+        add_membership(&mut tx, s, &"g-ops".into(), &"u-alice".into())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !add_membership(&mut tx, s, &"g-ops".into(), &"u-alice".into())
+            .await
+            .unwrap()
+    );
     assert_eq!(
-        transfer_owned_content(&mut tx, s, "u-bob", "u-carol")
+        transfer_owned_content(&mut tx, s, &"u-bob".into(), &"u-carol".into())
             .await
             .unwrap(),
         1
     );
     let now = at("2026-02-01T12:00:00Z");
-    assert!(mark_deprovisioned(&mut tx, s, "u-bob", now).await.unwrap());
-    assert!(!mark_deprovisioned(&mut tx, s, "u-bob", now).await.unwrap());
+    assert!(mark_deprovisioned(&mut tx, s, &"u-bob".into(), now)
+        .await
+        .unwrap());
+    assert!(!mark_deprovisioned(&mut tx, s, &"u-bob".into(), now)
+        .await
+        .unwrap());
     assert!(
-        !update_account_role(&mut tx, s, "u-bob", &SiteRole::Viewer, None)
+        !update_account_role(&mut tx, s, &"u-bob".into(), &SiteRole::Viewer, None)
             .await
             .unwrap()
     );

@@ -16,7 +16,7 @@ fn suspend(site: SiteKey, user: &str, previous: SiteRole) -> NewJournalEntry {
         previous_site_role: Some(previous),
         new_site_role: Some(SiteRole::Unlicensed),
         groups_removed: vec!["g-ops".into()],
-        ..NewJournalEntry::new(site, JournalAction::Suspend, user, Utc::now())
+        ..NewJournalEntry::new(site, JournalAction::Suspend, &user.into(), Utc::now())
     }
 }
 
@@ -40,7 +40,7 @@ async fn an_intent_is_found_open_until_completed_once() {
     let s = site(&store).await;
     let id = intent(&store, &suspend(s, "u-alice", SiteRole::Creator)).await;
 
-    let open = journal_open_intent(store.pool(), s, "u-alice", &JournalAction::Suspend)
+    let open = journal_open_intent(store.pool(), s, &"u-alice".into(), &JournalAction::Suspend)
         .await
         .unwrap()
         .unwrap();
@@ -49,13 +49,18 @@ async fn an_intent_is_found_open_until_completed_once() {
     assert_eq!(open.intent.groups_removed, ["g-ops"]);
     assert_eq!(open.intent.previous_site_role, Some(SiteRole::Creator));
     assert_eq!(open.intent.ticket.as_deref(), Some("HR-42"));
-    let other_action = journal_open_intent(store.pool(), s, "u-alice", &JournalAction::Deprovision)
-        .await
-        .unwrap();
+    let other_action = journal_open_intent(
+        store.pool(),
+        s,
+        &"u-alice".into(),
+        &JournalAction::Deprovision,
+    )
+    .await
+    .unwrap();
     assert!(other_action.is_none());
 
     complete(&store, id, JournalState::Completed).await.unwrap();
-    let open = journal_open_intent(store.pool(), s, "u-alice", &JournalAction::Suspend)
+    let open = journal_open_intent(store.pool(), s, &"u-alice".into(), &JournalAction::Suspend)
         .await
         .unwrap();
     assert!(open.is_none());
@@ -107,17 +112,17 @@ async fn a_restore_finds_the_last_completed_suspend_only() {
     };
     intent(&store, &open_dry).await;
 
-    let last = journal_last_suspend(store.pool(), s, "u-alice")
+    let last = journal_last_suspend(store.pool(), s, &"u-alice".into())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(last.id, first);
     assert_eq!(last.intent.previous_site_role, Some(SiteRole::Creator));
-    let open = journal_open_intent(store.pool(), s, "u-alice", &JournalAction::Suspend)
+    let open = journal_open_intent(store.pool(), s, &"u-alice".into(), &JournalAction::Suspend)
         .await
         .unwrap();
     assert!(open.is_none(), "dry runs are never open intents");
-    assert!(journal_last_suspend(store.pool(), s, "u-bob")
+    assert!(journal_last_suspend(store.pool(), s, &"u-bob".into())
         .await
         .unwrap()
         .is_none());

@@ -19,7 +19,7 @@ fn large_site() -> (SiteSnapshot, Vec<OwnedItem>) {
     let mut snap = SiteSnapshot::default();
     for g in 0..GROUPS {
         snap.insert_group(Group {
-            id: format!("g-{g:03}"),
+            id: format!("g-{g:03}").into(),
             name: format!("Group {g}"),
             domain: Some("local".into()),
             minimum_site_role: (g % 10 == 0).then_some(SiteRole::Explorer),
@@ -39,10 +39,10 @@ fn large_site() -> (SiteSnapshot, Vec<OwnedItem>) {
         snap.add_membership(&id, &format!("g-{:03}", (u * 7 + 3) % GROUPS));
         if u % 20 == 0 {
             owned.push(OwnedItem {
-                id: format!("w-{u}"),
+                id: format!("w-{u}").into(),
                 kind: ContentKind::Workbook,
                 name: Some(format!("Workbook {u}")),
-                owner_id: id.clone(),
+                owner_id: id.as_str().into(),
             });
         }
     }

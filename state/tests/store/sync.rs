@@ -124,7 +124,10 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
         ]
     );
     assert_eq!(feed[3].group.as_deref(), Some("Sales"));
-    assert_eq!(feed[3].group_id.as_deref(), Some("g-sales"));
+    assert_eq!(
+        feed[3].group_id.as_ref().map(|g| g.as_str()),
+        Some("g-sales")
+    );
     assert_eq!(feed[0].detail["kind"], "suspended");
 
     let accounts = list_accounts(store.pool(), &AccountFilter::default())

@@ -112,7 +112,10 @@ pub async fn apply_revokes(
         .iter()
         .filter(|r| r.action() != RevokeAction::RemoveMembership)
     {
-        per_user.entry(&revoke.user_id).or_default().push(revoke);
+        per_user
+            .entry(revoke.user_id.as_str())
+            .or_default()
+            .push(revoke);
     }
     let mut requests = Vec::new();
     let mut origins = Vec::new();

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tabgov_mapping::{Decision, EntitlementKind, License, RevokeAction};
+use tabgov_mapping::{Decision, EntitlementKind, GroupId, License, RevokeAction, UserId};
 
 use crate::actions::is_member;
 use crate::actions::resolve::{Resolution, Resolved, Resolver};
@@ -19,12 +19,12 @@ use crate::Result;
 pub struct Revoke {
     /// The rows that ask for it (duplicates are merged).
     pub at: Vec<Location>,
-    pub user_id: String,
+    pub user_id: UserId,
     pub user_name: String,
     pub kind: EntitlementKind,
     pub value: String,
     /// The group's id, for a group membership.
-    pub group_id: Option<String>,
+    pub group_id: Option<GroupId>,
     /// The reviewers' comments, for the journal's reason.
     pub comments: Vec<String>,
 }
@@ -43,7 +43,7 @@ impl Revoke {
 }
 
 /// An entitlement of a user: (user id, kind, value in lower case).
-type EntitlementKey = (String, EntitlementKind, String);
+type EntitlementKey = (UserId, EntitlementKind, String);
 
 /// The first row deciding an entitlement: where, what, and its revoke.
 type FirstDecision = (Location, Decision, Option<usize>);
@@ -144,7 +144,7 @@ pub fn check_against_store(
 fn check_line<'v>(
     view: &'v SiteView,
     line: &ReviewLine,
-) -> std::result::Result<(&'v ViewAccount, Option<String>), String> {
+) -> std::result::Result<(&'v ViewAccount, Option<GroupId>), String> {
     if line.site != view.site {
         return Err(format!(
             "the row is for site '{}' but this run applies site '{}': export and apply one site at a time (--site)",
@@ -232,8 +232,8 @@ pub async fn check_against_tableau(
     let mut problems = Vec::new();
     for revoke in revokes {
         if !users.contains_key(revoke.user_id.as_str()) {
-            let found = resolver.resolve(ctx, &revoke.user_id).await?;
-            users.insert(&revoke.user_id, found);
+            let found = resolver.resolve(ctx, revoke.user_id.as_str()).await?;
+            users.insert(revoke.user_id.as_str(), found);
         }
         let at = revoke.at[0];
         let mut problem = |message: String| problems.push(RowProblem { at, message });

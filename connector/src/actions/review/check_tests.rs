@@ -1,5 +1,5 @@
 use chrono::Utc;
-use tabgov_mapping::{Account, AccountStatus, Group, License, OwnedContent, SiteRole};
+use tabgov_mapping::{Account, AccountStatus, Group, GroupId, License, OwnedContent, SiteRole};
 use tabgov_state::AccountRecord;
 
 use super::*;
@@ -76,7 +76,7 @@ fn revokes_are_merged_and_keeps_and_blanks_counted() {
             (
                 r.location(),
                 r.user_name.as_str(),
-                r.group_id.as_deref(),
+                r.group_id.as_ref().map(GroupId::as_str),
                 r.action(),
             )
         })
