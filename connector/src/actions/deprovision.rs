@@ -174,25 +174,16 @@ impl Change for Removal<'_, '_> {
                 change: StoreChange::none(),
             });
         }
-        let mut outcome = "removed from the site".to_owned();
         let mut unmoved = Vec::new();
-        if let Some(heir) = self.heir.filter(|_| !self.inventory.is_empty()) {
+        let heir = self.heir.filter(|_| !self.inventory.is_empty());
+        if let Some(heir) = heir {
             self.index.invalidate();
             let received = self.index.inventory(ctx.transport, &heir.id).await?;
             unmoved = self.inventory.missing_from(&received);
-            let moved = self.inventory.items.len() - unmoved.len();
-            let name = &heir.name;
-            outcome.push_str(&format!("; {moved} item(s) now owned by {name} (verified)"));
-            if !unmoved.is_empty() {
-                let unmoved: Vec<String> = unmoved.iter().map(|i| i.label()).collect();
-                let unmoved = unmoved.join(", ");
-                outcome.push_str(&format!(
-                    "; not owned by {name} after the transfer: {unmoved}"
-                ));
-            }
         }
+        let moved = self.inventory.items.len() - unmoved.len();
         Ok(Verdict::Done {
-            outcome,
+            outcome: render::removed(heir.map(|h| h.name.as_str()), moved, &unmoved),
             change: StoreChange::removed(self.heir.map(|h| h.id.clone())),
             unfinished: (!unmoved.is_empty()).then_some("check those items' owners in Tableau"),
         })

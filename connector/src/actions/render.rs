@@ -1,7 +1,9 @@
 //! Plans and results as sentences: what `--dry-run` prints is exactly what
 //! a real run would do, worded from the same plan.
 
-use tabgov_mapping::{Account, DeprovisionPlan, Group, RestorePlan, Suspension};
+use tabgov_mapping::{
+    Account, DeprovisionPlan, Group, OwnedItem, RestorePlan, SiteRole, Suspension,
+};
 
 use super::inventory::Inventory;
 
@@ -92,6 +94,42 @@ pub fn suspend_plan(user: &str, plan: &Suspension, leaving: &[String]) -> String
     }
     if !plan.cannot_leave.is_empty() {
         s.push_str(&format!("; {}", cannot_leave_warning(&plan.cannot_leave)));
+    }
+    s
+}
+
+/// A role change done: `Creator -> Unlicensed; left Analysts`, then what
+/// could not be done with the groups.
+pub fn role_changed(
+    from: &SiteRole,
+    to: &SiteRole,
+    did: &str,
+    groups: &[String],
+    problems: &[String],
+) -> String {
+    let mut s = format!("{from} -> {to}");
+    if !groups.is_empty() {
+        s.push_str(&format!("; {did} {}", names(groups)));
+    }
+    for problem in problems {
+        s.push_str(&format!("; {problem}"));
+    }
+    s
+}
+
+/// A removal done: with a new owner, how many items now verifiably belong
+/// to them and which did not arrive.
+pub fn removed(heir: Option<&str>, moved: usize, unmoved: &[&OwnedItem]) -> String {
+    let mut s = "removed from the site".to_owned();
+    if let Some(name) = heir {
+        s.push_str(&format!("; {moved} item(s) now owned by {name} (verified)"));
+        if !unmoved.is_empty() {
+            let labels: Vec<String> = unmoved.iter().map(|i| i.label()).collect();
+            s.push_str(&format!(
+                "; not owned by {name} after the transfer: {}",
+                labels.join(", ")
+            ));
+        }
     }
     s
 }
@@ -210,6 +248,27 @@ mod tests {
             "would set alice from Creator to Unlicensed; All Users licenses every user again on \
              sign-in and cannot be left, so the suspension will not stick even with --sticky; \
              change that group's grant in Tableau"
+        );
+    }
+
+    #[test]
+    fn done_changes_say_what_moved_and_what_did_not() {
+        let (creator, unlicensed) = (SiteRole::Creator, SiteRole::Unlicensed);
+        let left = ["A".to_owned(), "B".to_owned()];
+        assert_eq!(
+            role_changed(&creator, &unlicensed, "left", &left, &[]),
+            "Creator -> Unlicensed; left A and B"
+        );
+        let problem = ["could not rejoin C: refused".to_owned()];
+        assert_eq!(
+            role_changed(&unlicensed, &creator, "rejoined", &[], &problem),
+            "Unlicensed -> Creator; could not rejoin C: refused"
+        );
+        let inv = inventory();
+        assert_eq!(removed(None, 0, &[]), "removed from the site");
+        assert_eq!(
+            removed(Some("bob"), 1, &[&inv.items[1]]),
+            "removed from the site; 1 item(s) now owned by bob (verified); not owned by bob after the transfer: flow:Nightly"
         );
     }
 

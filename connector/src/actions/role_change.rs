@@ -148,7 +148,6 @@ impl Change for RoleChange<'_> {
             });
         }
         result.groups = sent.done.iter().map(|g| g.name.clone()).collect();
-        let mut outcome = format!("{} -> {}", self.from, self.to);
         let ids = sent.done.into_iter().map(|g| g.id).collect();
         let mut change = StoreChange::role(now);
         let (did, advice) = match self.memberships {
@@ -161,12 +160,8 @@ impl Change for RoleChange<'_> {
                 ("rejoined", "add the user to those groups in Tableau")
             }
         };
-        if !result.groups.is_empty() {
-            outcome.push_str(&format!("; {did} {}", render::names(&result.groups)));
-        }
-        if !sent.problems.is_empty() {
-            outcome.push_str(&format!("; {}", sent.problems.join("; ")));
-        }
+        let (from, to) = (&self.from, &self.to);
+        let outcome = render::role_changed(from, to, did, &result.groups, &sent.problems);
         let unfinished = (!sent.problems.is_empty()).then_some(advice);
         Ok(Verdict::Done {
             outcome,
