@@ -135,9 +135,9 @@ def clean_env() -> dict:
     return env
 
 
-def tabgov_sync(args, url: str, db: str, workdir: str, sim: Simulator) -> tuple[Measured, dict]:
+def tabgov_sync(args, url: str, db: str, workdir: str, sim: Simulator, binary: str | None = None) -> tuple[Measured, dict]:
     cmd = [
-        args.tabgov, "--db", f"sqlite://{db}", "-q", "sync", "--server", url, "--site", "",
+        binary or args.tabgov, "--db", f"sqlite://{db}", "-q", "sync", "--server", url, "--site", "",
         "--pat-name", "admin-pat", "--format", "json",
     ]
     m = run_measured(cmd, clean_env(), workdir, sim)
@@ -168,7 +168,7 @@ def quiet_resync(report: dict) -> None:
 def run_scenario(args, s: Scenario) -> dict:
     print(f"\n== scenario {s.name}: {s.describe()}", flush=True)
     sim = Simulator(args.sim, s)
-    runs = {"tabgov": [], "baseline": [], "resync": []}
+    runs = {"tabgov": [], "baseline": [], "resync": [], "against": [], "against_resync": []}
     try:
         for rep in range(1, args.reps + 1):
             with tempfile.TemporaryDirectory(prefix="tabgov-bench-") as work:
@@ -182,6 +182,16 @@ def run_scenario(args, s: Scenario) -> dict:
                     runs["resync"].append(r)
                     line += f"; re-sync {r.wall:.2f} s, {r.rss_mb:.0f} MB"
                 print(line, flush=True)
+                if args.against:
+                    other = os.path.join(work, "against.db")
+                    a, _ = tabgov_sync(args, sim.url, other, work, sim, args.against)
+                    runs["against"].append(a)
+                    line = f"  rep {rep}: against {a.wall:.2f} s, {a.rss_mb:.0f} MB"
+                    if s.resync:
+                        ar, _ = tabgov_sync(args, sim.url, other, work, sim, args.against)
+                        runs["against_resync"].append(ar)
+                        line += f"; re-sync {ar.wall:.2f} s, {ar.rss_mb:.0f} MB"
+                    print(line, flush=True)
                 b, collected = baseline(args, sim.url, work, sim)
                 runs["baseline"].append(b)
                 same_site(report, collected)
@@ -214,6 +224,10 @@ def summarize(args, s: Scenario, runs: dict) -> dict:
     if runs["resync"]:
         result["resync"] = median_of(runs["resync"])
         result["resync_speedup"] = tabgov["wall_s"] / result["resync"]["wall_s"]
+    if runs["against"]:
+        result["against"] = median_of(runs["against"])
+        if runs["against_resync"]:
+            result["against_resync"] = median_of(runs["against_resync"])
     print_result(args, s, result)
     return result
 
@@ -228,6 +242,10 @@ def print_result(args, s: Scenario, r: dict) -> None:
     rows = [("tabgov sync", r["tabgov"]), ("tsc baseline", r["baseline"])]
     if "resync" in r:
         rows.insert(1, ("tabgov re-sync", r["resync"]))
+    if "against" in r:
+        rows.append(("--against sync", r["against"]))
+    if "against_resync" in r:
+        rows.append(("--against re-sync", r["against_resync"]))
     for label, m in rows:
         print(f"  {label:<22}{m['wall_s']:>9.2f}{m['cpu_s']:>9.2f}{m['requests']:>10}{m['peak_rss_mb']:>13.0f}")
     print(f"  baseline / tabgov: {r['speedup']:.1f}x")
@@ -237,6 +255,11 @@ def print_result(args, s: Scenario, r: dict) -> None:
               f"{TABGOV_CONCURRENCY} = {r['floor_s']:.2f} s; tabgov at {r['floor_ratio']:.2f}x the floor")
     if "resync" in r:
         print(f"  first sync / no-change re-sync: {r['resync_speedup']:.1f}x")
+    for ours, theirs, what in [("tabgov", "against", "sync"), ("resync", "against_resync", "re-sync")]:
+        if ours in r and theirs in r:
+            a, b = r[ours], r[theirs]
+            print(f"  {what}, this tabgov / --against: wall {a['wall_s'] / b['wall_s']:.2f}x, "
+                  f"peak RSS {a['peak_rss_mb'] / b['peak_rss_mb']:.2f}x")
     if args.tiny:
         print("  (tiny mode: a smoke run; the targets apply to the full scenarios only)")
         return
@@ -273,6 +296,8 @@ def main() -> int:
     ap.add_argument("--scenario", action="append", help="run only this scenario (repeatable)")
     ap.add_argument("--tiny", action="store_true", help="small scenarios, one repetition: a smoke run")
     ap.add_argument("--out", help="also write the results as JSON to this file")
+    ap.add_argument("--against", help="another tabgov binary (e.g. an earlier commit's) run alternately with "
+                    "this one, with the same flags, for a side-by-side ratio")
     args = ap.parse_args()
     args.reps = args.reps or (1 if args.tiny else 3)
     # Each run has its own working directory (no tabgov.toml is picked up).

@@ -9,6 +9,8 @@
 #   bash tests/bench/run.sh --reps 5
 #   bash tests/bench/run.sh --scenario 20k
 #   bash tests/bench/run.sh --tiny          # a few seconds: CI's smoke run (debug build)
+#   bash tests/bench/run.sh --against OLD   # also run another tabgov binary (an earlier
+#                                           # commit's release build), side by side
 #
 # Release binaries unless --tiny (which uses the debug build CI already has);
 # --release forces them. Results also go to target/bench/results.json.
@@ -26,7 +28,7 @@ for arg in "$@"; do
     case "$arg" in
         --tiny) tiny=true; pass+=("$arg") ;;
         --release) release_forced=true ;;
-        -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) pass+=("$arg") ;;
     esac
 done
