@@ -47,6 +47,16 @@ pub(crate) struct GroupsDone {
 }
 
 impl RoleChange<'_> {
+    /// The groups `ids` with the names this change knows (else the id).
+    pub fn refs(&self, ids: &[GroupId]) -> Vec<GroupRef> {
+        let name = |id: &GroupId| self.names.get(id).cloned();
+        let named = |id: &GroupId| GroupRef {
+            id: id.clone(),
+            name: name(id).unwrap_or_else(|| id.to_string()),
+        };
+        ids.iter().map(named).collect()
+    }
+
     /// Whether Tableau's role `now` is the one asked for: any unlicensed
     /// role ends a suspend.
     fn arrived(&self, now: &SiteRole) -> bool {
@@ -95,17 +105,7 @@ impl Change for RoleChange<'_> {
             return Err(format!("Tableau showed {now} when it was tried again"));
         }
         if self.memberships == Memberships::Leave {
-            let name = |id: &GroupId| {
-                self.names
-                    .get(id)
-                    .cloned()
-                    .unwrap_or_else(|| id.to_string())
-            };
-            let adopt = |id: &GroupId| GroupRef {
-                id: id.clone(),
-                name: name(id),
-            };
-            self.groups = open.intent.groups_removed.iter().map(adopt).collect();
+            self.groups = self.refs(&open.intent.groups_removed);
         }
         Ok(())
     }

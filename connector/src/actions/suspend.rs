@@ -6,8 +6,7 @@
 use std::collections::HashMap;
 
 use tabgov_mapping::{
-    plan_suspend, Account, Group, GroupId, GroupRef, OwnedContent, SiteRole, SuspendPlan,
-    TargetFacts,
+    plan_suspend, Account, Group, GroupId, OwnedContent, SiteRole, SuspendPlan, TargetFacts,
 };
 use tabgov_state::JournalEntry;
 
@@ -74,11 +73,8 @@ async fn plan<'a>(
         // An earlier attempt changed Tableau and died before its outcome.
         (SuspendPlan::Noop { .. }, Some(open)) => {
             // Continued as it was planned (the engine adopts its groups).
-            change.from = open
-                .intent
-                .previous_site_role
-                .clone()
-                .unwrap_or(role.clone());
+            let planned_from = open.intent.previous_site_role.clone();
+            change.from = planned_from.unwrap_or(role.clone());
             result = result.roles(Some(&change.from), Some(&SiteRole::Unlicensed));
             let planned = format!(
                 "would settle the interrupted suspend (journal entry {})",
@@ -101,14 +97,7 @@ async fn plan<'a>(
             })
         }
         (SuspendPlan::Suspend(plan), _) => {
-            let name = |id: &GroupId| change.names.get(id).cloned().unwrap_or(id.to_string());
-            let leave = plan.leave_groups.iter();
-            change.groups = leave
-                .map(|id| GroupRef {
-                    id: id.clone(),
-                    name: name(id),
-                })
-                .collect();
+            change.groups = change.refs(&plan.leave_groups);
             result = result.roles(Some(role), Some(&SiteRole::Unlicensed));
             result.groups = change.groups.iter().map(|g| g.name.clone()).collect();
             let planned = render::suspend_plan(&account.name, &plan, &result.groups);

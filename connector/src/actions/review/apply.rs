@@ -12,7 +12,7 @@ use tabgov_state::JournalId;
 
 use super::check::Revoke;
 use crate::actions::remove_member::{remove_from_group, MembershipRequest};
-use crate::actions::{run_batch, ActionContext, Outcome, TargetRequest, Verb};
+use crate::actions::{run_batch, ActionContext, ActionResult, Outcome, TargetRequest, Verb};
 use crate::reports::review_file::Location;
 use crate::{ExitCode, Result};
 
@@ -93,20 +93,33 @@ pub async fn apply_revokes(
             ticket: rules.ticket.clone(),
         };
         let r = remove_from_group(ctx, &request).await;
-        results.push(AppliedRevoke {
-            rows: revoke.location(),
-            user: revoke.user_name.clone(),
-            entitlement: format!("group:{}", revoke.value),
-            action: "remove_membership".to_owned(),
-            result: r.result,
-            detail: r.detail,
-            warnings: r.warnings,
-            journal_id: r.journal_id,
-            tableau_code: r.tableau_code,
-        });
+        let entitlement = format!("group:{}", revoke.value);
+        results.push(AppliedRevoke::of(
+            &[revoke],
+            entitlement,
+            "remove_membership",
+            r,
+        ));
     }
+    let (requests, origins) = account_requests(revokes, rules);
+    if requests.is_empty() {
+        return Ok(results);
+    }
+    for (r, rows) in run_batch(ctx, requests).await?.into_iter().zip(origins) {
+        let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+        let action = r.action.as_str();
+        results.push(AppliedRevoke::of(&rows, kinds.join(", "), action, r));
+    }
+    Ok(results)
+}
 
-    // One suspend or deprovision per user; a deprovision covers a suspend.
+/// One suspend or deprovision per user for the revokes of site roles,
+/// licences and accounts (a deprovision covers a suspend), with the rows
+/// behind each.
+fn account_requests<'r>(
+    revokes: &'r [Revoke],
+    rules: &ApplyRules,
+) -> (Vec<TargetRequest>, Vec<Vec<&'r Revoke>>) {
     let mut per_user: BTreeMap<&str, Vec<&Revoke>> = BTreeMap::new();
     for revoke in revokes
         .iter()
@@ -119,18 +132,18 @@ pub async fn apply_revokes(
     }
     let mut requests = Vec::new();
     let mut origins = Vec::new();
-    for (user_id, rows) in &per_user {
+    for (user_id, rows) in per_user {
         let verb = if rows.iter().any(|r| r.kind == EntitlementKind::Account) {
             Verb::Deprovision
         } else {
             Verb::Suspend
         };
-        let mut request = TargetRequest::new(*user_id, verb);
+        let mut request = TargetRequest::new(user_id, verb);
         request.line = rows.iter().find_map(|r| match r.at[0] {
             Location::Line(n) => Some(n),
             Location::Entry(_) => None,
         });
-        request.reason = Some(reason(rows, rules));
+        request.reason = Some(reason(&rows, rules));
         request.ticket = rules.ticket.clone();
         request.on_content = rules.on_content;
         request.sticky = rules.sticky;
@@ -138,23 +151,23 @@ pub async fn apply_revokes(
         requests.push(request);
         origins.push(rows);
     }
-    if requests.is_empty() {
-        return Ok(results);
-    }
-    for (r, rows) in run_batch(ctx, requests).await?.into_iter().zip(origins) {
+    (requests, origins)
+}
+
+impl AppliedRevoke {
+    /// How the change behind `rows` ended, as its action reported it.
+    fn of(rows: &[&Revoke], entitlement: String, action: &str, r: ActionResult) -> AppliedRevoke {
         let at: Vec<String> = rows.iter().map(|r| r.location()).collect();
-        let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
-        results.push(AppliedRevoke {
+        AppliedRevoke {
             rows: at.join(", "),
             user: rows[0].user_name.clone(),
-            entitlement: kinds.join(", "),
-            action: r.action.as_str().to_owned(),
+            entitlement,
+            action: action.to_owned(),
             result: r.result,
             detail: r.detail,
             warnings: r.warnings,
             journal_id: r.journal_id,
             tableau_code: r.tableau_code,
-        });
+        }
     }
-    Ok(results)
 }
