@@ -16,6 +16,7 @@ mod feed;
 mod first_sync;
 mod groups;
 mod ids;
+mod inspect;
 mod journal;
 mod lock;
 mod mutate;
@@ -42,6 +43,7 @@ pub use first_sync::{
 };
 pub use groups::{group_names, list_groups, GroupRecord};
 pub use ids::{JournalId, RunId, SiteKey};
+pub use inspect::StoreReport;
 pub use journal::{
     journal_complete, journal_intent, journal_last_suspend, journal_list, journal_open_intent,
     JournalAction, JournalEntry, JournalFilter, JournalState, NewJournalEntry,

@@ -23,22 +23,28 @@ pub(crate) enum SchemaState {
 /// Compares the migrations recorded in the store with this build's. Reads
 /// only.
 pub(crate) async fn schema_state(pool: &SqlitePool) -> Result<SchemaState> {
+    Ok(compare(&applied_versions(pool).await?, &known_versions()))
+}
+
+/// The migration versions the store records, oldest first. Reads only.
+pub(crate) async fn applied_versions(pool: &SqlitePool) -> Result<Vec<i64>> {
     let has_table: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
     )
     .fetch_one(pool)
     .await?;
-    let applied: Vec<i64> = if has_table == 0 {
-        Vec::new()
-    } else {
+    if has_table == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(
         sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
             .fetch_all(pool)
-            .await?
-    };
-    Ok(compare(&applied, &known_versions()))
+            .await?,
+    )
 }
 
-fn known_versions() -> Vec<i64> {
+/// The migration versions this build embeds, oldest first.
+pub(crate) fn known_versions() -> Vec<i64> {
     MIGRATOR.iter().map(|m| m.version).collect()
 }
 

@@ -58,7 +58,7 @@ pub async fn open_store_for_reading(
         .map_err(|e| store_failure(&url, e))
 }
 
-fn chosen_url(args: &StoreArgs, config: Option<&ConfigFile>) -> Result<String, Failure> {
+pub fn chosen_url(args: &StoreArgs, config: Option<&ConfigFile>) -> Result<String, Failure> {
     let db = args
         .db
         .clone()
@@ -69,7 +69,7 @@ fn chosen_url(args: &StoreArgs, config: Option<&ConfigFile>) -> Result<String, F
 
 /// A store that could not be opened, as one sentence: the store's own
 /// sentence when it names the fix, else the cause and `--db`.
-fn store_failure(url: &str, e: tabgov_state::Error) -> Failure {
+pub fn store_failure(url: &str, e: tabgov_state::Error) -> Failure {
     match e {
         tabgov_state::Error::NewerStore { .. } | tabgov_state::Error::NoDirectory { .. } => {
             Failure::usage(e.to_string())

@@ -34,6 +34,7 @@ mod review;
 mod review_apply;
 mod session;
 mod site_filter;
+mod store;
 mod store_url;
 mod suspend;
 mod sync;
@@ -102,6 +103,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Access review: `review export` the sheet, `review apply` the decisions.
     Review(review::ReviewArgs),
+    /// The store itself: `store check` (version, integrity), `store migrate`.
+    Store(store::StoreCommandArgs),
     /// The whole flow against a simulated site in this process: sync, the
     /// accounts, the licence report, a dry-run offboarding plan.
     #[cfg(feature = "demo")]
@@ -149,6 +152,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Offboard(a) => offboard::run(&cli.store, a, quiet).await,
         Command::Report(a) => report::run(&cli.store, a).await,
         Command::Review(a) => review::run(&cli.store, a).await,
+        Command::Store(a) => store::run(&cli.store, a).await,
         #[cfg(feature = "demo")]
         Command::Demo(a) => demo::run(&cli.store, a).await,
     }
