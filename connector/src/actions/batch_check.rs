@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use tabgov_mapping::{Account, UserId};
+use tabgov_mapping::{heir_refusal, Account, UserId};
 
 use super::resolve::{Resolution, Resolved, Resolver};
 use super::{ActionContext, BatchStage, TargetRequest, Verb};
@@ -122,7 +122,9 @@ impl Check<'_, '_> {
             self.heirs.insert(query.to_owned(), found);
         }
         match self.heirs.get(query) {
-            Some(Resolution::Found(Resolved::Present(heir))) if heir.id == *user.id() => {
+            Some(Resolution::Found(Resolved::Present(heir)))
+                if heir_refusal(user.id(), &heir.id).is_some() =>
+            {
                 self.problems.push(format!(
                     "{label}: transfer_to '{query}' is the user being removed"
                 ));

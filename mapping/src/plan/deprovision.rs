@@ -40,6 +40,12 @@ impl DeprovisionPlan {
     }
 }
 
+/// Why `heir` cannot receive `user`'s content, if it cannot: the rule a
+/// batch checks before anything changes and the planner checks again.
+pub fn heir_refusal(user: &UserId, heir: &UserId) -> Option<Refusal> {
+    (user == heir).then_some(Refusal::TransferToSelf)
+}
+
 /// Plans a removal. `heir` receives the content; `on_content` says what to
 /// do with an owner when there is none.
 pub fn plan_deprovision(
@@ -50,10 +56,8 @@ pub fn plan_deprovision(
     if let Some(refusal) = safety(facts) {
         return DeprovisionPlan::Refuse { refusal };
     }
-    if heir.is_some_and(|t| t.id == facts.account.id) {
-        return DeprovisionPlan::Refuse {
-            refusal: Refusal::TransferToSelf,
-        };
+    if let Some(refusal) = heir.and_then(|h| heir_refusal(&facts.account.id, &h.id)) {
+        return DeprovisionPlan::Refuse { refusal };
     }
     let owned = facts.owned.total();
     match (owned, heir, on_content) {

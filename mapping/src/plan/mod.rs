@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::{Account, Group, OwnedContent, UserId};
 
 pub use batch::{BatchPolicy, BatchTooLarge, DEFAULT_MAX_ACTIONS};
-pub use deprovision::{plan_deprovision, DeprovisionPlan};
+pub use deprovision::{heir_refusal, plan_deprovision, DeprovisionPlan};
 pub use remove_member::{plan_remove_member, RemoveMemberPlan};
 pub use restore::{plan_restore, GroupRef, RestorePlan, RestoreRefusal};
 pub use suspend::{plan_suspend, SuspendPlan, Suspension};
