@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::SqlitePool;
+use tabgov_state::Store;
 use tabgov_mapping::{
     reclaim, Candidate, Holder, License, LicenseUsage, PriceTable, ReclaimPolicy, ReclaimRules,
 };
@@ -102,10 +102,10 @@ impl LicenseReport {
 
 /// Reads the store and builds the report.
 pub async fn license_report(
-    pool: &SqlitePool,
+    store: &Store,
     opts: &LicenseReportOptions,
 ) -> Result<LicenseReport> {
-    let views = SiteView::load_all(pool, opts.site).await?;
+    let views = SiteView::load_all(store, opts.site).await?;
     Ok(build_report(&views, opts))
 }
 

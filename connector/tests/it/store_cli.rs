@@ -80,12 +80,12 @@ async fn a_store_in_a_missing_directory_is_a_usage_error_naming_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_from_a_newer_tabgov_is_refused_and_never_altered() {
     let env = synced(61).await;
-    let store = env.store().await;
+    let store = env.raw_db().await;
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
          VALUES (20991231, 'a later tabgov', 1, x'00', 1)",
     )
-    .execute(store.pool())
+    .execute(&store)
     .await
     .unwrap();
     store.close().await;
@@ -272,7 +272,7 @@ async fn a_failed_sync_records_the_requests_it_sent() {
     let served = env.sim.request_count() - served_before;
 
     let store = env.store().await;
-    let runs = tabgov_state::list_runs(store.pool(), None).await.unwrap();
+    let runs = store.list_runs(None).await.unwrap();
     store.close().await;
     let refused = &runs[0];
     assert_eq!(refused.status, tabgov_state::RunStatus::Refused);

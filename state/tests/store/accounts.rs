@@ -1,9 +1,5 @@
 use tabgov_mapping::{AccountStatus, License, OwnedItem, SiteRole};
-use tabgov_state::{
-    account, add_membership, find_accounts, list_accounts, list_groups, load_snapshot,
-    mark_deprovisioned, remove_membership, transfer_owned_content, update_account_role,
-    AccountFilter, SiteKey,
-};
+use tabgov_state::{AccountFilter, SiteKey};
 
 use crate::common::{account as acct, at, base, file_store, site, sync};
 
@@ -90,7 +86,7 @@ async fn records_have_the_documented_json_shape() {
     snap.owned = OwnedItem::count_by_owner(&owned);
     sync(&store, s, &snap, &owned, at("2026-02-01T00:00:00Z")).await;
 
-    let alice = account(store.pool(), s, "u-alice").await.unwrap().unwrap();
+    let alice = store.account(s, "u-alice").await.unwrap().unwrap();
     let json = serde_json::to_value(&alice).unwrap();
     for key in [
         "site",
@@ -125,14 +121,14 @@ async fn find_accounts_matches_id_name_or_email_case_insensitively() {
     let s = site(&store).await;
     sync(&store, s, &base(), &[], at("2026-02-01T00:00:00Z")).await;
     for query in ["u-bob", "BOB", "bob@example.COM"] {
-        let found = find_accounts(store.pool(), s, query).await.unwrap();
+        let found = store.find_accounts(s, query).await.unwrap();
         assert_eq!(names(&found), ["bob"], "{query}");
     }
-    assert!(find_accounts(store.pool(), s, "bo")
+    assert!(store.find_accounts(s, "bo")
         .await
         .unwrap()
         .is_empty());
-    assert!(account(store.pool(), s, "u-nobody")
+    assert!(store.account(s, "u-nobody")
         .await
         .unwrap()
         .is_none());
@@ -198,22 +194,22 @@ async fn actions_show_in_the_store_without_a_resync() {
     );
     tx.commit().await.unwrap();
 
-    let alice = account(store.pool(), s, "u-alice").await.unwrap().unwrap();
+    let alice = store.account(s, "u-alice").await.unwrap().unwrap();
     assert_eq!(alice.status, AccountStatus::Suspended);
     assert_eq!(alice.license, License::Unlicensed);
     assert_eq!(alice.account.site_role, SiteRole::Unlicensed);
     assert_eq!(alice.groups, ["Ops"]);
     assert_eq!(alice.updated_run_id, Some(run1));
-    let bob = account(store.pool(), s, "u-bob").await.unwrap().unwrap();
+    let bob = store.account(s, "u-bob").await.unwrap().unwrap();
     assert_eq!(bob.status, AccountStatus::Deprovisioned);
     assert_eq!(
         (bob.deprovisioned_at, bob.last_seen),
         (Some(now), Some(now))
     );
     assert!(bob.groups.is_empty());
-    let carol = account(store.pool(), s, "u-carol").await.unwrap().unwrap();
+    let carol = store.account(s, "u-carol").await.unwrap().unwrap();
     assert_eq!(carol.owned.total(), 1);
-    let sales = list_groups(store.pool(), s).await.unwrap();
+    let sales = store.list_groups(s).await.unwrap();
     let sales = sales.iter().find(|g| g.name == "Sales").unwrap();
     assert_eq!((sales.member_count, sales.members.clone()), (0, vec![]));
 

@@ -2,10 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use tabgov_mapping::{diff, Account, GrantLicenseMode, Group, OwnedItem, SiteRole, SiteSnapshot};
-use tabgov_state::{
-    apply_sync, begin_run, finish_run, load_snapshot, upsert_site, ApplySummary, RunId, RunOutcome,
-    RunTraffic, SiteKey, Store,
-};
+use tabgov_state::{ApplySummary, RunId, RunOutcome, RunTraffic, SiteKey, Store};
 use tempfile::TempDir;
 
 /// A fresh file store in its own directory (kept alive by the `TempDir`).
@@ -20,9 +17,7 @@ pub fn url(dir: &TempDir) -> String {
 }
 
 pub async fn site(store: &Store) -> SiteKey {
-    upsert_site(
-        store.pool(),
-        "https://tableau.example.com",
+    store.upsert_site("https://tableau.example.com",
         "finance",
         Some("site-luid"),
     )

@@ -3,7 +3,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use tabgov_state::{upsert_site, Error, SiteLockFile, Store};
+use tabgov_state::{Error, Store};
 
 use crate::common::{file_store, url};
 
@@ -14,7 +14,7 @@ fn mode(path: &std::path::Path) -> u32 {
 #[tokio::test]
 async fn the_store_its_wal_files_and_its_locks_are_owner_only() {
     let (dir, store) = file_store().await;
-    let site = upsert_site(store.pool(), "https://t.example.com", "", None)
+    let site = store.upsert_site("https://t.example.com", "", None)
         .await
         .unwrap();
     let _lock = SiteLockFile::acquire(&store, site).unwrap();
@@ -32,7 +32,7 @@ async fn the_store_its_wal_files_and_its_locks_are_owner_only() {
 #[tokio::test]
 async fn a_store_from_a_newer_tabgov_is_refused_and_left_unchanged() {
     let (dir, store) = file_store().await;
-    upsert_site(store.pool(), "https://t.example.com", "", None)
+    store.upsert_site("https://t.example.com", "", None)
         .await
         .unwrap();
     sqlx::query(
@@ -78,7 +78,7 @@ async fn lock_files_of_a_group_shared_store_are_group_shared_too() {
     std::fs::write(&file, b"").unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o660)).unwrap();
     let store = Store::open(&url(&dir)).await.unwrap();
-    let site = upsert_site(store.pool(), "https://t.example.com", "", None)
+    let site = store.upsert_site("https://t.example.com", "", None)
         .await
         .unwrap();
     let _lock = SiteLockFile::acquire(&store, site).unwrap();

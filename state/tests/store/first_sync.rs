@@ -2,11 +2,7 @@
 //! succeeds, and cleared when it does not.
 
 use tabgov_mapping::{ContentKind, OwnedItem, SiteRole};
-use tabgov_state::{
-    begin_run, clear_unpublished, finish_run, is_published, list_accounts, list_changes,
-    list_groups, write_groups, write_joined_accounts, write_memberships, write_owned_items,
-    AccountFilter, ChangeFilter, RunId, RunOutcome, RunTraffic, SiteKey, Store, SyncCounts,
-};
+use tabgov_state::{AccountFilter, ChangeFilter, RunId, RunOutcome, RunTraffic, SiteKey, Store, SyncCounts};
 
 use crate::common::{account, at, base, count, file_store, group, site, sync};
 
@@ -65,11 +61,11 @@ async fn rows(store: &Store, site: SiteKey) -> Vec<i64> {
 }
 
 async fn readable(store: &Store, site: SiteKey) -> (usize, usize, usize) {
-    let accounts = list_accounts(store.pool(), &AccountFilter::default())
+    let accounts = store.list_accounts(&AccountFilter::default())
         .await
         .unwrap();
-    let groups = list_groups(store.pool(), site).await.unwrap();
-    let events = list_changes(store.pool(), &ChangeFilter::default())
+    let groups = store.list_groups(site).await.unwrap();
+    let events = store.list_changes(&ChangeFilter::default())
         .await
         .unwrap();
     (accounts.len(), groups.len(), events.len())
@@ -96,7 +92,7 @@ async fn parts_of_a_first_sync_are_unread_until_its_run_succeeds() {
     finish_run(&mut tx, run, &outcome).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(readable(&store, s).await, (2, 1, 2));
-    let alice = &list_accounts(store.pool(), &AccountFilter::default())
+    let alice = &store.list_accounts(&AccountFilter::default())
         .await
         .unwrap()[0];
     assert_eq!(

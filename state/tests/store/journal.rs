@@ -1,9 +1,6 @@
 use chrono::Utc;
 use tabgov_mapping::SiteRole;
-use tabgov_state::{
-    journal_complete, journal_intent, journal_last_suspend, journal_list, journal_open_intent,
-    Error, JournalAction, JournalFilter, JournalId, JournalState, NewJournalEntry, SiteKey, Store,
-};
+use tabgov_state::{Error, JournalAction, JournalFilter, JournalId, JournalState, NewJournalEntry, SiteKey, Store};
 
 use crate::common::{file_store, site};
 
@@ -40,7 +37,7 @@ async fn an_intent_is_found_open_until_completed_once() {
     let s = site(&store).await;
     let id = intent(&store, &suspend(s, "u-alice", SiteRole::Creator)).await;
 
-    let open = journal_open_intent(store.pool(), s, &"u-alice".into(), &JournalAction::Suspend)
+    let open = store.journal_open_intent(s, &"u-alice".into(), &JournalAction::Suspend)
         .await
         .unwrap()
         .unwrap();
@@ -49,9 +46,7 @@ async fn an_intent_is_found_open_until_completed_once() {
     assert_eq!(open.intent.groups_removed, ["g-ops"]);
     assert_eq!(open.intent.previous_site_role, Some(SiteRole::Creator));
     assert_eq!(open.intent.ticket.as_deref(), Some("HR-42"));
-    let other_action = journal_open_intent(
-        store.pool(),
-        s,
+    let other_action = store.journal_open_intent(s,
         &"u-alice".into(),
         &JournalAction::Deprovision,
     )
@@ -60,7 +55,7 @@ async fn an_intent_is_found_open_until_completed_once() {
     assert!(other_action.is_none());
 
     complete(&store, id, JournalState::Completed).await.unwrap();
-    let open = journal_open_intent(store.pool(), s, &"u-alice".into(), &JournalAction::Suspend)
+    let open = store.journal_open_intent(s, &"u-alice".into(), &JournalAction::Suspend)
         .await
         .unwrap();
     assert!(open.is_none());
@@ -70,7 +65,7 @@ async fn an_intent_is_found_open_until_completed_once() {
     let to_intent = complete(&store, id2, JournalState::Intent).await;
     assert!(matches!(to_intent, Err(Error::JournalNotOpen { .. })));
 
-    let entries = journal_list(store.pool(), &JournalFilter::default())
+    let entries = store.journal_list(&JournalFilter::default())
         .await
         .unwrap();
     assert_eq!(entries.len(), 2);
@@ -112,24 +107,22 @@ async fn a_restore_finds_the_last_completed_suspend_only() {
     };
     intent(&store, &open_dry).await;
 
-    let last = journal_last_suspend(store.pool(), s, &"u-alice".into())
+    let last = store.journal_last_suspend(s, &"u-alice".into())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(last.id, first);
     assert_eq!(last.intent.previous_site_role, Some(SiteRole::Creator));
-    let open = journal_open_intent(store.pool(), s, &"u-alice".into(), &JournalAction::Suspend)
+    let open = store.journal_open_intent(s, &"u-alice".into(), &JournalAction::Suspend)
         .await
         .unwrap();
     assert!(open.is_none(), "dry runs are never open intents");
-    assert!(journal_last_suspend(store.pool(), s, &"u-bob".into())
+    assert!(store.journal_last_suspend(s, &"u-bob".into())
         .await
         .unwrap()
         .is_none());
 
-    let suspends = journal_list(
-        store.pool(),
-        &JournalFilter {
+    let suspends = store.journal_list(&JournalFilter {
             user_id: Some("u-alice".into()),
             state: Some(JournalState::Completed),
             ..JournalFilter::default()

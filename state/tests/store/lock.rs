@@ -1,7 +1,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use tabgov_state::{Error, SiteKey, SiteLockFile, Store};
+use tabgov_state::{Error, SiteKey, Store};
 
 use crate::common::file_store;
 

@@ -1,17 +1,17 @@
-use tabgov_state::{list_sites, upsert_site, Store};
+use tabgov_state::Store;
 
 use crate::common::{count, file_store, url};
 
 #[tokio::test]
 async fn opening_a_file_twice_migrates_once_and_keeps_data() {
     let (dir, store) = file_store().await;
-    let key = upsert_site(store.pool(), "https://t.example.com/", "", None)
+    let key = store.upsert_site("https://t.example.com/", "", None)
         .await
         .unwrap();
     store.close().await;
 
     let again = Store::open(&url(&dir)).await.unwrap();
-    let sites = list_sites(again.pool()).await.unwrap();
+    let sites = again.list_sites().await.unwrap();
     assert_eq!(sites.len(), 1);
     assert_eq!(sites[0].key, key);
     assert_eq!(sites[0].server, "https://t.example.com");
@@ -37,32 +37,32 @@ async fn opening_a_file_twice_migrates_once_and_keeps_data() {
 #[tokio::test]
 async fn upsert_site_keeps_the_key_and_learns_the_luid() {
     let store = Store::open("sqlite::memory:").await.unwrap();
-    let a = upsert_site(store.pool(), "https://t.example.com", "hr", None)
+    let a = store.upsert_site("https://t.example.com", "hr", None)
         .await
         .unwrap();
-    let b = upsert_site(store.pool(), "https://t.example.com", "hr", Some("luid-1"))
+    let b = store.upsert_site("https://t.example.com", "hr", Some("luid-1"))
         .await
         .unwrap();
-    let c = upsert_site(store.pool(), "https://t.example.com", "hr", None)
+    let c = store.upsert_site("https://t.example.com", "hr", None)
         .await
         .unwrap();
     assert_eq!((a, a), (b, c));
-    let site = tabgov_state::find_site(store.pool(), None, "hr")
+    let site = store.find_site(None, "hr")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(site.site_luid.as_deref(), Some("luid-1"));
     assert!(
-        tabgov_state::find_site(store.pool(), Some("https://other"), "hr")
+        store.find_site(Some("https://other"), "hr")
             .await
             .unwrap()
             .is_none()
     );
 
-    upsert_site(store.pool(), "https://other.example.com", "hr", None)
+    store.upsert_site("https://other.example.com", "hr", None)
         .await
         .unwrap();
-    let ambiguous = tabgov_state::find_site(store.pool(), None, "hr").await;
+    let ambiguous = store.find_site(None, "hr").await;
     assert!(matches!(
         ambiguous,
         Err(tabgov_state::Error::AmbiguousSite { .. })

@@ -1,7 +1,7 @@
 use std::time::Instant;
 
 use tabgov_mapping::{ContentKind, GrantLicenseMode, Group, OwnedItem, SiteRole, SiteSnapshot};
-use tabgov_state::{list_accounts, load_snapshot, AccountFilter};
+use tabgov_state::AccountFilter;
 
 use crate::common::{account, at, file_store, site, sync, with_owned};
 
@@ -75,7 +75,7 @@ async fn a_large_snapshot_round_trips_and_a_quiet_resync_writes_nothing() {
 
     let resync = t.elapsed();
     let t = Instant::now();
-    let all = list_accounts(store.pool(), &AccountFilter::default())
+    let all = store.list_accounts(&AccountFilter::default())
         .await
         .unwrap();
     assert_eq!(all.len(), USERS);

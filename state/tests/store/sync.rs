@@ -1,8 +1,5 @@
 use tabgov_mapping::{ContentKind, OwnedItem, SiteRole, SiteSnapshot};
-use tabgov_state::{
-    apply_sync, begin_run, fail_run, list_accounts, list_changes, list_groups, list_runs,
-    load_snapshot, site, AccountFilter, ChangeFilter, Error, RunStatus, RunTraffic,
-};
+use tabgov_state::{AccountFilter, ChangeFilter, Error, RunStatus, RunTraffic};
 
 use crate::common::{account, at, base, count, file_store, site as new_site, sync, with_owned};
 
@@ -27,9 +24,7 @@ async fn a_resync_with_nothing_changed_writes_no_account_and_no_event() {
     )
     .await;
     assert_eq!(rewritten, 0);
-    let events = list_changes(
-        store.pool(),
-        &ChangeFilter {
+    let events = store.list_changes(&ChangeFilter {
             run: Some(run2),
             ..ChangeFilter::default()
         },
@@ -39,7 +34,7 @@ async fn a_resync_with_nothing_changed_writes_no_account_and_no_event() {
     assert!(events.is_empty());
 
     // last_seen follows the site's last successful sync without a rewrite.
-    let accounts = list_accounts(store.pool(), &AccountFilter::default())
+    let accounts = store.list_accounts(&AccountFilter::default())
         .await
         .unwrap();
     for a in &accounts {
@@ -47,7 +42,7 @@ async fn a_resync_with_nothing_changed_writes_no_account_and_no_event() {
         assert_eq!(a.last_seen, Some(at("2026-02-02T00:00:00Z")));
         assert_eq!(a.updated_run_id, Some(run1));
     }
-    let runs = list_runs(store.pool(), Some(site_key)).await.unwrap();
+    let runs = store.list_runs(Some(site_key)).await.unwrap();
     assert_eq!(runs[0].id, run2);
     assert_eq!(runs[0].status, RunStatus::Succeeded);
     assert_eq!(
@@ -87,9 +82,7 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
     );
     assert_eq!(summary.accounts_written, 3);
 
-    let feed = list_changes(
-        store.pool(),
-        &ChangeFilter {
+    let feed = store.list_changes(&ChangeFilter {
             run: Some(run2),
             ..ChangeFilter::default()
         },
@@ -130,7 +123,7 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
     );
     assert_eq!(feed[0].detail["kind"], "suspended");
 
-    let accounts = list_accounts(store.pool(), &AccountFilter::default())
+    let accounts = store.list_accounts(&AccountFilter::default())
         .await
         .unwrap();
     let by = |name: &str| accounts.iter().find(|a| a.account.name == name).unwrap();
@@ -149,7 +142,7 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
         "only memberships moved"
     );
     assert_eq!(by("dave").first_seen, at("2026-02-02T00:00:00Z"));
-    let sales = list_groups(store.pool(), s).await.unwrap();
+    let sales = store.list_groups(s).await.unwrap();
     let sales = sales.iter().find(|g| g.name == "Sales").unwrap();
     assert_eq!(sales.members, ["alice", "carol", "dave"]);
     assert_eq!(sales.member_count, 3);
@@ -163,7 +156,7 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
         .await
         .unwrap();
     assert_eq!(snap, back);
-    let bob = tabgov_state::account(store.pool(), s, "u-bob")
+    let bob = store.account(s, "u-bob")
         .await
         .unwrap()
         .unwrap();
@@ -187,7 +180,7 @@ async fn a_removed_group_leaves_the_snapshot_and_can_come_back() {
         (summary.groups_written, summary.memberships_removed),
         (1, 1)
     );
-    let names: Vec<String> = list_groups(store.pool(), s)
+    let names: Vec<String> = store.list_groups(s)
         .await
         .unwrap()
         .into_iter()
@@ -225,7 +218,7 @@ async fn owned_content_is_written_only_when_it_differs() {
     let (_, again) = sync(&store, s, &next, &items, at("2026-02-02T00:00:00Z")).await;
     assert_eq!((again.owned_written, again.owned_removed), (0, 0));
 
-    let alice = tabgov_state::account(store.pool(), s, "u-alice")
+    let alice = store.account(s, "u-alice")
         .await
         .unwrap()
         .unwrap();
@@ -248,8 +241,8 @@ async fn a_failed_run_changes_nothing_but_its_own_record() {
     let (_dir, store) = file_store().await;
     let s = new_site(&store).await;
     sync(&store, s, &base(), &[], at("2026-02-01T00:00:00Z")).await;
-    let before_site = site(store.pool(), s).await.unwrap().unwrap();
-    let before = list_accounts(store.pool(), &AccountFilter::default())
+    let before_site = store.site(s).await.unwrap().unwrap();
+    let before = store.list_accounts(&AccountFilter::default())
         .await
         .unwrap();
 
@@ -268,12 +261,12 @@ async fn a_failed_run_changes_nothing_but_its_own_record() {
     .await
     .unwrap();
 
-    assert_eq!(site(store.pool(), s).await.unwrap().unwrap(), before_site);
-    let after = list_accounts(store.pool(), &AccountFilter::default())
+    assert_eq!(store.site(s).await.unwrap().unwrap(), before_site);
+    let after = store.list_accounts(&AccountFilter::default())
         .await
         .unwrap();
     assert_eq!(after, before);
-    let runs = list_runs(store.pool(), Some(s)).await.unwrap();
+    let runs = store.list_runs(Some(s)).await.unwrap();
     assert_eq!(runs[0].status, RunStatus::Failed);
     assert_eq!(runs[0].error.as_deref(), Some("page 3 of users: HTTP 500"));
     assert!(runs[0].finished_at.is_some());
@@ -321,7 +314,7 @@ async fn a_failed_run_changes_nothing_but_its_own_record() {
     )
     .await
     .unwrap();
-    let runs = list_runs(store.pool(), Some(s)).await.unwrap();
+    let runs = store.list_runs(Some(s)).await.unwrap();
     assert_eq!(runs[0].status, RunStatus::Refused);
 }
 
@@ -359,7 +352,7 @@ async fn a_rolled_back_sync_leaves_the_previous_snapshot_and_an_interrupted_run(
     assert_eq!(count(&store, "SELECT COUNT(*) FROM change_events").await, 3);
 
     let next_run = begin_run(store.pool(), s).await.unwrap();
-    let runs = list_runs(store.pool(), Some(s)).await.unwrap();
+    let runs = store.list_runs(Some(s)).await.unwrap();
     assert_eq!((runs[0].id, runs[0].status), (next_run, RunStatus::Running));
     assert_eq!((runs[1].id, runs[1].status), (run, RunStatus::Interrupted));
     let stale = fail_run(

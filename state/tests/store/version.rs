@@ -1,7 +1,7 @@
 //! `StoreVersion`: a commit on another connection is noticed, the
 //! connection's own reads are not.
 
-use tabgov_state::{begin_write, upsert_site, StoreVersion};
+
 
 use crate::common::file_store;
 
@@ -13,7 +13,7 @@ async fn only_another_connections_commit_changes_the_version() {
     assert_eq!(StoreVersion::read(&mut reader).await.unwrap(), before);
 
     // The pool hands out another connection while `reader` is held.
-    upsert_site(store.pool(), "https://tableau.example.com", "ops", None)
+    store.upsert_site("https://tableau.example.com", "ops", None)
         .await
         .unwrap();
     assert_ne!(StoreVersion::read(&mut reader).await.unwrap(), before);

@@ -143,6 +143,14 @@ impl Env {
             .expect("store opens")
     }
 
+    /// The test's store file as another process sees it, for statements the
+    /// store offers no method for (a hand edit, a competing writer).
+    pub async fn raw_db(&self) -> sqlx::SqlitePool {
+        sqlx::SqlitePool::connect(&self.db())
+            .await
+            .expect("the store file opens")
+    }
+
     /// `tabgov sync` against the simulator, with extra flags.
     pub async fn sync(&self, extra: &[&str]) -> Run {
         let conn = self.conn();

@@ -4,26 +4,25 @@
 //! caller's transaction (the one that completes the journal entry).
 
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, Transaction};
 use tabgov_mapping::{GroupId, SiteRole, UserId};
 
-use crate::RunId;
-use crate::{time, Result, SiteKey};
+use super::Tx;
+use crate::{time, Result, RunId, SiteKey, StoreChange};
 
 /// Sets an account's site role (and the licence and status it implies).
 /// `run` marks the row as written by that run; `None` keeps the marker.
 /// Returns false when no account still on the site has this id.
-pub async fn update_account_role(
-    tx: &mut Transaction<'_, Sqlite>,
+pub(crate) async fn update_account_role(
+    tx: &mut Tx<'_>,
     site: SiteKey,
     id: &UserId,
     role: &SiteRole,
     run: Option<RunId>,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE accounts SET site_role = ?, license = ?, status = ?, \
-         updated_run_id = COALESCE(?, updated_run_id) \
-         WHERE site_id = ? AND id = ? AND deprovisioned_at IS NULL",
+        "UPDATE accounts SET site_role = $1, license = $2, status = $3, \
+         updated_run_id = COALESCE($4, updated_run_id) \
+         WHERE site_id = $5 AND id = $6 AND deprovisioned_at IS NULL",
     )
     .bind(role.as_str())
     .bind(role.license().as_str())
@@ -39,8 +38,8 @@ pub async fn update_account_role(
 /// Marks an account removed from the site at `now` (last seen then, by the
 /// action itself) and drops its memberships, as Tableau does. Returns false
 /// when no account still on the site has this id.
-pub async fn mark_deprovisioned(
-    tx: &mut Transaction<'_, Sqlite>,
+pub(crate) async fn mark_deprovisioned(
+    tx: &mut Tx<'_>,
     site: SiteKey,
     id: &UserId,
     now: DateTime<Utc>,
@@ -48,8 +47,8 @@ pub async fn mark_deprovisioned(
     let now = time::to_text(now);
     let done = sqlx::query(
         "UPDATE accounts SET status = 'Deprovisioned', license = 'Unlicensed', \
-         deprovisioned_at = ?, last_seen = ? \
-         WHERE site_id = ? AND id = ? AND deprovisioned_at IS NULL",
+         deprovisioned_at = $1, last_seen = $2 \
+         WHERE site_id = $3 AND id = $4 AND deprovisioned_at IS NULL",
     )
     .bind(&now)
     .bind(&now)
@@ -60,7 +59,7 @@ pub async fn mark_deprovisioned(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
-    sqlx::query("DELETE FROM memberships WHERE site_id = ? AND user_id = ?")
+    sqlx::query("DELETE FROM memberships WHERE site_id = $1 AND user_id = $2")
         .bind(site)
         .bind(id.as_str())
         .execute(&mut **tx)
@@ -69,14 +68,14 @@ pub async fn mark_deprovisioned(
 }
 
 /// Records a membership; returns false when it was already there.
-pub async fn add_membership(
-    tx: &mut Transaction<'_, Sqlite>,
+pub(crate) async fn add_membership(
+    tx: &mut Tx<'_>,
     site: SiteKey,
     group_id: &GroupId,
     user_id: &UserId,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "INSERT INTO memberships (site_id, group_id, user_id) VALUES (?, ?, ?) \
+        "INSERT INTO memberships (site_id, group_id, user_id) VALUES ($1, $2, $3) \
          ON CONFLICT DO NOTHING",
     )
     .bind(site)
@@ -88,14 +87,14 @@ pub async fn add_membership(
 }
 
 /// Drops a membership; returns false when it was not there.
-pub async fn remove_membership(
-    tx: &mut Transaction<'_, Sqlite>,
+pub(crate) async fn remove_membership(
+    tx: &mut Tx<'_>,
     site: SiteKey,
     group_id: &GroupId,
     user_id: &UserId,
 ) -> Result<bool> {
     let done =
-        sqlx::query("DELETE FROM memberships WHERE site_id = ? AND group_id = ? AND user_id = ?")
+        sqlx::query("DELETE FROM memberships WHERE site_id = $1 AND group_id = $2 AND user_id = $3")
             .bind(site)
             .bind(group_id.as_str())
             .bind(user_id.as_str())
@@ -106,18 +105,53 @@ pub async fn remove_membership(
 
 /// Moves every item `from` owns to `to` (a removal with `mapAssetsTo`);
 /// returns how many moved.
-pub async fn transfer_owned_content(
-    tx: &mut Transaction<'_, Sqlite>,
+pub(crate) async fn transfer_owned_content(
+    tx: &mut Tx<'_>,
     site: SiteKey,
     from: &UserId,
     to: &UserId,
 ) -> Result<u64> {
     let done =
-        sqlx::query("UPDATE owned_content SET owner_id = ? WHERE site_id = ? AND owner_id = ?")
+        sqlx::query("UPDATE owned_content SET owner_id = $1 WHERE site_id = $2 AND owner_id = $3")
             .bind(to.as_str())
             .bind(site)
             .bind(from.as_str())
             .execute(&mut **tx)
             .await?;
     Ok(done.rows_affected())
+}
+
+/// Reflects what an action changed on Tableau: a removal (with its heir's
+/// content), or a new role with the groups left and joined. An account the
+/// store does not hold is left alone.
+pub(crate) async fn reflect(
+    tx: &mut Tx<'_>,
+    site: SiteKey,
+    user_id: &UserId,
+    change: &StoreChange,
+) -> Result<()> {
+    if change.removed {
+        mark_deprovisioned(tx, site, user_id, Utc::now()).await?;
+        if let Some(heir) = &change.transfer_to {
+            transfer_owned_content(tx, site, user_id, heir).await?;
+        }
+        return Ok(());
+    }
+    let Some(role) = &change.role else {
+        return Ok(());
+    };
+    if !update_account_role(tx, site, user_id, role, None).await? {
+        tracing::debug!(
+            user_id = user_id.as_str(),
+            "account not in the store; journalled only"
+        );
+        return Ok(());
+    }
+    for group in &change.left_groups {
+        remove_membership(tx, site, group, user_id).await?;
+    }
+    for group in &change.joined_groups {
+        add_membership(tx, site, group, user_id).await?;
+    }
+    Ok(())
 }
