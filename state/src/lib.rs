@@ -35,6 +35,8 @@ mod site;
 mod snapshot;
 mod store;
 mod sync_writer;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod time;
 
 pub use account_record::AccountRecord;
