@@ -90,16 +90,15 @@ impl<'a> ActionContext<'a> {
         let content_url = transport.options().site.clone();
         let site_luid = transport.site_id().clone();
         let site = if opts.dry_run {
-            store.find_site(Some(&server), &content_url)
+            store
+                .find_site(Some(&server), &content_url)
                 .await?
                 .map(|s| s.key)
         } else {
             Some(
-                store.upsert_site(&server,
-                    &content_url,
-                    Some(site_luid.as_str()),
-                )
-                .await?,
+                store
+                    .upsert_site(&server, &content_url, Some(site_luid.as_str()))
+                    .await?,
             )
         };
         if let (Some(lock), Some(site)) = (&lock, site) {

@@ -19,7 +19,9 @@
 use std::future::Future;
 
 use tabgov_mapping::UserId;
-use tabgov_state::{JournalAction, JournalEntry, JournalId, JournalState, NewJournalEntry, SiteKey};
+use tabgov_state::{
+    JournalAction, JournalEntry, JournalId, JournalState, NewJournalEntry, SiteKey,
+};
 
 use super::fault::crash_point;
 use super::journal::{new_entry, record_noop, write_intent, Open, StoreChange};
@@ -171,7 +173,10 @@ pub(crate) async fn open_intent(
         return Ok(None);
     };
     let action = journal_action(verb);
-    Ok(ctx.store.journal_open_intent(site, user_id, &action).await?)
+    Ok(ctx
+        .store
+        .journal_open_intent(site, user_id, &action)
+        .await?)
 }
 
 /// Plans with `planning` and carries out `verb` for `who` (see the module

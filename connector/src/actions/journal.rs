@@ -4,8 +4,8 @@
 //! `tabgov_state::Store::journal_close`).
 
 use chrono::Utc;
-use tabgov_state::{Closing, JournalAction, JournalId, JournalState, NewJournalEntry, SiteKey};
 use tabgov_mapping::UserId;
+use tabgov_state::{Closing, JournalAction, JournalId, JournalState, NewJournalEntry, SiteKey};
 
 use super::engine::Subject;
 use super::ActionContext;

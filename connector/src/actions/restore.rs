@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use tabgov_mapping::{plan_restore, Account, GroupId, GroupRef, RestorePlan};
 
-
 use super::current::groups_of;
 use super::engine::{act, open_intent, AlreadyDone, Decision, Planned, Subject};
 use super::journal::StoreChange;

@@ -28,7 +28,11 @@ pub async fn replace_demo_store(db: Option<&str>) -> Result<Option<PathBuf>, Fai
     let path = match tabgov_state::sqlite_file(&url) {
         Ok(Some(path)) => path,
         Ok(None) => return Ok(None),
-        Err(e) => return Err(Failure::usage(format!("{e}; the demo runs on a file: give --db a file path"))),
+        Err(e) => {
+            return Err(Failure::usage(format!(
+                "{e}; the demo runs on a file: give --db a file path"
+            )))
+        }
     };
     if !path.exists() {
         return Ok(None);
@@ -97,9 +101,7 @@ mod tests {
         } else {
             Store::open(&url).await.unwrap()
         };
-        store.upsert_site(server, "", None)
-            .await
-            .unwrap();
+        store.upsert_site(server, "", None).await.unwrap();
         store
     }
 
@@ -154,7 +156,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let demo = dir.path().join("demo.db");
         let store = store_with_site(&demo, "http://127.0.0.1:4000", true).await;
-        store.upsert_site("https://tableau.example.com", "", None)
+        store
+            .upsert_site("https://tableau.example.com", "", None)
             .await
             .unwrap();
         store.close().await;

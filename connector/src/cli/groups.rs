@@ -61,7 +61,8 @@ pub async fn run(store_args: &StoreArgs, args: GroupsArgs) -> Result<(), Failure
     let store = open_store_for_reading(store_args, config.as_ref()).await?;
     let keys = match args.site.key(&store).await? {
         Some(key) => vec![key],
-        None => store.list_sites()
+        None => store
+            .list_sites()
             .await?
             .into_iter()
             .map(|s| s.key)

@@ -7,7 +7,6 @@ use tabgov::sync::{sync_site, SyncOptions, SyncReport};
 use tabgov::ExitCode;
 use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
 
-
 use super::args::{ConnectionArgs, Format, StoreArgs};
 use super::connect::{load_config, open_store, targets};
 use super::failure::Failure;

@@ -7,8 +7,8 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tabgov_state::Store;
 use tabgov_mapping::{entitlements_of, AccountStatus, EntitlementKind, UserId};
+use tabgov_state::Store;
 use tabgov_state::{ChangeFilter, RunId, SiteKey};
 
 use super::csv_cell::guard;

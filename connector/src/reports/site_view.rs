@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use tabgov_state::Store;
 use tabgov_mapping::{AccountStatus, GrantLicenseMode, Group, SiteRole};
+use tabgov_state::Store;
 use tabgov_state::{AccountFilter, AccountRecord, SiteKey};
 
 use crate::Result;
@@ -37,7 +37,8 @@ impl SiteView {
             site: Some(key),
             ..AccountFilter::default()
         };
-        let mut accounts: Vec<ViewAccount> = store.list_accounts(&filter)
+        let mut accounts: Vec<ViewAccount> = store
+            .list_accounts(&filter)
             .await?
             .into_iter()
             .filter(|r| r.status != AccountStatus::Deprovisioned)

@@ -192,11 +192,7 @@ impl Writer {
         Ok(())
     }
 
-    async fn write_owned(
-        &mut self,
-        out: &mut SyncWriter,
-        owned: Vec<OwnedItem>,
-    ) -> Result<()> {
+    async fn write_owned(&mut self, out: &mut SyncWriter, owned: Vec<OwnedItem>) -> Result<()> {
         for chunk in owned.chunks(ROWS_PER_TRANSACTION) {
             let refs: Vec<&OwnedItem> = chunk.iter().collect();
             out.write_owned_items(&refs).await?;

@@ -73,11 +73,9 @@ pub async fn sync_site(
     let server = transport.options().server.clone();
     let content_url = transport.options().site.clone();
     let site_luid = transport.site_id();
-    let site = store.upsert_site(&server,
-        &content_url,
-        Some(site_luid.as_str()),
-    )
-    .await?;
+    let site = store
+        .upsert_site(&server, &content_url, Some(site_luid.as_str()))
+        .await?;
     if site != lock.site() {
         return Err(Error::Internal(format!(
             "the sync lock is for another site than {server} {content_url:?}"

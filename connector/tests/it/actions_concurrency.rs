@@ -11,7 +11,7 @@ use std::time::Duration;
 use action_helpers::{act, assert_exit, command_line, empty_site, journal, sites};
 use common::{Env, Run, PAT_SECRET};
 use tabgov::site_lock::SiteLock;
-use tabgov_state::{JournalAction, JournalState, Store};
+use tabgov_state::{HeldSiteLock, JournalAction, JournalState, Store};
 
 /// A second PAT, so that the processes' sign-ins do not end each other's
 /// sessions and only the store decides who goes first.
@@ -237,9 +237,7 @@ async fn taking_a_site_lock_waits_out_a_long_store_write() {
     let store = Store::open(&url).await.unwrap();
     let other_process = Store::open(&url).await.unwrap();
     let server = "https://tableau.example.com";
-    let known = store.upsert_site(server, "finance", None)
-        .await
-        .unwrap();
+    let known = store.upsert_site(server, "finance", None).await.unwrap();
     let held = HeldSiteLock::acquire(&other_process, known).await.unwrap();
     let raw = sqlx::SqlitePool::connect(&url).await.unwrap();
     let mut conn = raw.acquire().await.unwrap();
@@ -261,11 +259,9 @@ async fn taking_a_site_lock_waits_out_a_long_store_write() {
     assert_eq!(finance.unwrap().site(), known);
     let sales = sales.unwrap().site();
     assert_ne!(sales, known);
-    let found = store.find_site(Some(server), "sales")
-        .await
-        .unwrap();
+    let found = store.find_site(Some(server), "sales").await.unwrap();
     assert_eq!(found.map(|s| s.key), Some(sales));
-    drop(conn);
+    raw.close().await;
     other_process.close().await;
     store.close().await;
 }

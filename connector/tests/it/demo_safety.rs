@@ -77,9 +77,7 @@ async fn unmarked_store(path: &std::path::Path, server: &str) {
     let store = tabgov_state::Store::open(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
-    store.upsert_site(server, "", None)
-        .await
-        .unwrap();
+    store.upsert_site(server, "", None).await.unwrap();
     store.close().await;
     // Everything in the database file, so its bytes can be compared.
     let mut conn = SqliteConnectOptions::new()

@@ -66,10 +66,7 @@ async fn a_first_sync_is_unreadable_until_it_succeeds_and_a_killed_one_is_cleare
     let store = env.store().await;
     assert!(env.accounts().await.is_empty());
     let sites = store.list_sites().await.unwrap();
-    assert!(store.list_groups(sites[0].key)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.list_groups(sites[0].key).await.unwrap().is_empty());
     let changes = env.tabgov(&["changes", "--format", "json"]).await.ok();
     assert_eq!(changes.json(), Value::Array(vec![]));
 

@@ -111,9 +111,7 @@ async fn a_listing_that_fails_midway_records_a_failed_run_and_changes_nothing() 
         .as_deref()
         .unwrap_or("")
         .contains("cannot reach"));
-    let after = store.list_accounts(&Default::default())
-        .await
-        .unwrap();
+    let after = store.list_accounts(&Default::default()).await.unwrap();
     let after = serde_json::to_value(after).unwrap();
     assert_eq!(after, Value::Array(before));
 }
@@ -203,9 +201,6 @@ async fn a_sync_that_cannot_sign_in_leaves_no_trace_in_the_store() {
         .await;
     assert_eq!(wrong.code, 1, "{wrong:?}");
     let store = env.store().await;
-    assert!(store.list_sites()
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.list_sites().await.unwrap().is_empty());
     assert!(store.list_runs(None).await.unwrap().is_empty());
 }

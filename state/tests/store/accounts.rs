@@ -124,14 +124,8 @@ async fn find_accounts_matches_id_name_or_email_case_insensitively() {
         let found = store.find_accounts(s, query).await.unwrap();
         assert_eq!(names(&found), ["bob"], "{query}");
     }
-    assert!(store.find_accounts(s, "bo")
-        .await
-        .unwrap()
-        .is_empty());
-    assert!(store.account(s, "u-nobody")
-        .await
-        .unwrap()
-        .is_none());
+    assert!(store.find_accounts(s, "bo").await.unwrap().is_empty());
+    assert!(store.account(s, "u-nobody").await.unwrap().is_none());
 }
 
 #[tokio::test]

@@ -17,12 +17,10 @@ pub fn url(dir: &TempDir) -> String {
 }
 
 pub async fn site(store: &Store) -> SiteKey {
-    store.upsert_site("https://tableau.example.com",
-        "finance",
-        Some("site-luid"),
-    )
-    .await
-    .unwrap()
+    store
+        .upsert_site("https://tableau.example.com", "finance", Some("site-luid"))
+        .await
+        .unwrap()
 }
 
 pub fn at(s: &str) -> DateTime<Utc> {

@@ -14,7 +14,8 @@ fn mode(path: &std::path::Path) -> u32 {
 #[tokio::test]
 async fn the_store_its_wal_files_and_its_locks_are_owner_only() {
     let (dir, store) = file_store().await;
-    let site = store.upsert_site("https://t.example.com", "", None)
+    let site = store
+        .upsert_site("https://t.example.com", "", None)
         .await
         .unwrap();
     let _lock = SiteLockFile::acquire(&store, site).unwrap();
@@ -32,7 +33,8 @@ async fn the_store_its_wal_files_and_its_locks_are_owner_only() {
 #[tokio::test]
 async fn a_store_from_a_newer_tabgov_is_refused_and_left_unchanged() {
     let (dir, store) = file_store().await;
-    store.upsert_site("https://t.example.com", "", None)
+    store
+        .upsert_site("https://t.example.com", "", None)
         .await
         .unwrap();
     sqlx::query(
@@ -78,7 +80,8 @@ async fn lock_files_of_a_group_shared_store_are_group_shared_too() {
     std::fs::write(&file, b"").unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o660)).unwrap();
     let store = Store::open(&url(&dir)).await.unwrap();
-    let site = store.upsert_site("https://t.example.com", "", None)
+    let site = store
+        .upsert_site("https://t.example.com", "", None)
         .await
         .unwrap();
     let _lock = SiteLockFile::acquire(&store, site).unwrap();

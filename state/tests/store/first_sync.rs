@@ -2,7 +2,9 @@
 //! succeeds, and cleared when it does not.
 
 use tabgov_mapping::{ContentKind, OwnedItem, SiteRole};
-use tabgov_state::{AccountFilter, ChangeFilter, RunId, RunOutcome, RunTraffic, SiteKey, Store, SyncCounts};
+use tabgov_state::{
+    AccountFilter, ChangeFilter, RunId, RunOutcome, RunTraffic, SiteKey, Store, SyncCounts,
+};
 
 use crate::common::{account, at, base, count, file_store, group, site, sync};
 
@@ -61,13 +63,12 @@ async fn rows(store: &Store, site: SiteKey) -> Vec<i64> {
 }
 
 async fn readable(store: &Store, site: SiteKey) -> (usize, usize, usize) {
-    let accounts = store.list_accounts(&AccountFilter::default())
+    let accounts = store
+        .list_accounts(&AccountFilter::default())
         .await
         .unwrap();
     let groups = store.list_groups(site).await.unwrap();
-    let events = store.list_changes(&ChangeFilter::default())
-        .await
-        .unwrap();
+    let events = store.list_changes(&ChangeFilter::default()).await.unwrap();
     (accounts.len(), groups.len(), events.len())
 }
 
@@ -92,7 +93,8 @@ async fn parts_of_a_first_sync_are_unread_until_its_run_succeeds() {
     finish_run(&mut tx, run, &outcome).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(readable(&store, s).await, (2, 1, 2));
-    let alice = &store.list_accounts(&AccountFilter::default())
+    let alice = &store
+        .list_accounts(&AccountFilter::default())
         .await
         .unwrap()[0];
     assert_eq!(

@@ -1,6 +1,8 @@
 use chrono::Utc;
 use tabgov_mapping::SiteRole;
-use tabgov_state::{Error, JournalAction, JournalFilter, JournalId, JournalState, NewJournalEntry, SiteKey, Store};
+use tabgov_state::{
+    Error, JournalAction, JournalFilter, JournalId, JournalState, NewJournalEntry, SiteKey, Store,
+};
 
 use crate::common::{file_store, site};
 
@@ -37,7 +39,8 @@ async fn an_intent_is_found_open_until_completed_once() {
     let s = site(&store).await;
     let id = intent(&store, &suspend(s, "u-alice", SiteRole::Creator)).await;
 
-    let open = store.journal_open_intent(s, &"u-alice".into(), &JournalAction::Suspend)
+    let open = store
+        .journal_open_intent(s, &"u-alice".into(), &JournalAction::Suspend)
         .await
         .unwrap()
         .unwrap();
@@ -46,16 +49,15 @@ async fn an_intent_is_found_open_until_completed_once() {
     assert_eq!(open.intent.groups_removed, ["g-ops"]);
     assert_eq!(open.intent.previous_site_role, Some(SiteRole::Creator));
     assert_eq!(open.intent.ticket.as_deref(), Some("HR-42"));
-    let other_action = store.journal_open_intent(s,
-        &"u-alice".into(),
-        &JournalAction::Deprovision,
-    )
-    .await
-    .unwrap();
+    let other_action = store
+        .journal_open_intent(s, &"u-alice".into(), &JournalAction::Deprovision)
+        .await
+        .unwrap();
     assert!(other_action.is_none());
 
     complete(&store, id, JournalState::Completed).await.unwrap();
-    let open = store.journal_open_intent(s, &"u-alice".into(), &JournalAction::Suspend)
+    let open = store
+        .journal_open_intent(s, &"u-alice".into(), &JournalAction::Suspend)
         .await
         .unwrap();
     assert!(open.is_none());
@@ -65,9 +67,7 @@ async fn an_intent_is_found_open_until_completed_once() {
     let to_intent = complete(&store, id2, JournalState::Intent).await;
     assert!(matches!(to_intent, Err(Error::JournalNotOpen { .. })));
 
-    let entries = store.journal_list(&JournalFilter::default())
-        .await
-        .unwrap();
+    let entries = store.journal_list(&JournalFilter::default()).await.unwrap();
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0].state, JournalState::Completed);
     assert_eq!(entries[0].outcome.as_deref(), Some("done"));
@@ -107,28 +107,31 @@ async fn a_restore_finds_the_last_completed_suspend_only() {
     };
     intent(&store, &open_dry).await;
 
-    let last = store.journal_last_suspend(s, &"u-alice".into())
+    let last = store
+        .journal_last_suspend(s, &"u-alice".into())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(last.id, first);
     assert_eq!(last.intent.previous_site_role, Some(SiteRole::Creator));
-    let open = store.journal_open_intent(s, &"u-alice".into(), &JournalAction::Suspend)
+    let open = store
+        .journal_open_intent(s, &"u-alice".into(), &JournalAction::Suspend)
         .await
         .unwrap();
     assert!(open.is_none(), "dry runs are never open intents");
-    assert!(store.journal_last_suspend(s, &"u-bob".into())
+    assert!(store
+        .journal_last_suspend(s, &"u-bob".into())
         .await
         .unwrap()
         .is_none());
 
-    let suspends = store.journal_list(&JournalFilter {
+    let suspends = store
+        .journal_list(&JournalFilter {
             user_id: Some("u-alice".into()),
             state: Some(JournalState::Completed),
             ..JournalFilter::default()
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await
+        .unwrap();
     assert_eq!(suspends.len(), 2);
 }

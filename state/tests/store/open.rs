@@ -5,7 +5,8 @@ use crate::common::{count, file_store, url};
 #[tokio::test]
 async fn opening_a_file_twice_migrates_once_and_keeps_data() {
     let (dir, store) = file_store().await;
-    let key = store.upsert_site("https://t.example.com/", "", None)
+    let key = store
+        .upsert_site("https://t.example.com/", "", None)
         .await
         .unwrap();
     store.close().await;
@@ -37,29 +38,29 @@ async fn opening_a_file_twice_migrates_once_and_keeps_data() {
 #[tokio::test]
 async fn upsert_site_keeps_the_key_and_learns_the_luid() {
     let store = Store::open("sqlite::memory:").await.unwrap();
-    let a = store.upsert_site("https://t.example.com", "hr", None)
+    let a = store
+        .upsert_site("https://t.example.com", "hr", None)
         .await
         .unwrap();
-    let b = store.upsert_site("https://t.example.com", "hr", Some("luid-1"))
+    let b = store
+        .upsert_site("https://t.example.com", "hr", Some("luid-1"))
         .await
         .unwrap();
-    let c = store.upsert_site("https://t.example.com", "hr", None)
+    let c = store
+        .upsert_site("https://t.example.com", "hr", None)
         .await
         .unwrap();
     assert_eq!((a, a), (b, c));
-    let site = store.find_site(None, "hr")
+    let site = store.find_site(None, "hr").await.unwrap().unwrap();
+    assert_eq!(site.site_luid.as_deref(), Some("luid-1"));
+    assert!(store
+        .find_site(Some("https://other"), "hr")
         .await
         .unwrap()
-        .unwrap();
-    assert_eq!(site.site_luid.as_deref(), Some("luid-1"));
-    assert!(
-        store.find_site(Some("https://other"), "hr")
-            .await
-            .unwrap()
-            .is_none()
-    );
+        .is_none());
 
-    store.upsert_site("https://other.example.com", "hr", None)
+    store
+        .upsert_site("https://other.example.com", "hr", None)
         .await
         .unwrap();
     let ambiguous = store.find_site(None, "hr").await;

@@ -75,7 +75,8 @@ async fn a_large_snapshot_round_trips_and_a_quiet_resync_writes_nothing() {
 
     let resync = t.elapsed();
     let t = Instant::now();
-    let all = store.list_accounts(&AccountFilter::default())
+    let all = store
+        .list_accounts(&AccountFilter::default())
         .await
         .unwrap();
     assert_eq!(all.len(), USERS);

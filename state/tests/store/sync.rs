@@ -24,17 +24,18 @@ async fn a_resync_with_nothing_changed_writes_no_account_and_no_event() {
     )
     .await;
     assert_eq!(rewritten, 0);
-    let events = store.list_changes(&ChangeFilter {
+    let events = store
+        .list_changes(&ChangeFilter {
             run: Some(run2),
             ..ChangeFilter::default()
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await
+        .unwrap();
     assert!(events.is_empty());
 
     // last_seen follows the site's last successful sync without a rewrite.
-    let accounts = store.list_accounts(&AccountFilter::default())
+    let accounts = store
+        .list_accounts(&AccountFilter::default())
         .await
         .unwrap();
     for a in &accounts {
@@ -82,13 +83,13 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
     );
     assert_eq!(summary.accounts_written, 3);
 
-    let feed = store.list_changes(&ChangeFilter {
+    let feed = store
+        .list_changes(&ChangeFilter {
             run: Some(run2),
             ..ChangeFilter::default()
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await
+        .unwrap();
     let got: Vec<(&str, &str, Option<&str>, Option<&str>)> = feed
         .iter()
         .map(|c| {
@@ -123,7 +124,8 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
     );
     assert_eq!(feed[0].detail["kind"], "suspended");
 
-    let accounts = store.list_accounts(&AccountFilter::default())
+    let accounts = store
+        .list_accounts(&AccountFilter::default())
         .await
         .unwrap();
     let by = |name: &str| accounts.iter().find(|a| a.account.name == name).unwrap();
@@ -156,10 +158,7 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
         .await
         .unwrap();
     assert_eq!(snap, back);
-    let bob = store.account(s, "u-bob")
-        .await
-        .unwrap()
-        .unwrap();
+    let bob = store.account(s, "u-bob").await.unwrap().unwrap();
     assert_eq!(bob.status.as_str(), "Active");
     assert_eq!(bob.deprovisioned_at, None);
     assert_eq!(bob.first_seen, at("2026-02-01T00:00:00Z"));
@@ -180,7 +179,8 @@ async fn a_removed_group_leaves_the_snapshot_and_can_come_back() {
         (summary.groups_written, summary.memberships_removed),
         (1, 1)
     );
-    let names: Vec<String> = store.list_groups(s)
+    let names: Vec<String> = store
+        .list_groups(s)
         .await
         .unwrap()
         .into_iter()
@@ -218,10 +218,7 @@ async fn owned_content_is_written_only_when_it_differs() {
     let (_, again) = sync(&store, s, &next, &items, at("2026-02-02T00:00:00Z")).await;
     assert_eq!((again.owned_written, again.owned_removed), (0, 0));
 
-    let alice = store.account(s, "u-alice")
-        .await
-        .unwrap()
-        .unwrap();
+    let alice = store.account(s, "u-alice").await.unwrap().unwrap();
     assert_eq!(alice.owned.total(), 3);
     assert_eq!((alice.owned.workbooks, alice.owned.datasources), (2, 1));
 
@@ -242,7 +239,8 @@ async fn a_failed_run_changes_nothing_but_its_own_record() {
     let s = new_site(&store).await;
     sync(&store, s, &base(), &[], at("2026-02-01T00:00:00Z")).await;
     let before_site = store.site(s).await.unwrap().unwrap();
-    let before = store.list_accounts(&AccountFilter::default())
+    let before = store
+        .list_accounts(&AccountFilter::default())
         .await
         .unwrap();
 
@@ -262,7 +260,8 @@ async fn a_failed_run_changes_nothing_but_its_own_record() {
     .unwrap();
 
     assert_eq!(store.site(s).await.unwrap().unwrap(), before_site);
-    let after = store.list_accounts(&AccountFilter::default())
+    let after = store
+        .list_accounts(&AccountFilter::default())
         .await
         .unwrap();
     assert_eq!(after, before);

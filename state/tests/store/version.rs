@@ -1,8 +1,6 @@
 //! `StoreVersion`: a commit on another connection is noticed, the
 //! connection's own reads are not.
 
-
-
 use crate::common::file_store;
 
 #[tokio::test]
@@ -13,7 +11,8 @@ async fn only_another_connections_commit_changes_the_version() {
     assert_eq!(StoreVersion::read(&mut reader).await.unwrap(), before);
 
     // The pool hands out another connection while `reader` is held.
-    store.upsert_site("https://tableau.example.com", "ops", None)
+    store
+        .upsert_site("https://tableau.example.com", "ops", None)
         .await
         .unwrap();
     assert_ne!(StoreVersion::read(&mut reader).await.unwrap(), before);

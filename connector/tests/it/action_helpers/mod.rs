@@ -74,7 +74,8 @@ pub async fn act_stdin(env: &Env, command: &str, args: &[&str], input: &str) -> 
 /// Every journal entry in the store file, oldest first.
 pub async fn journal(env: &Env) -> Vec<JournalEntry> {
     let store = Store::open(&env.db()).await.expect("store opens");
-    let entries = store.journal_list(&JournalFilter::default())
+    let entries = store
+        .journal_list(&JournalFilter::default())
         .await
         .expect("journal reads");
     store.close().await;

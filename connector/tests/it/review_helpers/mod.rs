@@ -90,9 +90,7 @@ pub fn decide(
 
 pub async fn journal(env: &Env) -> Vec<tabgov_state::JournalEntry> {
     let store = Store::open(&env.db()).await.unwrap();
-    let entries = store.journal_list(&JournalFilter::default())
-        .await
-        .unwrap();
+    let entries = store.journal_list(&JournalFilter::default()).await.unwrap();
     store.close().await;
     entries
 }
