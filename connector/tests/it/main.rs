@@ -25,6 +25,7 @@ mod decode_sim;
 mod demo_safety;
 mod directory_identity;
 mod output_safety;
+mod postgres_store;
 mod reports_demo;
 mod reports_licenses;
 mod reports_review_apply;

@@ -91,7 +91,7 @@ async fn a_first_sync_is_unreadable_until_it_succeeds_and_a_killed_one_is_cleare
 async fn a_first_sync_that_fails_midway_leaves_only_its_failed_run() {
     let env = Env::start(site()).await;
     let child = start_slow_first_sync(&env).await;
-    let Env { sim, dir } = env;
+    let Env { sim, dir, .. } = env;
     sim.stop().await;
     let out = child.wait_with_output().await.unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -87,7 +87,7 @@ async fn a_listing_that_fails_midway_records_a_failed_run_and_changes_nothing() 
 
     let child = spawn_slow_sync(&env, "2");
     tokio::time::sleep(Duration::from_millis(700)).await;
-    let Env { sim, dir } = env;
+    let Env { sim, dir, .. } = env;
     sim.stop().await;
     let out = child.wait_with_output().await.unwrap();
     assert_eq!(
