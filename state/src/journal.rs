@@ -102,7 +102,7 @@ impl JournalState {
     }
 }
 
-/// An action about to be carried out, as [`journal_intent`] records it.
+/// An action about to be carried out, as [`Store::journal_intent`](crate::Store::journal_intent) records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewJournalEntry {
     #[serde(rename = "site_key")]
@@ -162,7 +162,7 @@ pub struct JournalEntry {
     pub id: JournalId,
     /// The site's content URL.
     pub site: String,
-    /// What was asked, as [`journal_intent`] recorded it.
+    /// What was asked, as [`Store::journal_intent`](crate::Store::journal_intent) recorded it.
     #[serde(flatten)]
     pub intent: NewJournalEntry,
     pub state: JournalState,
