@@ -21,6 +21,10 @@ pub enum Error {
     #[error("the store URL {url} is not valid ({reason}): give --db as sqlite://FILE or postgres://USER@HOST/DATABASE")]
     BadStoreUrl { url: String, reason: String },
 
+    /// `tabgov store copy` writes only into a store that holds nothing yet.
+    #[error("the target store already holds {sites} sites and {journal} journal entries: copy into a new, empty database; nothing was copied")]
+    CopyTargetNotEmpty { sites: u64, journal: u64 },
+
     /// The PostgreSQL server did not accept a connection.
     #[error("cannot connect to the store {url} ({reason}): check that the server runs, the URL in --db or TABGOV_DB, and the password in PGPASSWORD or ~/.pgpass")]
     Unreachable { url: String, reason: String },

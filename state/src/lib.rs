@@ -13,6 +13,7 @@ mod account_record;
 mod accounts;
 mod advisory_lock;
 mod backend;
+mod copy;
 mod counts;
 mod demo_store;
 mod error;
@@ -41,6 +42,7 @@ mod time;
 
 pub use account_record::AccountRecord;
 pub use accounts::AccountFilter;
+pub use copy::CopyReport;
 pub use counts::{ApplySummary, RunTraffic, SyncCounts};
 pub use demo_store::UnmarkedDemoStores;
 pub use error::{Error, Result};
