@@ -2,9 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
-use tabgov_mapping::{
-    Account, AccountStatus, License, OwnedContent, SignInIdentity, SiteRole,
-};
+use tabgov_mapping::{Account, AccountStatus, License, OwnedContent, SignInIdentity, SiteRole};
 
 use crate::AccountRecord;
 use crate::RunId;
@@ -98,7 +96,8 @@ impl TryFrom<Row> for AccountRecord {
     }
 }
 
-pub(crate) const SELECT: &str = "SELECT a.site_id, s.content_url, a.id, a.name, a.email, a.full_name, \
+pub(crate) const SELECT: &str =
+    "SELECT a.site_id, s.content_url, a.id, a.name, a.email, a.full_name, \
      a.site_role, a.license, a.status, a.last_login, a.auth_setting, a.domain, \
      a.idp_configuration_id, a.external_auth_user_id, a.language, a.locale, a.first_seen, \
      CASE WHEN a.deprovisioned_at IS NULL THEN s.last_success_at ELSE a.last_seen END \

@@ -4,7 +4,6 @@ use serde::Serialize;
 use sqlx::FromRow;
 use tabgov_mapping::{is_directory_domain, GroupId};
 
-
 /// One live group of a site, as `tabgov groups` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GroupRecord {

@@ -228,7 +228,8 @@ impl TryFrom<JournalRow> for JournalEntry {
     }
 }
 
-pub(crate) const SELECT: &str = "SELECT j.id, j.site_id, s.content_url, j.action, j.target_user_id, \
+pub(crate) const SELECT: &str =
+    "SELECT j.id, j.site_id, s.content_url, j.action, j.target_user_id, \
      j.target_user_name, j.actor, j.reason, j.ticket, j.campaign, j.reviewer, \
      j.previous_site_role, j.new_site_role, j.groups_removed, j.transfer_to, j.dry_run, \
      j.state, j.outcome, j.tableau_code, j.created_at, j.completed_at \

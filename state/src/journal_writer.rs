@@ -96,8 +96,7 @@ impl Store {
                 outcome,
                 tableau_code,
             } = closing;
-            sql::journal::journal_complete(&mut tx, id, state, Some(outcome), tableau_code)
-                .await?;
+            sql::journal::journal_complete(&mut tx, id, state, Some(outcome), tableau_code).await?;
             tx.commit().await?;
             Ok(())
         }

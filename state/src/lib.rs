@@ -48,15 +48,13 @@ pub use feed::{ChangeFilter, ChangeRecord};
 pub use groups::GroupRecord;
 pub use ids::{JournalId, RunId, SiteKey};
 pub use inspect::StoreReport;
-pub use journal::{
-    JournalAction, JournalEntry, JournalFilter, JournalState, NewJournalEntry,
-};
+pub use journal::{JournalAction, JournalEntry, JournalFilter, JournalState, NewJournalEntry};
 pub use journal_writer::{Closing, StoreChange};
 pub use lock::HeldSiteLock;
+pub use open_sqlite::sqlite_file;
 pub use private_file::create_private_file;
 pub use redact::redacted;
 pub use run::{RunOutcome, RunRecord, RunStatus};
 pub use site::SiteRecord;
-pub use open_sqlite::sqlite_file;
 pub use store::{EngineKind, Store, DEFAULT_URL};
 pub use sync_writer::{Difference, SyncWriter};

@@ -38,7 +38,12 @@ impl Store {
         server: Option<&str>,
         content_url: &str,
     ) -> Result<Option<SiteRecord>> {
-        on_engine!(&self.pool, |db, sql| sql::site::find(db, server, content_url).await)
+        on_engine!(&self.pool, |db, sql| sql::site::find(
+            db,
+            server,
+            content_url
+        )
+        .await)
     }
 
     /// The site with this key, if any.
@@ -56,13 +61,17 @@ impl Store {
     /// (a mistyped `--site`, a wrong token) leaves the store as it was.
     /// Returns whether the row was removed.
     pub async fn forget_unused_site(&self, key: SiteKey) -> Result<bool> {
-        on_engine!(&self.pool, |db, sql| sql::site::forget_unused(db, key).await)
+        on_engine!(&self.pool, |db, sql| sql::site::forget_unused(db, key)
+            .await)
     }
 
     /// Accounts of published sites matching `filter`, by site, name and id,
     /// each with its group names and owned-content counts.
     pub async fn list_accounts(&self, filter: &AccountFilter) -> Result<Vec<AccountRecord>> {
-        on_engine!(&self.pool, |db, sql| sql::accounts::list_accounts(db, filter).await)
+        on_engine!(&self.pool, |db, sql| sql::accounts::list_accounts(
+            db, filter
+        )
+        .await)
     }
 
     /// One account by Tableau id.
@@ -94,7 +103,8 @@ impl Store {
 
     /// The site's groups (not removed), by name, with their members.
     pub async fn list_groups(&self, site: SiteKey) -> Result<Vec<GroupRecord>> {
-        on_engine!(&self.pool, |db, sql| sql::groups::list_groups(db, site).await)
+        on_engine!(&self.pool, |db, sql| sql::groups::list_groups(db, site)
+            .await)
     }
 
     /// The names of the groups with these ids that the site still has.
@@ -103,12 +113,16 @@ impl Store {
         site: SiteKey,
         ids: &[GroupId],
     ) -> Result<HashMap<GroupId, String>> {
-        on_engine!(&self.pool, |db, sql| sql::groups::group_names(db, site, ids).await)
+        on_engine!(&self.pool, |db, sql| sql::groups::group_names(
+            db, site, ids
+        )
+        .await)
     }
 
     /// The change feed, oldest first (in the order each run wrote it).
     pub async fn list_changes(&self, filter: &ChangeFilter) -> Result<Vec<ChangeRecord>> {
-        on_engine!(&self.pool, |db, sql| sql::feed::list_changes(db, filter).await)
+        on_engine!(&self.pool, |db, sql| sql::feed::list_changes(db, filter)
+            .await)
     }
 
     /// Runs, newest first, of one site or of all.
@@ -123,7 +137,8 @@ impl Store {
 
     /// Journal entries matching `filter`, oldest first.
     pub async fn journal_list(&self, filter: &JournalFilter) -> Result<Vec<JournalEntry>> {
-        on_engine!(&self.pool, |db, sql| sql::journal::journal_list(db, filter).await)
+        on_engine!(&self.pool, |db, sql| sql::journal::journal_list(db, filter)
+            .await)
     }
 
     /// The newest open intent (not a dry run) of `action` on the user: an

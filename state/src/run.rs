@@ -141,7 +141,8 @@ impl TryFrom<RunRow> for RunRecord {
     }
 }
 
-pub(crate) const SELECT: &str = "SELECT r.id, r.site_id, s.content_url, r.started_at, r.finished_at, \
+pub(crate) const SELECT: &str =
+    "SELECT r.id, r.site_id, s.content_url, r.started_at, r.finished_at, \
      r.status, r.error, r.users, r.groups_count, r.memberships, r.joined, r.left_count, \
      r.changed, r.pages, r.requests, r.retries, r.duration_ms \
      FROM sync_runs r JOIN sites s ON s.id = r.site_id";

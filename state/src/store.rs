@@ -119,12 +119,14 @@ impl Store {
             if demo {
                 sql::demo::mark_new(db, &shown).await?;
             }
-            sql::schema::migrate(db).await.map_err(|e| match (e, &location) {
-                (sqlx::migrate::MigrateError::Execute(e), Location::File(path)) => {
-                    crate::open_sqlite::read_only_or(e, path)
-                }
-                (e, _) => e.into(),
-            })
+            sql::schema::migrate(db)
+                .await
+                .map_err(|e| match (e, &location) {
+                    (sqlx::migrate::MigrateError::Execute(e), Location::File(path)) => {
+                        crate::open_sqlite::read_only_or(e, path)
+                    }
+                    (e, _) => e.into(),
+                })
         }
         .await);
         match prepared {

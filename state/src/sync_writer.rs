@@ -87,7 +87,9 @@ impl SyncWriter {
 
     fn conn(&mut self) -> &mut Conn {
         // Only the endings, which consume the writer, take it.
-        self.conn.as_mut().expect("the connection of a sync in progress")
+        self.conn
+            .as_mut()
+            .expect("the connection of a sync in progress")
     }
 
     /// Removes what an unfinished first sync of the site left; nothing on a

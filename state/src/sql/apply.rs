@@ -10,7 +10,6 @@ use super::{Conn, Engine, Tx, DIALECT};
 use crate::backend::Dialect;
 use crate::{time, ApplySummary, Difference, Result, RunId, SiteKey, SyncCounts};
 
-
 /// Rows per multi-row statement; the widest (accounts, 13 values) stays far
 /// below SQLite's and PostgreSQL's bound-parameter limits.
 const ROWS: usize = 500;

@@ -22,10 +22,7 @@ pub(crate) async fn list_groups(pool: &Pool, site: SiteKey) -> Result<Vec<GroupR
     .bind(site)
     .fetch_all(pool)
     .await?;
-    let mut groups: Vec<GroupRecord> = rows
-        .into_iter()
-        .map(GroupRecord::from)
-        .collect();
+    let mut groups: Vec<GroupRecord> = rows.into_iter().map(GroupRecord::from).collect();
     let index: HashMap<GroupId, usize> = groups
         .iter()
         .enumerate()

@@ -13,10 +13,7 @@ use crate::{
 
 /// Records an intent (state `intent`) and returns its id. Commit it before
 /// calling Tableau, so a crash leaves a trace.
-pub(crate) async fn journal_intent(
-    tx: &mut Tx<'_>,
-    entry: &NewJournalEntry,
-) -> Result<JournalId> {
+pub(crate) async fn journal_intent(tx: &mut Tx<'_>, entry: &NewJournalEntry) -> Result<JournalId> {
     let id = sqlx::query_scalar(
         "INSERT INTO action_journal (site_id, action, target_user_id, target_user_name, actor, \
          reason, ticket, campaign, reviewer, previous_site_role, new_site_role, groups_removed, \

@@ -93,13 +93,14 @@ pub(crate) async fn remove_membership(
     group_id: &GroupId,
     user_id: &UserId,
 ) -> Result<bool> {
-    let done =
-        sqlx::query("DELETE FROM memberships WHERE site_id = $1 AND group_id = $2 AND user_id = $3")
-            .bind(site)
-            .bind(group_id.as_str())
-            .bind(user_id.as_str())
-            .execute(&mut **tx)
-            .await?;
+    let done = sqlx::query(
+        "DELETE FROM memberships WHERE site_id = $1 AND group_id = $2 AND user_id = $3",
+    )
+    .bind(site)
+    .bind(group_id.as_str())
+    .bind(user_id.as_str())
+    .execute(&mut **tx)
+    .await?;
     Ok(done.rows_affected() > 0)
 }
 

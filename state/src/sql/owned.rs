@@ -12,10 +12,7 @@ use crate::{Error, Result, SiteKey};
 
 /// The stored items of `site`, read as one JSON array the database builds
 /// (the driver's cost per row would be most of the read).
-pub(crate) async fn stored_items(
-    conn: &mut Conn,
-    site: SiteKey,
-) -> Result<Vec<OwnedItem>> {
+pub(crate) async fn stored_items(conn: &mut Conn, site: SiteKey) -> Result<Vec<OwnedItem>> {
     let json: Option<String> = sqlx::query_scalar(match DIALECT {
         Dialect::Sqlite => {
             "SELECT json_group_array(json_array(kind, content_id, name, owner_id)) \

@@ -4,9 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{begin_write, Pool, Tx};
 use crate::run::{RunRow, SELECT};
-use crate::{
-    time, Error, Result, RunId, RunOutcome, RunRecord, RunStatus, RunTraffic, SiteKey,
-};
+use crate::{time, Error, Result, RunId, RunOutcome, RunRecord, RunStatus, RunTraffic, SiteKey};
 
 /// Records a new `running` run for `site` in its own small transaction and
 /// returns its id. Called under the site's lock, so a run of the site still

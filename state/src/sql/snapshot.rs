@@ -85,11 +85,7 @@ async fn load_accounts(conn: &mut Conn, site: SiteKey) -> Result<Vec<Account>> {
 
 /// Explicit memberships, one JSON array of member ids per group, read
 /// without copying the ids out of it (LUIDs have nothing to unescape).
-async fn load_memberships(
-    conn: &mut Conn,
-    site: SiteKey,
-    snap: &mut SiteSnapshot,
-) -> Result<()> {
+async fn load_memberships(conn: &mut Conn, site: SiteKey, snap: &mut SiteSnapshot) -> Result<()> {
     let mut groups = sqlx::query_as::<_, (String, String)>(match DIALECT {
         Dialect::Sqlite => {
             "SELECT group_id, json_group_array(user_id) FROM memberships WHERE site_id = $1 \
@@ -112,4 +108,3 @@ async fn load_memberships(
     }
     Ok(())
 }
-
