@@ -198,7 +198,9 @@ impl Store {
             for table in TABLES {
                 let rows = read_all(&self.pool, table).await?;
                 sql::copy::write(&mut tx, table, &rows).await?;
-                report.tables.push((table.name.to_owned(), rows.len() as u64));
+                report
+                    .tables
+                    .push((table.name.to_owned(), rows.len() as u64));
             }
             sql::copy::advance_sequences(&mut tx).await?;
             tx.commit().await?;

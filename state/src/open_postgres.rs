@@ -6,6 +6,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection};
 
 use crate::backend::Pool;
 use crate::redact::redacted;
@@ -30,32 +31,35 @@ pub(crate) async fn open(url: &str, demo: bool) -> Result<Store> {
             reason: e.to_string(),
         })?
         .application_name("tabgov");
-    let pool = PgPoolOptions::new()
-        .max_connections(MAX_CONNECTIONS)
-        .acquire_timeout(CONNECT_TIMEOUT)
-        .connect_with(options.clone())
-        .await
-        .map_err(|e| Error::Unreachable {
-            url: redacted(url),
-            reason: e.to_string(),
-        })?;
-    let version: String = match sqlx::query_scalar("SHOW server_version_num")
-        .fetch_one(&pool)
-        .await
-    {
-        Ok(v) => v,
-        Err(e) => {
-            pool.close().await;
-            return Err(e.into());
-        }
+    let unreachable = |reason: String| Error::Unreachable {
+        url: redacted(url),
+        reason,
     };
+    // One connection of its own first: a server that is down is reported
+    // at once and with its reason, where the pool would retry a refused
+    // connection until its timeout and then say only that it timed out.
+    let mut probe = tokio::time::timeout(CONNECT_TIMEOUT, options.connect())
+        .await
+        .map_err(|_| unreachable(format!("no answer in {} s", CONNECT_TIMEOUT.as_secs())))?
+        .map_err(|e| unreachable(e.to_string()))?;
+    let version: Result<String> = sqlx::query_scalar("SHOW server_version_num")
+        .fetch_one(&mut probe)
+        .await
+        .map_err(Error::from);
+    let _ = probe.close().await;
+    let version = version?;
     if version.parse::<i64>().unwrap_or(0) < MINIMUM_VERSION_NUM {
-        pool.close().await;
         return Err(Error::PostgresTooOld {
             url: redacted(url),
             version,
         });
     }
+    let pool = PgPoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .acquire_timeout(CONNECT_TIMEOUT)
+        .connect_with(options.clone())
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
     let location = Location::Postgres(Box::new(options));
     Store::prepare(Pool::Postgres(pool), location, url, demo).await
 }

@@ -10,8 +10,8 @@ use tabgov_state::{Store, StoreReport};
 use super::args::{Format, StoreArgs};
 use super::connect::{chosen_url, load_config, open_store, store_failure};
 use super::failure::Failure;
-use super::store_url::store_url;
 use super::output::{self, Column};
+use super::store_url::store_url;
 
 /// Flags of `tabgov store`.
 #[derive(Debug, Args)]
@@ -68,7 +68,10 @@ struct Copied {
     rows: u64,
 }
 
-const COPIED: &[Column<Copied>] = &[("table", |c| c.table.clone()), ("rows", |c| c.rows.to_string())];
+const COPIED: &[Column<Copied>] = &[
+    ("table", |c| c.table.clone()),
+    ("rows", |c| c.rows.to_string()),
+];
 
 /// Runs `tabgov store copy`.
 async fn copy(from: String, args: CopyArgs) -> Result<(), Failure> {
