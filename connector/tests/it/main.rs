@@ -33,6 +33,7 @@ mod reports_review_export;
 mod scope_docs;
 mod store_cli;
 mod store_commands;
+mod store_copy;
 mod sync_e2e;
 mod sync_first;
 mod sync_safety;
