@@ -9,6 +9,8 @@
 //! the snapshot a re-sync reads while it lists is therefore still the
 //! stored one when it writes the difference.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use tabgov_mapping::{Account, Change, Group, OwnedItem, SiteSnapshot};
 
@@ -28,6 +30,23 @@ pub struct SyncWriter {
     published: bool,
     /// The page cache to restore, after a first sync's bulk writes.
     cache_before: Option<i64>,
+    /// The keys of the accounts and groups written so far, by LUID, which
+    /// a first sync's memberships are written with.
+    keys: Option<Keys>,
+}
+
+/// Account and group keys by LUID.
+#[derive(Debug, Default)]
+struct Keys {
+    accounts: HashMap<String, i64>,
+    groups: HashMap<String, i64>,
+}
+
+impl Keys {
+    /// The (group key, account key) of a pair, if both were written.
+    fn of(&self, (group, user): (&str, &str)) -> Option<(i64, i64)> {
+        Some((*self.groups.get(group)?, *self.accounts.get(user)?))
+    }
 }
 
 /// What a re-sync found: the stored snapshot it was diffed against, the
@@ -57,6 +76,7 @@ impl Store {
             run_id,
             published,
             cache_before: None,
+            keys: None,
         };
         if !published {
             writer.cache_before = Some(on_conn!(&mut conn, |c, sql| {
@@ -133,12 +153,29 @@ impl SyncWriter {
     }
 
     /// First sync: writes (group id, user id) memberships in one
-    /// transaction; fastest in primary-key order.
+    /// transaction. Their accounts and groups must have been written
+    /// first: a pair naming one that was not is left out.
     pub async fn write_memberships(&mut self, memberships: &[(&str, &str)]) -> Result<()> {
         let site = self.site;
+        // Read once, and again when a batch names a group or account
+        // written since.
+        let known = |keys: &Option<Keys>| {
+            keys.as_ref()
+                .is_some_and(|k| memberships.iter().all(|p| k.of(*p).is_some()))
+        };
+        if !known(&self.keys) {
+            let (accounts, groups) =
+                on_conn!(self.conn(), |c, sql| sql::memberships::keys(c, site).await)?;
+            self.keys = Some(Keys { accounts, groups });
+        }
+        let mut keys: Vec<(i64, i64)> = match &self.keys {
+            Some(k) => memberships.iter().filter_map(|p| k.of(*p)).collect(),
+            None => Vec::new(),
+        };
+        keys.sort_unstable();
         on_conn!(self.conn(), |c, sql| async {
             let mut tx = sql::begin_write(c).await?;
-            sql::first_sync::write_memberships(&mut tx, site, memberships).await?;
+            sql::first_sync::write_memberships(&mut tx, site, &keys).await?;
             Ok(tx.commit().await?)
         }
         .await)
@@ -262,6 +299,7 @@ impl Drop for SyncWriter {
             run_id: self.run_id,
             published: self.published,
             cache_before: self.cache_before.take(),
+            keys: None,
         };
         runtime.spawn(async move {
             let traffic = RunTraffic::default();

@@ -34,8 +34,8 @@ pub(crate) async fn list_accounts(
         } else {
             qb.push(
                 " AND EXISTS (SELECT 1 FROM memberships m JOIN groups g \
-                 ON g.site_id = m.site_id AND g.id = m.group_id \
-                 WHERE m.site_id = a.site_id AND m.user_id = a.id \
+                 ON g.group_key = m.group_key \
+                 WHERE m.account_key = a.account_key \
                  AND g.removed_at IS NULL AND LOWER(g.name) = LOWER(",
             )
             .push_bind(group.clone())
@@ -124,10 +124,11 @@ async fn fetch(pool: &Pool, mut qb: QueryBuilder<'_, Engine>) -> Result<Vec<Acco
     });
 
     let mut qb: QueryBuilder<Engine> = QueryBuilder::new(
-        "SELECT m.site_id, m.user_id, g.name FROM memberships m JOIN groups g \
-         ON g.site_id = m.site_id AND g.id = m.group_id AND g.removed_at IS NULL WHERE ",
+        "SELECT a.site_id, a.id, g.name FROM memberships m \
+         JOIN accounts a ON a.account_key = m.account_key \
+         JOIN groups g ON g.group_key = m.group_key AND g.removed_at IS NULL WHERE ",
     );
-    scope(&mut qb, "m.site_id", "m.user_id", &sites, ids.as_deref());
+    scope(&mut qb, "a.site_id", "a.id", &sites, ids.as_deref());
     {
         let mut rows = qb.build_query_as::<(SiteKey, String, String)>().fetch(pool);
         while let Some((site, user, group)) = rows.try_next().await? {

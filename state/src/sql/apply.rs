@@ -5,6 +5,7 @@ use sqlx::QueryBuilder;
 use tabgov_mapping::{changed_accounts, Account, Group, GroupId, SiteSnapshot};
 
 use super::feed::insert_events;
+use super::memberships;
 use super::owned::write_owned;
 use super::{Conn, Engine, Tx, DIALECT};
 use crate::backend::Dialect;
@@ -176,8 +177,8 @@ async fn write_memberships_diff(
         None
     };
     let written = async {
-        add_memberships(tx, site, &added).await?;
-        delete_memberships(tx, site, &removed).await
+        memberships::add_by_ids(tx, site, &added).await?;
+        memberships::delete_by_ids(tx, site, &removed).await
     }
     .await;
     if let Some(before) = cache_before {
@@ -344,40 +345,4 @@ pub(crate) async fn set_cache_size(conn: &mut Conn, size: i64) -> Result<i64> {
         .execute(&mut *conn)
         .await?;
     Ok(before)
-}
-
-/// Inserts (group id, user id) pairs; give them in primary-key order.
-pub(crate) async fn add_memberships(
-    tx: &mut Tx<'_>,
-    site: SiteKey,
-    added: &[(&str, &str)],
-) -> Result<()> {
-    for chunk in added.chunks(ROWS * 4) {
-        let mut qb: QueryBuilder<Engine> =
-            QueryBuilder::new("INSERT INTO memberships (site_id, group_id, user_id) ");
-        qb.push_values(chunk, |mut b, (group_id, user_id)| {
-            b.push_bind(site).push_bind(*group_id).push_bind(*user_id);
-        });
-        qb.push(" ON CONFLICT DO NOTHING");
-        qb.build().execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-async fn delete_memberships(
-    tx: &mut Tx<'_>,
-    site: SiteKey,
-    removed: &[(&str, &str)],
-) -> Result<()> {
-    for chunk in removed.chunks(ROWS * 4) {
-        let mut qb: QueryBuilder<Engine> =
-            QueryBuilder::new("DELETE FROM memberships WHERE site_id = ");
-        qb.push_bind(site).push(" AND (group_id, user_id) IN (");
-        qb.push_values(chunk, |mut b, (group_id, user_id)| {
-            b.push_bind(*group_id).push_bind(*user_id);
-        });
-        qb.push(")");
-        qb.build().execute(&mut **tx).await?;
-    }
-    Ok(())
 }

@@ -25,8 +25,9 @@ pub(crate) async fn count(pool: &Pool, table: &str) -> Result<u64> {
 pub(crate) async fn read(pool: &Pool, table: &Table) -> Result<Vec<Vec<Cell>>> {
     let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
     let key = match table.name {
-        "accounts" | "groups" => "site_id, id",
-        "memberships" => "site_id, group_id, user_id",
+        "accounts" => "account_key",
+        "groups" => "group_key",
+        "memberships" => "site_id, group_key, account_key",
         "owned_content" => "site_id, kind, content_id",
         _ => "id",
     };
@@ -81,11 +82,14 @@ pub(crate) async fn advance_sequences(tx: &mut Tx<'_>) -> Result<()> {
     if DIALECT == Dialect::Sqlite {
         return Ok(());
     }
-    for table in TABLES.iter().filter(|t| t.generated_id) {
+    for table in TABLES {
+        let Some(key) = table.generated else {
+            continue;
+        };
         let name = table.name;
         sqlx::query(&format!(
-            "SELECT setval(pg_get_serial_sequence('{name}', 'id'), \
-             COALESCE((SELECT max(id) FROM {name}), 0) + 1, false)"
+            "SELECT setval(pg_get_serial_sequence('{name}', '{key}'), \
+             COALESCE((SELECT max({key}) FROM {name}), 0) + 1, false)"
         ))
         .execute(&mut **tx)
         .await?;

@@ -12,7 +12,8 @@
 use chrono::{DateTime, Utc};
 use tabgov_mapping::{Account, Change, Group, OwnedItem};
 
-use super::apply::{add_memberships, set_cache_size, upsert_accounts, upsert_groups};
+use super::apply::{set_cache_size, upsert_accounts, upsert_groups};
+use super::memberships::add_by_keys;
 use super::feed::insert_events;
 use super::owned::insert_owned;
 use super::{Conn, Tx};
@@ -78,14 +79,14 @@ pub(crate) async fn write_groups(
     upsert_groups(tx, site, run_id, groups).await
 }
 
-/// Writes (group id, user id) memberships of a first sync; fastest in
+/// Writes (group key, account key) memberships of a first sync; fastest in
 /// primary-key order.
 pub(crate) async fn write_memberships(
     tx: &mut Tx<'_>,
     site: SiteKey,
-    memberships: &[(&str, &str)],
+    memberships: &[(i64, i64)],
 ) -> Result<()> {
-    add_memberships(tx, site, memberships).await
+    add_by_keys(tx, site, memberships).await
 }
 
 /// Writes owned content items of a first sync.

@@ -29,8 +29,10 @@ pub(crate) async fn list_groups(pool: &Pool, site: SiteKey) -> Result<Vec<GroupR
         .map(|(i, g)| (g.id.clone(), i))
         .collect();
     let mut rows = sqlx::query_as::<_, (String, String)>(
-        "SELECT m.group_id, a.name FROM memberships m JOIN accounts a \
-         ON a.site_id = m.site_id AND a.id = m.user_id WHERE m.site_id = $1 ORDER BY a.name",
+        "SELECT g.id, a.name FROM memberships m \
+         JOIN accounts a ON a.account_key = m.account_key \
+         JOIN groups g ON g.group_key = m.group_key \
+         WHERE m.site_id = $1 ORDER BY a.name",
     )
     .bind(site)
     .fetch(pool);

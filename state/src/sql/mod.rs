@@ -12,6 +12,7 @@ pub(crate) mod first_sync;
 pub(crate) mod groups;
 pub(crate) mod inspect;
 pub(crate) mod journal;
+pub(crate) mod memberships;
 pub(crate) mod mutate;
 pub(crate) mod owned;
 pub(crate) mod run;

@@ -59,7 +59,10 @@ pub(crate) async fn mark_deprovisioned(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
-    sqlx::query("DELETE FROM memberships WHERE site_id = $1 AND user_id = $2")
+    sqlx::query(
+        "DELETE FROM memberships WHERE account_key = \
+         (SELECT account_key FROM accounts WHERE site_id = $1 AND id = $2)",
+    )
         .bind(site)
         .bind(id.as_str())
         .execute(&mut **tx)
@@ -75,7 +78,9 @@ pub(crate) async fn add_membership(
     user_id: &UserId,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "INSERT INTO memberships (site_id, group_id, user_id) VALUES ($1, $2, $3) \
+        "INSERT INTO memberships (site_id, group_key, account_key) \
+         SELECT g.site_id, g.group_key, a.account_key FROM groups g, accounts a \
+         WHERE g.site_id = $1 AND g.id = $2 AND a.site_id = $1 AND a.id = $3 \
          ON CONFLICT DO NOTHING",
     )
     .bind(site)
@@ -94,7 +99,9 @@ pub(crate) async fn remove_membership(
     user_id: &UserId,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "DELETE FROM memberships WHERE site_id = $1 AND group_id = $2 AND user_id = $3",
+        "DELETE FROM memberships WHERE site_id = $1 \
+         AND group_key = (SELECT group_key FROM groups WHERE site_id = $1 AND id = $2) \
+         AND account_key = (SELECT account_key FROM accounts WHERE site_id = $1 AND id = $3)",
     )
     .bind(site)
     .bind(group_id.as_str())

@@ -88,12 +88,16 @@ async fn load_accounts(conn: &mut Conn, site: SiteKey) -> Result<Vec<Account>> {
 async fn load_memberships(conn: &mut Conn, site: SiteKey, snap: &mut SiteSnapshot) -> Result<()> {
     let mut groups = sqlx::query_as::<_, (String, String)>(match DIALECT {
         Dialect::Sqlite => {
-            "SELECT group_id, json_group_array(user_id) FROM memberships WHERE site_id = $1 \
-             GROUP BY group_id"
+            "SELECT g.id, json_group_array(a.id) FROM memberships m \
+             JOIN groups g ON g.group_key = m.group_key \
+             JOIN accounts a ON a.account_key = m.account_key \
+             WHERE m.site_id = $1 GROUP BY g.id"
         }
         Dialect::Postgres => {
-            "SELECT group_id, CAST(json_agg(user_id) AS TEXT) FROM memberships \
-             WHERE site_id = $1 GROUP BY group_id"
+            "SELECT g.id, CAST(json_agg(a.id) AS TEXT) FROM memberships m \
+             JOIN groups g ON g.group_key = m.group_key \
+             JOIN accounts a ON a.account_key = m.account_key \
+             WHERE m.site_id = $1 GROUP BY g.id"
         }
     })
     .bind(site)
