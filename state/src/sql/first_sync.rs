@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 use tabgov_mapping::{Account, Change, Group, OwnedItem};
 
 use super::apply::{set_cache_size, upsert_accounts, upsert_groups};
-use super::memberships::add_by_keys;
 use super::feed::insert_events;
+use super::memberships::add_by_keys;
 use super::owned::insert_owned;
 use super::{Conn, Tx};
 use crate::{time, Result, RunId, SiteKey};

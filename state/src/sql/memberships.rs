@@ -20,7 +20,11 @@ const BY_KEY: usize = 5000;
 /// The rows of `(group LUID, user LUID)` pairs, as a derived table
 /// `v(column1, column2)` both engines read, joined to the keys they name.
 /// Pairs naming an account or group the store does not hold drop out.
-fn keyed_pairs<'a>(qb: &mut QueryBuilder<'a, Engine>, site: SiteKey, pairs: &'a [(&'a str, &'a str)]) {
+fn keyed_pairs<'a>(
+    qb: &mut QueryBuilder<'a, Engine>,
+    site: SiteKey,
+    pairs: &'a [(&'a str, &'a str)],
+) {
     qb.push("SELECT g.group_key, a.account_key FROM (");
     qb.push_values(pairs, |mut b, (group_id, user_id)| {
         b.push_bind(*group_id).push_bind(*user_id);
@@ -34,11 +38,16 @@ fn keyed_pairs<'a>(qb: &mut QueryBuilder<'a, Engine>, site: SiteKey, pairs: &'a 
 
 /// Adds (group LUID, user LUID) memberships of accounts and groups the
 /// store holds; existing ones are kept.
-pub(crate) async fn add_by_ids(tx: &mut Tx<'_>, site: SiteKey, added: &[(&str, &str)]) -> Result<()> {
+pub(crate) async fn add_by_ids(
+    tx: &mut Tx<'_>,
+    site: SiteKey,
+    added: &[(&str, &str)],
+) -> Result<()> {
     for chunk in added.chunks(BY_ID) {
         let mut qb: QueryBuilder<Engine> =
             QueryBuilder::new("INSERT INTO memberships (site_id, group_key, account_key) SELECT ");
-        qb.push_bind(site).push(", k.group_key, k.account_key FROM (");
+        qb.push_bind(site)
+            .push(", k.group_key, k.account_key FROM (");
         keyed_pairs(&mut qb, site, chunk);
         // `WHERE true`: SQLite's parser needs it before ON CONFLICT after a SELECT.
         qb.push(") AS k WHERE true ON CONFLICT DO NOTHING");

@@ -63,10 +63,10 @@ pub(crate) async fn mark_deprovisioned(
         "DELETE FROM memberships WHERE account_key = \
          (SELECT account_key FROM accounts WHERE site_id = $1 AND id = $2)",
     )
-        .bind(site)
-        .bind(id.as_str())
-        .execute(&mut **tx)
-        .await?;
+    .bind(site)
+    .bind(id.as_str())
+    .execute(&mut **tx)
+    .await?;
     Ok(true)
 }
 
