@@ -14,3 +14,4 @@ mod open;
 mod runs;
 mod scale;
 mod sync;
+mod upgrade;
