@@ -1,7 +1,9 @@
 -- Accounts and groups get an integer key each, and memberships refer to
 -- them by it: a membership row and its index entries shrink from two LUIDs
 -- (72 bytes of text) to two integers, which is most of what a large first
--- sync writes. The rebuilt accounts table also checks its closed columns.
+-- sync writes. The memberships table is its primary key (WITHOUT ROWID):
+-- one b-tree to write per row instead of a table and an index. The
+-- rebuilt accounts table also checks its closed columns.
 -- Memberships naming an account or group the store does not hold are not
 -- carried over (no reader could show them).
 
@@ -61,7 +63,7 @@ CREATE TABLE memberships_keyed (
     group_key   INTEGER NOT NULL,
     account_key INTEGER NOT NULL,
     PRIMARY KEY (site_id, group_key, account_key)
-);
+) WITHOUT ROWID;
 INSERT INTO memberships_keyed (site_id, group_key, account_key)
 SELECT m.site_id, g.group_key, a.account_key
 FROM memberships m

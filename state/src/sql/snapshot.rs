@@ -88,16 +88,16 @@ async fn load_accounts(conn: &mut Conn, site: SiteKey) -> Result<Vec<Account>> {
 async fn load_memberships(conn: &mut Conn, site: SiteKey, snap: &mut SiteSnapshot) -> Result<()> {
     let mut groups = sqlx::query_as::<_, (String, String)>(match DIALECT {
         Dialect::Sqlite => {
-            "SELECT g.id, json_group_array(a.id) FROM memberships m \
+            "SELECT MIN(g.id), json_group_array(a.id) FROM memberships m \
              JOIN groups g ON g.group_key = m.group_key \
              JOIN accounts a ON a.account_key = m.account_key \
-             WHERE m.site_id = $1 GROUP BY g.id"
+             WHERE m.site_id = $1 GROUP BY m.group_key"
         }
         Dialect::Postgres => {
-            "SELECT g.id, CAST(json_agg(a.id) AS TEXT) FROM memberships m \
+            "SELECT MIN(g.id), CAST(json_agg(a.id) AS TEXT) FROM memberships m \
              JOIN groups g ON g.group_key = m.group_key \
              JOIN accounts a ON a.account_key = m.account_key \
-             WHERE m.site_id = $1 GROUP BY g.id"
+             WHERE m.site_id = $1 GROUP BY m.group_key"
         }
     })
     .bind(site)
