@@ -8,9 +8,9 @@ use tabgov_mapping::{Account, GrantLicenseMode, Group, SignInIdentity, SiteRole}
 
 use crate::{time, Error, Result};
 
-/// An `accounts` row; also read from a JSON array of the same columns in
-/// the same order.
-#[derive(FromRow, Deserialize)]
+/// An `accounts` row, read from a JSON array of these columns in this
+/// order.
+#[derive(Deserialize)]
 pub(crate) struct AccountRow {
     pub id: String,
     pub name: String,
@@ -24,6 +24,8 @@ pub(crate) struct AccountRow {
     pub external_auth_user_id: Option<String>,
     pub language: Option<String>,
     pub locale: Option<String>,
+    /// The row's key, which memberships refer to it by.
+    pub account_key: i64,
 }
 
 impl TryFrom<AccountRow> for Account {

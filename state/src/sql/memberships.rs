@@ -115,7 +115,8 @@ pub(crate) async fn keys(
     ))
 }
 
-async fn key_map(
+/// `table`'s keys (`key`) by LUID, for `site`.
+pub(crate) async fn key_map(
     conn: &mut Conn,
     site: SiteKey,
     table: &'static str,
