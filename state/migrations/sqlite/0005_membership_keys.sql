@@ -3,7 +3,10 @@
 -- (72 bytes of text) to two integers, which is most of what a large first
 -- sync writes. The memberships table is its primary key (WITHOUT ROWID):
 -- one b-tree to write per row instead of a table and an index. The
--- rebuilt accounts table also checks its closed columns.
+-- rebuilt accounts table also checks its closed columns. A membership no
+-- longer refers to its site by a foreign key: it is written only with the
+-- keys of that site's accounts and groups, which do (the same schema as on
+-- PostgreSQL, where such a check costs a lookup per row).
 -- Memberships naming an account or group the store does not hold are not
 -- carried over (no reader could show them).
 
@@ -59,7 +62,7 @@ SELECT site_id, id, name, domain, minimum_site_role, grant_license_mode, updated
 FROM groups ORDER BY site_id, id;
 
 CREATE TABLE memberships_keyed (
-    site_id     INTEGER NOT NULL REFERENCES sites (id),
+    site_id     INTEGER NOT NULL,
     group_key   INTEGER NOT NULL,
     account_key INTEGER NOT NULL,
     PRIMARY KEY (site_id, group_key, account_key)
