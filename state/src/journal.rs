@@ -102,6 +102,8 @@ impl JournalState {
     }
 }
 
+crate::stored_text::stored_as_text!(JournalState);
+
 /// An action about to be carried out, as [`Store::journal_intent`](crate::Store::journal_intent) records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewJournalEntry {
@@ -189,7 +191,7 @@ pub(crate) struct JournalRow {
     groups_removed: String,
     transfer_to: Option<String>,
     dry_run: bool,
-    state: String,
+    state: JournalState,
     outcome: Option<String>,
     tableau_code: Option<String>,
     created_at: String,
@@ -220,7 +222,7 @@ impl TryFrom<JournalRow> for JournalEntry {
                 dry_run: r.dry_run,
                 created_at: time::from_text("action_journal.created_at", &r.created_at)?,
             },
-            state: JournalState::parse(&r.state)?,
+            state: r.state,
             outcome: r.outcome,
             tableau_code: r.tableau_code,
             completed_at: time::from_opt("action_journal.completed_at", r.completed_at.as_deref())?,

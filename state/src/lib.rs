@@ -35,6 +35,7 @@ mod schema;
 mod site;
 mod snapshot;
 mod store;
+mod stored_text;
 mod sync_writer;
 #[cfg(feature = "testing")]
 pub mod testing;

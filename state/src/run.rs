@@ -55,6 +55,8 @@ impl RunStatus {
     }
 }
 
+crate::stored_text::stored_as_text!(RunStatus);
+
 impl fmt::Display for RunStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -97,7 +99,7 @@ pub(crate) struct RunRow {
     content_url: String,
     started_at: String,
     finished_at: Option<String>,
-    status: String,
+    status: RunStatus,
     error: Option<String>,
     users: i64,
     groups_count: i64,
@@ -121,7 +123,7 @@ impl TryFrom<RunRow> for RunRecord {
             site: r.content_url,
             started_at: time::from_text("sync_runs.started_at", &r.started_at)?,
             finished_at: time::from_opt("sync_runs.finished_at", r.finished_at.as_deref())?,
-            status: RunStatus::parse(&r.status)?,
+            status: r.status,
             error: r.error,
             counts: SyncCounts {
                 users: count("sync_runs.users", r.users)?,

@@ -58,7 +58,7 @@ pub(crate) async fn journal_complete(
         "UPDATE action_journal SET state = $1, outcome = $2, tableau_code = $3, completed_at = $4 \
          WHERE id = $5 AND state = 'intent'",
     )
-    .bind(state.as_str())
+    .bind(state)
     .bind(outcome)
     .bind(tableau_code)
     .bind(time::to_text(Utc::now()))
@@ -130,7 +130,7 @@ pub(crate) async fn journal_list(pool: &Pool, filter: &JournalFilter) -> Result<
             .push_bind(action.as_str().to_owned());
     }
     if let Some(state) = filter.state {
-        qb.push(" AND j.state = ").push_bind(state.as_str());
+        qb.push(" AND j.state = ").push_bind(state);
     }
     if let Some(since) = filter.since {
         qb.push(" AND j.created_at >= ")

@@ -89,7 +89,7 @@ pub(crate) async fn fail(
         "UPDATE sync_runs SET status = $1, error = $2, finished_at = $3, duration_ms = $4, \
          pages = $5, requests = $6, retries = $7 WHERE id = $8",
     )
-    .bind(status.as_str())
+    .bind(status)
     .bind(error)
     .bind(time::to_text(now))
     .bind((now - started_at).num_milliseconds().max(0))
@@ -104,18 +104,18 @@ pub(crate) async fn fail(
 
 /// The site and start of a run that is still `running`.
 async fn running(tx: &mut Tx<'_>, run_id: RunId) -> Result<(SiteKey, DateTime<Utc>)> {
-    let row: Option<(SiteKey, String, String)> =
+    let row: Option<(SiteKey, String, RunStatus)> =
         sqlx::query_as("SELECT site_id, started_at, status FROM sync_runs WHERE id = $1")
             .bind(run_id)
             .fetch_optional(&mut **tx)
             .await?;
     match row {
-        Some((site, started, status)) if status == "running" => {
+        Some((site, started, RunStatus::Running)) => {
             Ok((site, time::from_text("sync_runs.started_at", &started)?))
         }
         Some((_, _, status)) => Err(Error::RunNotRunning {
             run_id,
-            status: Some(RunStatus::parse(&status)?),
+            status: Some(status),
         }),
         None => Err(Error::RunNotRunning {
             run_id,

@@ -186,3 +186,17 @@ async fn a_run_left_running_is_interrupted_by_the_next_and_cannot_publish(t: Tes
     let runs = store.list_runs(Some(s)).await.unwrap();
     assert_eq!(runs[2].status, RunStatus::Interrupted, "still interrupted");
 }
+
+/// A status the store does not know (a hand edit; SQLite has no CHECK on
+/// it) is an error naming the value, not a run with a made-up status.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_stored_status_is_an_error_naming_it() {
+    let (_dir, store) = crate::common::file_store().await;
+    let s = site(&store).await;
+    sync(&store, s, &base(), &[], at("2026-02-01T00:00:00Z")).await;
+    store
+        .execute_for_test("UPDATE sync_runs SET status = 'paused'")
+        .await;
+    let err = store.list_runs(Some(s)).await.unwrap_err();
+    assert!(err.to_string().contains("\"paused\""), "{err}");
+}
