@@ -62,7 +62,7 @@
 //! assert_eq!(plan.len(), 1);
 //! drop(ctx);
 //!
-//! let report = license_report(store, &LicenseReportOptions::new(chrono::Utc::now())).await?;
+//! let report = license_report(&store, &LicenseReportOptions::new(chrono::Utc::now())).await?;
 //! assert!(!report.licenses.is_empty());
 //! transport.sign_out().await?;
 //! # sim.stop().await;
