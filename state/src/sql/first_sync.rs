@@ -16,7 +16,7 @@ use super::apply::{set_cache_size, upsert_accounts, upsert_groups};
 use super::feed::insert_events;
 use super::memberships::add_by_keys;
 use super::owned::insert_owned;
-use super::{Conn, Tx, DIALECT};
+use super::{Conn, Tx};
 use crate::{time, Result, RunId, SiteKey};
 
 /// Whether a sync of `site` has ever succeeded (its rows are readable).
@@ -100,26 +100,12 @@ pub(crate) async fn write_owned_items(
 
 /// Gives `conn` the page cache of bulk writes; returns the setting to
 /// restore with [`restore_cache`]. Many memberships written into the
-/// `(account_key)` index out of order need it (see `apply_sync`). On SQLite
-/// it also stops checkpointing the write-ahead log after every 4 MB of it:
-/// a first sync would copy the same pages into the database many times
-/// over; the first commit after [`restore_cache`] checkpoints it once.
+/// `(account_key)` index out of order need it (see `apply_sync`).
 pub(crate) async fn bulk_cache(conn: &mut Conn) -> Result<i64> {
-    if DIALECT == crate::backend::Dialect::Sqlite {
-        sqlx::query("PRAGMA wal_autocheckpoint = 0")
-            .execute(&mut *conn)
-            .await?;
-    }
     set_cache_size(conn, -super::apply::BULK_CACHE_KIB).await
 }
 
-/// Puts back the page cache [`bulk_cache`] replaced, and SQLite's
-/// automatic checkpoints (at its default, 1000 pages).
+/// Puts back the page cache [`bulk_cache`] replaced.
 pub(crate) async fn restore_cache(conn: &mut Conn, before: i64) -> Result<()> {
-    if DIALECT == crate::backend::Dialect::Sqlite {
-        sqlx::query("PRAGMA wal_autocheckpoint = 1000")
-            .execute(&mut *conn)
-            .await?;
-    }
     set_cache_size(conn, before).await.map(drop)
 }
