@@ -57,12 +57,12 @@
 //! // A dry run plans and changes nothing.
 //! let options = ActionOptions { dry_run: true, ..ActionOptions::default() };
 //! let ctx = ActionContext::new(&transport, &store, options).await?;
-//! let someone = tabgov_state::list_accounts(store.pool(), &Default::default()).await?;
+//! let someone = store.list_accounts(&Default::default()).await?;
 //! let plan = run_batch(&ctx, vec![TargetRequest::new(&someone[1].account.name, Verb::Suspend)]).await?;
 //! assert_eq!(plan.len(), 1);
 //! drop(ctx);
 //!
-//! let report = license_report(store.pool(), &LicenseReportOptions::new(chrono::Utc::now())).await?;
+//! let report = license_report(&store, &LicenseReportOptions::new(chrono::Utc::now())).await?;
 //! assert!(!report.licenses.is_empty());
 //! transport.sign_out().await?;
 //! # sim.stop().await;

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use tabgov_state::{find_site, upsert_site, SiteKey, SiteLockFile, Store};
+use tabgov_state::{HeldSiteLock, SiteKey, Store};
 
 use crate::Result;
 
@@ -21,7 +21,7 @@ pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(600);
 #[derive(Debug)]
 pub struct SiteLock {
     site: SiteKey,
-    _lock: SiteLockFile,
+    held: HeldSiteLock,
 }
 
 impl SiteLock {
@@ -46,8 +46,8 @@ impl SiteLock {
         let site = register(store, server, content_url, started + max_wait).await?;
         let mut said = false;
         loop {
-            let holder = match SiteLockFile::acquire(store, site) {
-                Ok(lock) => return Ok(SiteLock { site, _lock: lock }),
+            let holder = match HeldSiteLock::acquire(store, site).await {
+                Ok(held) => return Ok(SiteLock { site, held }),
                 Err(busy @ tabgov_state::Error::SiteInUse { .. }) if max_wait.is_zero() => {
                     return Err(busy.into())
                 }
@@ -80,6 +80,11 @@ impl SiteLock {
     pub fn site(&self) -> SiteKey {
         self.site
     }
+
+    /// The store's lock itself: the proof a sync's writer is begun with.
+    pub fn held(&self) -> &HeldSiteLock {
+        &self.held
+    }
 }
 
 /// The site's key, added when new. A known site is only read: a sync of
@@ -93,11 +98,11 @@ async fn register(
     deadline: Instant,
 ) -> Result<SiteKey> {
     let server = server.trim_end_matches('/');
-    if let Some(known) = find_site(store.pool(), Some(server), content_url).await? {
+    if let Some(known) = store.find_site(Some(server), content_url).await? {
         return Ok(known.key);
     }
     loop {
-        match upsert_site(store.pool(), server, content_url, None).await {
+        match store.upsert_site(server, content_url, None).await {
             Ok(key) => return Ok(key),
             Err(e) if e.is_busy() && Instant::now() < deadline => {
                 tokio::time::sleep(POLL).await;

@@ -1,15 +1,9 @@
 //! Reading accounts for the command line and the reports.
 
-use std::collections::{BTreeSet, HashMap};
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+use tabgov_mapping::{Account, AccountStatus, License, OwnedContent, SignInIdentity, SiteRole};
 
-use chrono::{DateTime, Duration, Utc};
-use futures::TryStreamExt;
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
-use tabgov_mapping::{
-    Account, AccountStatus, ContentKind, License, OwnedContent, SignInIdentity, SiteRole, ALL_USERS,
-};
-
-use crate::owned::set_count;
 use crate::AccountRecord;
 use crate::RunId;
 use crate::{time, Error, Result, SiteKey};
@@ -31,7 +25,7 @@ pub struct AccountFilter {
 }
 
 #[derive(FromRow)]
-struct Row {
+pub(crate) struct Row {
     site_id: SiteKey,
     content_url: String,
     id: String,
@@ -102,184 +96,10 @@ impl TryFrom<Row> for AccountRecord {
     }
 }
 
-const SELECT: &str = "SELECT a.site_id, s.content_url, a.id, a.name, a.email, a.full_name, \
+pub(crate) const SELECT: &str =
+    "SELECT a.site_id, s.content_url, a.id, a.name, a.email, a.full_name, \
      a.site_role, a.license, a.status, a.last_login, a.auth_setting, a.domain, \
      a.idp_configuration_id, a.external_auth_user_id, a.language, a.locale, a.first_seen, \
      CASE WHEN a.deprovisioned_at IS NULL THEN s.last_success_at ELSE a.last_seen END \
      AS last_seen, a.deprovisioned_at, a.updated_run_id \
      FROM accounts a JOIN sites s ON s.id = a.site_id WHERE s.last_success_run_id IS NOT NULL";
-
-/// Accounts matching `filter`, by site then name, with groups and owned
-/// content attached (one query each, not one per account).
-pub async fn list_accounts(
-    pool: &SqlitePool,
-    filter: &AccountFilter,
-) -> Result<Vec<AccountRecord>> {
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT);
-    if let Some(site) = filter.site {
-        qb.push(" AND a.site_id = ").push_bind(site);
-    }
-    if let Some(status) = filter.status {
-        qb.push(" AND a.status = ").push_bind(status.as_str());
-    }
-    if let Some(license) = filter.license {
-        qb.push(" AND a.license = ").push_bind(license.as_str());
-    }
-    if let Some(group) = &filter.group {
-        if group.eq_ignore_ascii_case(ALL_USERS) {
-            qb.push(" AND a.deprovisioned_at IS NULL");
-        } else {
-            qb.push(
-                " AND EXISTS (SELECT 1 FROM memberships m JOIN groups g \
-                 ON g.site_id = m.site_id AND g.id = m.group_id \
-                 WHERE m.site_id = a.site_id AND m.user_id = a.id \
-                 AND g.removed_at IS NULL AND LOWER(g.name) = LOWER(",
-            )
-            .push_bind(group.clone())
-            .push("))");
-        }
-    }
-    if let Some(days) = filter.inactive_days {
-        let now = filter.now.unwrap_or_else(Utc::now);
-        let cutoff = time::to_text(now - Duration::days(i64::from(days)));
-        qb.push(" AND (a.last_login < ")
-            .push_bind(cutoff.clone())
-            .push(" OR (a.last_login IS NULL AND a.first_seen < ")
-            .push_bind(cutoff)
-            .push("))");
-    }
-    qb.push(" ORDER BY s.content_url, a.name, a.id");
-    fetch(pool, qb).await
-}
-
-/// One account by its Tableau id.
-pub async fn account(pool: &SqlitePool, site: SiteKey, id: &str) -> Result<Option<AccountRecord>> {
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT);
-    qb.push(" AND a.site_id = ")
-        .push_bind(site)
-        .push(" AND a.id = ")
-        .push_bind(id.to_owned());
-    Ok(fetch(pool, qb).await?.pop())
-}
-
-/// Accounts named by `query`: its id, or its sign-in name or email compared
-/// case-insensitively (as Tableau does). Several can match (a name equal to
-/// another account's email), so the caller decides.
-pub async fn find_accounts(
-    pool: &SqlitePool,
-    site: SiteKey,
-    query: &str,
-) -> Result<Vec<AccountRecord>> {
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT);
-    qb.push(" AND a.site_id = ")
-        .push_bind(site)
-        .push(" AND (a.id = ")
-        .push_bind(query.to_owned())
-        .push(" OR LOWER(a.name) = LOWER(")
-        .push_bind(query.to_owned())
-        .push(") OR LOWER(a.email) = LOWER(")
-        .push_bind(query.to_owned())
-        .push(")) ORDER BY a.deprovisioned_at IS NOT NULL, a.name, a.id");
-    fetch(pool, qb).await
-}
-
-/// How many accounts of `site` are still on it (as of the last sync).
-pub async fn count_site_accounts(pool: &SqlitePool, site: SiteKey) -> Result<u64> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM accounts WHERE site_id = ? AND deprovisioned_at IS NULL",
-    )
-    .bind(site)
-    .fetch_one(pool)
-    .await?;
-    Ok(u64::try_from(n).unwrap_or_default())
-}
-
-/// Up to this many accounts, groups and content are looked up by account id;
-/// beyond it, for the whole of each site involved.
-const BY_ID: usize = 500;
-
-async fn fetch(pool: &SqlitePool, mut qb: QueryBuilder<'_, Sqlite>) -> Result<Vec<AccountRecord>> {
-    let rows: Vec<Row> = qb.build_query_as().fetch_all(pool).await?;
-    let mut records = rows
-        .into_iter()
-        .map(AccountRecord::try_from)
-        .collect::<Result<Vec<_>>>()?;
-    if records.is_empty() {
-        return Ok(records);
-    }
-    let index: HashMap<(SiteKey, String), usize> = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| ((r.site_key, r.account.id.as_str().to_owned()), i))
-        .collect();
-    let sites: BTreeSet<SiteKey> = records.iter().map(|r| r.site_key).collect();
-    let ids: Option<Vec<String>> = (records.len() <= BY_ID).then(|| {
-        records
-            .iter()
-            .map(|r| r.account.id.as_str().to_owned())
-            .collect()
-    });
-
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT m.site_id, m.user_id, g.name FROM memberships m JOIN groups g \
-         ON g.site_id = m.site_id AND g.id = m.group_id AND g.removed_at IS NULL WHERE ",
-    );
-    scope(&mut qb, "m.site_id", "m.user_id", &sites, ids.as_deref());
-    {
-        let mut rows = qb.build_query_as::<(SiteKey, String, String)>().fetch(pool);
-        while let Some((site, user, group)) = rows.try_next().await? {
-            if let Some(&i) = index.get(&(site, user)) {
-                records[i].groups.push(group);
-            }
-        }
-    }
-
-    let mut qb: QueryBuilder<Sqlite> =
-        QueryBuilder::new("SELECT site_id, owner_id, kind, COUNT(*) FROM owned_content WHERE ");
-    scope(&mut qb, "site_id", "owner_id", &sites, ids.as_deref());
-    qb.push(" GROUP BY site_id, owner_id, kind");
-    {
-        let mut rows = qb
-            .build_query_as::<(SiteKey, String, String, i64)>()
-            .fetch(pool);
-        while let Some((site, owner, kind, count)) = rows.try_next().await? {
-            let Some(&i) = index.get(&(site, owner)) else {
-                continue;
-            };
-            let kind = ContentKind::parse(&kind).ok_or_else(|| Error::Corrupt {
-                what: "owned_content.kind",
-                value: kind.clone(),
-            })?;
-            set_count(&mut records[i].owned, kind, count);
-        }
-    }
-
-    for r in &mut records {
-        r.groups.sort();
-    }
-    Ok(records)
-}
-
-/// `site_col IN (sites)` and, when given, `user_col IN (ids)`.
-fn scope(
-    qb: &mut QueryBuilder<'_, Sqlite>,
-    site_col: &str,
-    user_col: &str,
-    sites: &BTreeSet<SiteKey>,
-    ids: Option<&[String]>,
-) {
-    qb.push(site_col).push(" IN (");
-    let mut list = qb.separated(", ");
-    for site in sites {
-        list.push_bind(*site);
-    }
-    qb.push(")");
-    if let Some(ids) = ids {
-        qb.push(" AND ").push(user_col).push(" IN (");
-        let mut list = qb.separated(", ");
-        for id in ids {
-            list.push_bind(id.clone());
-        }
-        qb.push(")");
-    }
-}

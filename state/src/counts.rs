@@ -1,6 +1,6 @@
 //! The numbers of a sync run, each declared once: what the site held and
 //! how it moved ([`SyncCounts`]), and what was sent to Tableau
-//! ([`RunTraffic`]). The run record, `apply_sync`'s summary and the
+//! ([`RunTraffic`]). The run record, the sync's summary ([`ApplySummary`]) and the
 //! outcome a run ends with hold these rather than copies of their fields.
 
 use serde::Serialize;
@@ -31,6 +31,23 @@ pub struct RunTraffic {
     /// Requests sent, retries included.
     pub requests: u64,
     pub retries: u64,
+}
+
+/// What a sync saw and wrote: the run's counts (stored with the
+/// run) and, beside them, the rows it wrote. Serialises flat.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ApplySummary {
+    /// The site after the sync and how it moved.
+    #[serde(flatten)]
+    pub counts: SyncCounts,
+    /// Rows actually written, to prove a quiet re-sync wrote nothing.
+    pub accounts_written: u64,
+    pub groups_written: u64,
+    pub memberships_added: u64,
+    pub memberships_removed: u64,
+    pub owned_written: u64,
+    pub owned_removed: u64,
+    pub events: u64,
 }
 
 /// A stored counter as a count; a negative one is a corrupt store.

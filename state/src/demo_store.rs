@@ -7,29 +7,11 @@ use std::path::Path;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 
-use crate::{Result, Store};
+use crate::Store;
 
 /// The table that marks a store as created by `tabgov demo`. It is no
 /// migration: only demo stores have it.
 pub(crate) const MARKER: &str = "tabgov_demo_store";
-
-/// Writes the demo mark into a store being created, before its
-/// migrations run, so no crash can leave an unmarked demo store behind
-/// (one with tables but no mark).
-pub(crate) async fn mark(pool: &sqlx::SqlitePool) -> Result<()> {
-    let mut tx = pool.begin().await?;
-    sqlx::query(&format!(
-        "CREATE TABLE IF NOT EXISTS {MARKER} (created_at TEXT NOT NULL)"
-    ))
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(&format!("INSERT INTO {MARKER} (created_at) VALUES (?)"))
-        .bind(chrono::Utc::now().to_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
-}
 
 /// Which unmarked stores may still be replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,6 +17,22 @@ pub enum Error {
     #[error("store migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 
+    /// The store URL could not be read.
+    #[error("the store URL {url} is not valid ({reason}): give --db as sqlite://FILE or postgres://USER@HOST/DATABASE")]
+    BadStoreUrl { url: String, reason: String },
+
+    /// `tabgov store copy` writes only into a store that holds nothing yet.
+    #[error("the target store already holds {sites} sites and {journal} journal entries: copy into a new, empty database; nothing was copied")]
+    CopyTargetNotEmpty { sites: u64, journal: u64 },
+
+    /// The PostgreSQL server did not accept a connection.
+    #[error("cannot connect to the store {url} ({reason}): check that the server runs, the URL in --db or TABGOV_DB, and the password in PGPASSWORD or ~/.pgpass")]
+    Unreachable { url: String, reason: String },
+
+    /// The PostgreSQL server is older than the store's schema needs.
+    #[error("the store {url} runs PostgreSQL {version} (server_version_num); tabgov needs PostgreSQL 15 or later: upgrade the server or use another")]
+    PostgresTooOld { url: String, version: String },
+
     /// Another sync or action on the same site holds the lock; a sync
     /// listing while an action changes accounts would undo the action.
     #[error(

@@ -6,10 +6,12 @@
 use std::str::FromStr;
 
 use serde::Serialize;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-use sqlx::SqlitePool;
 
-use crate::schema::{applied_versions, known_versions, refuse_newer};
+use crate::backend::{postgres, sqlite};
+use crate::redact::redacted;
+use crate::store::EngineKind;
 use crate::{Error, Result, Store};
 
 /// What a store holds and how sound it is.
@@ -39,6 +41,9 @@ impl Store {
     /// from a newer tabgov is [`Error::NewerStore`]; a missing file is
     /// [`Error::NoStore`].
     pub async fn inspect(url: &str) -> Result<StoreReport> {
+        if EngineKind::of(url) == EngineKind::Postgres {
+            return Store::inspect_postgres(url).await;
+        }
         let options = SqliteConnectOptions::from_str(url)?;
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         let path = options.get_filename().to_path_buf();
@@ -50,50 +55,28 @@ impl Store {
             .max_connections(1)
             .connect_with(options)
             .await?;
-        let report = examine(&pool, url).await;
+        let report = sqlite::sql::inspect::examine(&pool, url).await;
         pool.close().await;
         report
     }
-}
 
-async fn examine(pool: &SqlitePool, url: &str) -> Result<StoreReport> {
-    refuse_newer(pool, url).await?;
-    let applied = applied_versions(pool).await?;
-    let known = known_versions();
-    let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_all(pool)
-        .await?;
-    let violations: Vec<(String,)> =
-        sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
-            .fetch_all(pool)
-            .await?;
-    let migrated = !applied.is_empty();
-    let integrity: Vec<String> = integrity.into_iter().filter(|l| l != "ok").collect();
-    Ok(StoreReport {
-        location: url.to_owned(),
-        sound: integrity.is_empty() && violations.is_empty(),
-        version: applied.last().copied(),
-        latest: known.last().copied().unwrap_or(0),
-        pending: known
-            .iter()
-            .filter(|v| !applied.contains(v))
-            .copied()
-            .collect(),
-        integrity,
-        foreign_key_violations: violations.len() as u64,
-        sites: rows(pool, migrated, "sites").await?,
-        accounts: rows(pool, migrated, "accounts").await?,
-        journal_entries: rows(pool, migrated, "action_journal").await?,
-    })
-}
-
-/// Rows of `table`; none before the first migration made it.
-async fn rows(pool: &SqlitePool, migrated: bool, table: &str) -> Result<u64> {
-    if !migrated {
-        return Ok(0);
+    /// [`Store::inspect`] of a PostgreSQL store. The server enforces the
+    /// schema's keys and checks itself, so there is no integrity scan to run.
+    async fn inspect_postgres(url: &str) -> Result<StoreReport> {
+        let options = PgConnectOptions::from_str(url).map_err(|e| Error::BadStoreUrl {
+            url: redacted(url),
+            reason: e.to_string(),
+        })?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| Error::Unreachable {
+                url: redacted(url),
+                reason: e.to_string(),
+            })?;
+        let report = postgres::sql::inspect::examine(&pool, &redacted(url)).await;
+        pool.close().await;
+        report
     }
-    let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
-        .fetch_one(pool)
-        .await?;
-    Ok(n as u64)
 }

@@ -9,7 +9,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{Executor, FromRow, QueryBuilder, Sqlite, SqlitePool, Transaction};
+use sqlx::FromRow;
 use tabgov_mapping::{GroupId, SiteRole, UserId};
 
 use crate::JournalId;
@@ -86,7 +86,7 @@ impl JournalState {
         }
     }
 
-    fn parse(s: &str) -> Result<JournalState> {
+    pub(crate) fn parse(s: &str) -> Result<JournalState> {
         [
             JournalState::Intent,
             JournalState::Completed,
@@ -102,7 +102,9 @@ impl JournalState {
     }
 }
 
-/// An action about to be carried out, as [`journal_intent`] records it.
+crate::stored_text::stored_as_text!(JournalState);
+
+/// An action about to be carried out, as [`Store::journal_intent`](crate::Store::journal_intent) records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewJournalEntry {
     #[serde(rename = "site_key")]
@@ -162,7 +164,7 @@ pub struct JournalEntry {
     pub id: JournalId,
     /// The site's content URL.
     pub site: String,
-    /// What was asked, as [`journal_intent`] recorded it.
+    /// What was asked, as [`Store::journal_intent`](crate::Store::journal_intent) recorded it.
     #[serde(flatten)]
     pub intent: NewJournalEntry,
     pub state: JournalState,
@@ -172,7 +174,7 @@ pub struct JournalEntry {
 }
 
 #[derive(FromRow)]
-struct JournalRow {
+pub(crate) struct JournalRow {
     id: JournalId,
     site_id: SiteKey,
     content_url: String,
@@ -189,7 +191,7 @@ struct JournalRow {
     groups_removed: String,
     transfer_to: Option<String>,
     dry_run: bool,
-    state: String,
+    state: JournalState,
     outcome: Option<String>,
     tableau_code: Option<String>,
     created_at: String,
@@ -220,7 +222,7 @@ impl TryFrom<JournalRow> for JournalEntry {
                 dry_run: r.dry_run,
                 created_at: time::from_text("action_journal.created_at", &r.created_at)?,
             },
-            state: JournalState::parse(&r.state)?,
+            state: r.state,
             outcome: r.outcome,
             tableau_code: r.tableau_code,
             completed_at: time::from_opt("action_journal.completed_at", r.completed_at.as_deref())?,
@@ -228,118 +230,12 @@ impl TryFrom<JournalRow> for JournalEntry {
     }
 }
 
-const SELECT: &str = "SELECT j.id, j.site_id, s.content_url, j.action, j.target_user_id, \
+pub(crate) const SELECT: &str =
+    "SELECT j.id, j.site_id, s.content_url, j.action, j.target_user_id, \
      j.target_user_name, j.actor, j.reason, j.ticket, j.campaign, j.reviewer, \
      j.previous_site_role, j.new_site_role, j.groups_removed, j.transfer_to, j.dry_run, \
      j.state, j.outcome, j.tableau_code, j.created_at, j.completed_at \
      FROM action_journal j JOIN sites s ON s.id = j.site_id";
-
-/// Records an intent (state `intent`) and returns its id. Commit it before
-/// calling Tableau, so a crash leaves a trace.
-pub async fn journal_intent(
-    tx: &mut Transaction<'_, Sqlite>,
-    entry: &NewJournalEntry,
-) -> Result<JournalId> {
-    let id = sqlx::query_scalar(
-        "INSERT INTO action_journal (site_id, action, target_user_id, target_user_name, actor, \
-         reason, ticket, campaign, reviewer, previous_site_role, new_site_role, groups_removed, \
-         transfer_to, dry_run, state, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'intent', ?) RETURNING id",
-    )
-    .bind(entry.site)
-    .bind(entry.action.as_str())
-    .bind(entry.target_user_id.as_str())
-    .bind(&entry.target_user_name)
-    .bind(&entry.actor)
-    .bind(&entry.reason)
-    .bind(&entry.ticket)
-    .bind(&entry.campaign)
-    .bind(&entry.reviewer)
-    .bind(entry.previous_site_role.as_ref().map(|r| r.as_str()))
-    .bind(entry.new_site_role.as_ref().map(|r| r.as_str()))
-    .bind(serde_json::to_string(&entry.groups_removed)?)
-    .bind(entry.transfer_to.as_ref().map(UserId::as_str))
-    .bind(entry.dry_run)
-    .bind(time::to_text(entry.created_at))
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(id)
-}
-
-/// Closes an open intent as `completed`, `failed` or `noop`, with what
-/// happened and Tableau's error code if any. An entry that is not an open
-/// intent (or `state` = `intent`) is [`Error::JournalNotOpen`].
-pub async fn journal_complete(
-    tx: &mut Transaction<'_, Sqlite>,
-    id: JournalId,
-    state: JournalState,
-    outcome: Option<&str>,
-    tableau_code: Option<&str>,
-) -> Result<()> {
-    let not_open = Error::JournalNotOpen { id, state };
-    if state == JournalState::Intent {
-        return Err(not_open);
-    }
-    let done = sqlx::query(
-        "UPDATE action_journal SET state = ?, outcome = ?, tableau_code = ?, completed_at = ? \
-         WHERE id = ? AND state = 'intent'",
-    )
-    .bind(state.as_str())
-    .bind(outcome)
-    .bind(tableau_code)
-    .bind(time::to_text(Utc::now()))
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(not_open);
-    }
-    Ok(())
-}
-
-/// The newest open (non-dry-run) intent of `action` on `user_id`: an
-/// attempt that died between the intent and its outcome.
-pub async fn journal_open_intent<'c, E>(
-    executor: E,
-    site: SiteKey,
-    user_id: &UserId,
-    action: &JournalAction,
-) -> Result<Option<JournalEntry>>
-where
-    E: Executor<'c, Database = Sqlite>,
-{
-    let row: Option<JournalRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE j.site_id = ? AND j.target_user_id = ? AND j.action = ? \
-         AND j.state = 'intent' AND j.dry_run = 0 ORDER BY j.id DESC LIMIT 1"
-    ))
-    .bind(site)
-    .bind(user_id.as_str())
-    .bind(action.as_str())
-    .fetch_optional(executor)
-    .await?;
-    row.map(JournalEntry::try_from).transpose()
-}
-
-/// The newest completed (non-dry-run) suspend of `user_id`: its
-/// `previous_site_role` is what a restore puts back.
-pub async fn journal_last_suspend<'c, E>(
-    executor: E,
-    site: SiteKey,
-    user_id: &UserId,
-) -> Result<Option<JournalEntry>>
-where
-    E: Executor<'c, Database = Sqlite>,
-{
-    let row: Option<JournalRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE j.site_id = ? AND j.target_user_id = ? AND j.action = 'suspend' \
-         AND j.state = 'completed' AND j.dry_run = 0 ORDER BY j.id DESC LIMIT 1"
-    ))
-    .bind(site)
-    .bind(user_id.as_str())
-    .fetch_optional(executor)
-    .await?;
-    row.map(JournalEntry::try_from).transpose()
-}
 
 /// Which entries [`journal_list`] returns; every field narrows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -350,30 +246,4 @@ pub struct JournalFilter {
     pub state: Option<JournalState>,
     /// Entries created at or after this time.
     pub since: Option<DateTime<Utc>>,
-}
-
-/// Journal entries, oldest first.
-pub async fn journal_list(pool: &SqlitePool, filter: &JournalFilter) -> Result<Vec<JournalEntry>> {
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT);
-    qb.push(" WHERE 1 = 1");
-    if let Some(site) = filter.site {
-        qb.push(" AND j.site_id = ").push_bind(site);
-    }
-    if let Some(user) = &filter.user_id {
-        qb.push(" AND j.target_user_id = ").push_bind(user.clone());
-    }
-    if let Some(action) = &filter.action {
-        qb.push(" AND j.action = ")
-            .push_bind(action.as_str().to_owned());
-    }
-    if let Some(state) = filter.state {
-        qb.push(" AND j.state = ").push_bind(state.as_str());
-    }
-    if let Some(since) = filter.since {
-        qb.push(" AND j.created_at >= ")
-            .push_bind(time::to_text(since));
-    }
-    qb.push(" ORDER BY j.id");
-    let rows: Vec<JournalRow> = qb.build_query_as().fetch_all(pool).await?;
-    rows.into_iter().map(JournalEntry::try_from).collect()
 }

@@ -17,6 +17,10 @@ static HELD: Mutex<BTreeSet<(String, SiteKey)>> = Mutex::new(BTreeSet::new());
 /// Proof that this process is the only one syncing or acting on a site;
 /// released on drop.
 ///
+/// On PostgreSQL it is a session advisory lock, held by a connection of
+/// its own: it holds across machines, and the server drops it when that
+/// connection ends, a killed holder's included (see `advisory_lock.rs`).
+///
 /// For a database file the lock is an OS file lock on
 /// `<db>.sync-<site>.lock` next to it (the name predates actions taking
 /// it; kept so a running older tabgov and this one share it). The operating system drops the lock
@@ -24,7 +28,7 @@ static HELD: Mutex<BTreeSet<(String, SiteKey)>> = Mutex::new(BTreeSet::new());
 /// never blocks the next one. The file itself stays (deleting a lock file
 /// races with a new holder) and holds the last holder's process id.
 #[derive(Debug)]
-pub struct SiteLockFile {
+pub struct HeldSiteLock {
     site: SiteKey,
     held: Held,
 }
@@ -36,13 +40,20 @@ enum Held {
         _file: File,
     },
     Memory(String),
+    /// Held by this connection's session: closing it releases the lock.
+    Advisory {
+        _conn: sqlx::PgConnection,
+    },
 }
 
-impl SiteLockFile {
+impl HeldSiteLock {
     /// Takes the lock for `site` or fails at once with
     /// [`Error::SiteInUse`]; it never waits (callers that wait poll it).
-    pub fn acquire(store: &Store, site: SiteKey) -> Result<SiteLockFile> {
-        let held = match store.location() {
+    pub async fn acquire(store: &Store, site: SiteKey) -> Result<HeldSiteLock> {
+        let held = match &store.location {
+            Location::Postgres(options) => Held::Advisory {
+                _conn: crate::advisory_lock::try_lock(options, site).await?,
+            },
             Location::File(db) => Held::File {
                 _file: lock_file(db, site)?,
             },
@@ -55,7 +66,7 @@ impl SiteLockFile {
                 Held::Memory(name.clone())
             }
         };
-        Ok(SiteLockFile { site, held })
+        Ok(HeldSiteLock { site, held })
     }
 
     /// The site this lock is for.
@@ -64,7 +75,7 @@ impl SiteLockFile {
     }
 }
 
-impl Drop for SiteLockFile {
+impl Drop for HeldSiteLock {
     fn drop(&mut self) {
         // A file lock is released when the File closes.
         if let Held::Memory(name) = &self.held {

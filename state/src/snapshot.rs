@@ -2,23 +2,15 @@
 
 use std::borrow::Cow;
 
-use futures::TryStreamExt;
 use serde::Deserialize;
-use sqlx::{FromRow, SqliteConnection};
-use tabgov_mapping::{
-    Account, Accounts, GrantLicenseMode, Group, GroupId, Memberships, OwnedItem, SignInIdentity,
-    SiteRole, SiteSnapshot,
-};
+use sqlx::FromRow;
+use tabgov_mapping::{Account, GrantLicenseMode, Group, SignInIdentity, SiteRole};
 
-use crate::owned::stored_items;
-use crate::{time, Error, Result, SiteKey};
+use crate::{time, Error, Result};
 
-/// Accounts read per statement; see [`load_snapshot`].
-const ACCOUNTS_PER_BATCH: i64 = 2000;
-
-/// An `accounts` row; also read from a JSON array of the same columns in
-/// the same order.
-#[derive(FromRow, Deserialize)]
+/// An `accounts` row, read from a JSON array of these columns in this
+/// order.
+#[derive(Deserialize)]
 pub(crate) struct AccountRow {
     pub id: String,
     pub name: String,
@@ -32,6 +24,8 @@ pub(crate) struct AccountRow {
     pub external_auth_user_id: Option<String>,
     pub language: Option<String>,
     pub locale: Option<String>,
+    /// The row's key, which memberships refer to it by.
+    pub account_key: i64,
 }
 
 impl TryFrom<AccountRow> for Account {
@@ -78,94 +72,7 @@ impl From<GroupRow> for Group {
     }
 }
 
-/// The site as the last successful sync left it: accounts not deprovisioned,
-/// groups not removed, explicit memberships, and owned content counted per
-/// owner and kind.
-///
-/// Accounts and memberships come from SQLite as JSON arrays (a batch of
-/// accounts, the members of a group) rather than a row each: the driver's
-/// cost per row, not SQLite, dominated a 100k-user re-sync (about 3 s for
-/// 100k accounts and 400k memberships one row at a time). The maps are
-/// then built in bulk from sorted vectors. Pass `&mut *tx` to read inside
-/// the sync transaction, or a pooled connection.
-pub async fn load_snapshot(conn: &mut SqliteConnection, site: SiteKey) -> Result<SiteSnapshot> {
-    let mut snap = SiteSnapshot {
-        accounts: Accounts::from_vec(load_accounts(conn, site).await?),
-        ..SiteSnapshot::default()
-    };
-    {
-        let mut rows = sqlx::query_as::<_, GroupRow>(
-            "SELECT id, name, domain, minimum_site_role, grant_license_mode \
-             FROM groups WHERE site_id = ? AND removed_at IS NULL",
-        )
-        .bind(site)
-        .fetch(&mut *conn);
-        while let Some(row) = rows.try_next().await? {
-            snap.insert_group(Group::from(row));
-        }
-    }
-    snap.memberships = Memberships::with_users(snap.accounts.keys());
-    load_memberships(conn, site, &mut snap).await?;
-    snap.owned = OwnedItem::count_by_owner(&stored_items(conn, site).await?);
-    Ok(snap)
-}
-
-/// Accounts not deprovisioned, in batches of [`ACCOUNTS_PER_BATCH`] by id,
-/// each batch one JSON array of rows.
-async fn load_accounts(conn: &mut SqliteConnection, site: SiteKey) -> Result<Vec<Account>> {
-    let mut accounts = Vec::new();
-    let mut after = String::new();
-    loop {
-        let batch: Option<String> = sqlx::query_scalar(
-            "SELECT json_group_array(json_array(id, name, email, full_name, site_role, \
-             last_login, auth_setting, domain, idp_configuration_id, external_auth_user_id, \
-             language, locale)) FROM (SELECT * FROM accounts \
-             WHERE site_id = ? AND deprovisioned_at IS NULL AND id > ? ORDER BY id LIMIT ?)",
-        )
-        .bind(site)
-        .bind(&after)
-        .bind(ACCOUNTS_PER_BATCH)
-        .fetch_one(&mut *conn)
-        .await?;
-        let rows: Vec<AccountRow> = from_json("accounts", batch.as_deref())?;
-        let full = rows.len() as i64 == ACCOUNTS_PER_BATCH;
-        for row in rows {
-            if row.id > after {
-                after.clone_from(&row.id);
-            }
-            accounts.push(Account::try_from(row)?);
-        }
-        if !full {
-            return Ok(accounts);
-        }
-    }
-}
-
-/// Explicit memberships, one JSON array of member ids per group, read
-/// without copying the ids out of it (LUIDs have nothing to unescape).
-async fn load_memberships(
-    conn: &mut SqliteConnection,
-    site: SiteKey,
-    snap: &mut SiteSnapshot,
-) -> Result<()> {
-    let mut groups = sqlx::query_as::<_, (String, String)>(
-        "SELECT group_id, json_group_array(user_id) FROM memberships WHERE site_id = ? \
-         GROUP BY group_id",
-    )
-    .bind(site)
-    .fetch(&mut *conn);
-    while let Some((group_id, members)) = groups.try_next().await? {
-        let user_ids: Vec<Text> = serde_json::from_str(&members).map_err(|e| Error::Corrupt {
-            what: "memberships",
-            value: e.to_string(),
-        })?;
-        snap.memberships
-            .set_group(GroupId::from(group_id), user_ids);
-    }
-    Ok(())
-}
-
-/// A string of a JSON array SQLite built, borrowed from the array unless it
+/// A string of a JSON array the database built, borrowed from the array unless it
 /// has escapes to undo (serde gives `Cow` fields owned strings otherwise).
 #[derive(Deserialize)]
 pub(crate) struct Text<'a>(#[serde(borrow)] pub Cow<'a, str>);
@@ -177,7 +84,7 @@ impl AsRef<str> for Text<'_> {
 }
 
 /// Reads a JSON array that SQLite built; an empty aggregate is `[]` (or NULL).
-fn from_json<T: serde::de::DeserializeOwned>(
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
     table: &'static str,
     json: Option<&str>,
 ) -> Result<Vec<T>> {

@@ -1,49 +1,69 @@
-//! Opening the store: connection options, migrations, the pool; for
-//! readers, also a store that cannot be written.
+//! The store: one type for both engines, opened from a URL. Its methods
+//! (in `reads.rs`, `journal_writer.rs` and `sync_writer.rs`) are the only
+//! way in: no pool, connection or SQL leaves this crate.
 
-use std::fs::{File, OpenOptions};
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
-use std::time::Duration;
+use std::path::PathBuf;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::postgres::PgConnectOptions;
 
-use crate::private_file::{is_read_only, open_beside, private_options};
-use crate::schema::{refuse_newer, SchemaState, MIGRATOR};
+use crate::backend::{on_engine, Pool};
 use crate::{Error, Result};
 
 /// The store used when no `--db` is given: a file in the working directory.
 pub const DEFAULT_URL: &str = "sqlite://tabgov.db";
 
-/// How long a statement waits for another writer before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
 /// An open, migrated store.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
-    location: Location,
+    pub(crate) pool: Pool,
+    pub(crate) location: Location,
 }
 
-/// Where the database lives; decides how the sync lock is taken.
+/// Where the database lives; decides how the site locks are taken.
 #[derive(Debug, Clone)]
 pub(crate) enum Location {
     /// A database file; locks are files next to it.
     File(PathBuf),
     /// An in-memory database, named uniquely per open; locks are in-process.
     Memory(String),
+    /// A PostgreSQL database; locks are its advisory locks, each held by a
+    /// connection of its own (opened with these options), so they hold
+    /// across machines and end with their holder's connection.
+    Postgres(Box<PgConnectOptions>),
+}
+
+/// The database engine a store URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    /// `sqlite://FILE` or `sqlite::memory:`: a file, nothing to run.
+    Sqlite,
+    /// `postgres://` or `postgresql://`: a server shared by many processes.
+    Postgres,
+}
+
+impl EngineKind {
+    /// The engine of `url`; anything but a PostgreSQL URL is SQLite's.
+    pub fn of(url: &str) -> EngineKind {
+        let lower = url.get(..13).unwrap_or(url).to_ascii_lowercase();
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            EngineKind::Postgres
+        } else {
+            EngineKind::Sqlite
+        }
+    }
 }
 
 impl Store {
-    /// Opens (creating if missing) and migrates the store at `url`:
-    /// `sqlite://path` for a file, `sqlite::memory:` for a throw-away store.
-    ///
-    /// Files use WAL (readers never block the one writer), foreign keys on,
-    /// and a 5 s busy timeout so a short concurrent write waits instead of
-    /// failing. Opening twice is harmless: applied migrations are skipped.
+    /// Opens (creating a SQLite file if missing) and migrates the store at
+    /// `url`: `sqlite://path`, `sqlite::memory:`, or
+    /// `postgres://user@host/database` (PostgreSQL 15 or later; give the
+    /// password through PGPASSWORD or ~/.pgpass, not the URL). Opening twice
+    /// is harmless: applied migrations are skipped.
     pub async fn open(url: &str) -> Result<Store> {
-        Store::open_marked(url, false).await
+        match EngineKind::of(url) {
+            EngineKind::Sqlite => crate::open_sqlite::open(url, false).await,
+            EngineKind::Postgres => crate::open_postgres::open(url, false).await,
+        }
     }
 
     /// Creates the store `tabgov demo` runs in, marked as the demo's own
@@ -51,246 +71,84 @@ impl Store {
     /// store must be new: one that already has tables is not marked, and
     /// refused.
     pub async fn create_demo(url: &str) -> Result<Store> {
-        Store::open_marked(url, true).await
-    }
-
-    async fn open_marked(url: &str, demo: bool) -> Result<Store> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let (pool, location, _opening) = if in_memory {
-            let name = options.get_filename().display().to_string();
-            // One connection that never expires: the database lives as long as it.
-            let pool = SqlitePoolOptions::new()
-                .min_connections(1)
-                .max_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
-                .connect_with(options)
-                .await?;
-            (pool, Location::Memory(name), None)
-        } else {
-            let path = options.get_filename().to_path_buf();
-            let read_only = |needs_upgrade| Error::ReadOnly {
-                path: path.clone(),
-                needs_upgrade,
-            };
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                if !dir.is_dir() {
-                    return Err(Error::NoDirectory {
-                        dir: dir.to_path_buf(),
-                    });
-                }
-            }
-            // Held until the migrations ran: two processes creating the same
-            // new store at once would otherwise race on switching it to WAL
-            // ("database is locked") and on the first migration.
-            let opening = lock_opening(&path).await.map_err(|e| match e {
-                Error::Lock { source, .. } if is_read_only(&source) => read_only(false),
-                other => other,
-            })?;
-            create_private(&path).map_err(|e| {
-                if is_read_only(&e) {
-                    read_only(false)
-                } else {
-                    Error::CreateFile {
-                        path: path.clone(),
-                        source: e,
-                    }
-                }
-            })?;
-            let options = options
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                // The statement journal of each multi-row write in memory,
-                // not in a temporary file written and read back.
-                .pragma("temp_store", "MEMORY");
-            let pool = SqlitePoolOptions::new()
-                .max_connections(4)
-                .connect_with(options)
-                .await
-                .map_err(|e| read_only_or(e, &path))?;
-            (pool, Location::File(path), Some(opening))
-        };
-        if let Err(e) = refuse_newer(&pool, url).await {
-            pool.close().await;
-            return Err(e);
+        match EngineKind::of(url) {
+            EngineKind::Sqlite => crate::open_sqlite::open(url, true).await,
+            EngineKind::Postgres => crate::open_postgres::open(url, true).await,
         }
-        if demo {
-            if let Err(e) = mark_new(&pool, url).await {
-                pool.close().await;
-                return Err(e);
-            }
-        }
-        if let Err(e) = MIGRATOR.run(&pool).await {
-            pool.close().await;
-            return Err(match (e, &location) {
-                (sqlx::migrate::MigrateError::Execute(e), Location::File(path)) => {
-                    read_only_or(e, path)
-                }
-                (e, _) => e.into(),
-            });
-        }
-        Ok(Store { pool, location })
     }
 
     /// Opens the store at `url` for a command that only reads. A store that
-    /// can be written opens as with [`Store::open`]; one whose file or
-    /// directory is read-only opens read-only, without locks or migrations
-    /// (a store that still needs migrating is refused, saying so).
+    /// can be written opens as with [`Store::open`]; a SQLite store whose
+    /// file or directory is read-only opens read-only, without locks or
+    /// migrations (a store that still needs migrating is refused, saying so).
     pub async fn open_for_reading(url: &str) -> Result<Store> {
         match Store::open(url).await {
-            Err(Error::ReadOnly { path, .. }) if path.exists() => open_read_only(url, path).await,
+            Err(Error::ReadOnly { path, .. }) if path.exists() => {
+                crate::open_sqlite::open_read_only(url, path).await
+            }
             Err(Error::ReadOnly { path, .. }) => Err(Error::NoStore { path }),
             other => other,
         }
     }
 
-    /// The connection pool, for the read functions and for `begin()`.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// The engine this store runs on.
+    pub fn engine(&self) -> EngineKind {
+        match self.pool {
+            Pool::Sqlite(_) => EngineKind::Sqlite,
+            Pool::Postgres(_) => EngineKind::Postgres,
+        }
     }
 
-    pub(crate) fn location(&self) -> &Location {
-        &self.location
-    }
-
-    /// Closes every connection (flushing the WAL into the database file).
+    /// Closes every connection (on SQLite, flushing the WAL into the file).
     pub async fn close(&self) {
         self.pool.close().await;
     }
-}
 
-/// Marks a store that has no tables yet as the demo's.
-async fn mark_new(pool: &SqlitePool, url: &str) -> Result<()> {
-    let tables: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
-        .fetch_one(pool)
-        .await?;
-    if tables > 0 {
-        return Err(Error::NotNewDemoStore {
-            location: url.to_owned(),
-        });
-    }
-    crate::demo_store::mark(pool).await
-}
-
-/// Waits for, and takes, the lock on `<db>.open.lock` next to the database
-/// file; released when the returned file is dropped (or the process exits).
-/// The wait happens on a thread of its own, never on the caller's executor,
-/// whose other tasks may be the ones that hold the lock.
-async fn lock_opening(db: &Path) -> Result<File> {
-    let mut name = db.as_os_str().to_owned();
-    name.push(".open.lock");
-    let path = PathBuf::from(name);
-    let (sender, locked) = futures::channel::oneshot::channel();
-    let target = path.clone();
-    let db = db.to_path_buf();
-    std::thread::spawn(move || {
-        let locked = open_beside(&db, &target).and_then(|file| file.lock().map(|()| file));
-        let _ = sender.send(locked);
-    });
-    let locked = locked
-        .await
-        .unwrap_or_else(|_| Err(std::io::Error::other("the locking thread stopped")));
-    locked.map_err(|source| Error::Lock { path, source })
-}
-
-/// SQLite's own word that the file or its directory cannot be written
-/// (SQLITE_READONLY, or SQLITE_CANTOPEN for the -wal and -shm files next
-/// to a file that exists) as [`Error::ReadOnly`]; anything else as it is.
-fn read_only_or(e: sqlx::Error, path: &Path) -> Error {
-    let primary = match &e {
-        sqlx::Error::Database(d) => d
-            .code()
-            .and_then(|c| c.parse::<i32>().ok())
-            .map(|c| c & 0xff),
-        _ => None,
-    };
-    match primary {
-        Some(8) | Some(14) if path.exists() => Error::ReadOnly {
-            path: path.to_path_buf(),
-            needs_upgrade: false,
-        },
-        _ => e.into(),
-    }
-}
-
-/// Creates the database file, owner-only, before SQLite does (SQLite gives
-/// its -wal and -shm files the database file's mode). An existing file is
-/// left as it is, but must be writable.
-fn create_private(path: &Path) -> std::io::Result<()> {
-    match private_options().write(true).create_new(true).open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            OpenOptions::new().write(true).open(path).map(drop)
+    /// The steps every open shares once the pool exists: refuse a store a
+    /// newer tabgov wrote, mark a new demo store, apply the migrations. The
+    /// pool is closed again if any fails.
+    pub(crate) async fn prepare(
+        pool: Pool,
+        location: Location,
+        url: &str,
+        demo: bool,
+    ) -> Result<Store> {
+        let shown = crate::redact::redacted(url);
+        let prepared = on_engine!(&pool, |db, sql| async {
+            sql::schema::refuse_newer(db, &shown).await?;
+            if demo {
+                sql::demo::mark_new(db, &shown).await?;
+            }
+            sql::schema::migrate(db)
+                .await
+                .map_err(|e| match (e, &location) {
+                    (sqlx::migrate::MigrateError::Execute(e), Location::File(path)) => {
+                        crate::open_sqlite::read_only_or(e, path)
+                    }
+                    (e, _) => e.into(),
+                })
         }
-        Err(e) => Err(e),
-    }
-}
-
-/// A store that cannot be written, opened read-only. In a read-only
-/// directory SQLite cannot create the WAL index a WAL database needs, so
-/// the file is then read as immutable, but only when there is no
-/// write-ahead log with changes in it: another user allowed to write there
-/// may be writing it, and an immutable read would miss or tear them.
-async fn open_read_only(url: &str, path: PathBuf) -> Result<Store> {
-    let options = SqliteConnectOptions::new()
-        .filename(&path)
-        .read_only(true)
-        .foreign_keys(true)
-        .busy_timeout(BUSY_TIMEOUT);
-    let pool = match readable_pool(options.clone()).await {
-        Ok(pool) => pool,
-        Err(e) => {
-            let mut wal = path.as_os_str().to_owned();
-            wal.push("-wal");
-            match std::fs::metadata(PathBuf::from(wal)) {
-                Ok(m) if m.len() > 0 => return Err(Error::WalInReadOnlyDirectory { path }),
-                Ok(_) => readable_pool(options.immutable(true)).await?,
-                Err(n) if n.kind() == std::io::ErrorKind::NotFound => {
-                    readable_pool(options.immutable(true)).await?
-                }
-                Err(_) => return Err(e),
+        .await);
+        match prepared {
+            Ok(()) => Ok(Store { pool, location }),
+            Err(e) => {
+                pool.close().await;
+                Err(e)
             }
         }
-    };
-    let state = match refuse_newer(&pool, url).await {
-        Ok(state) => state,
-        Err(e) => {
-            pool.close().await;
-            return Err(e);
-        }
-    };
-    if state != (SchemaState::Known { pending: false }) {
-        pool.close().await;
-        return Err(Error::ReadOnly {
-            path,
-            needs_upgrade: true,
-        });
     }
-    Ok(Store {
-        pool,
-        location: Location::File(path),
-    })
 }
 
-/// A pool on `options` that has read the schema once (a WAL database that
-/// cannot be opened fails only on its first read).
-async fn readable_pool(options: SqliteConnectOptions) -> Result<SqlitePool> {
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
-        .connect_with(options)
-        .await?;
-    match sqlx::query("SELECT count(*) FROM sqlite_master")
-        .fetch_one(&pool)
-        .await
-    {
-        Ok(_) => Ok(pool),
-        Err(e) => {
-            pool.close().await;
-            Err(e.into())
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_names_the_engine() {
+        assert_eq!(EngineKind::of("postgres://u@h/db"), EngineKind::Postgres);
+        assert_eq!(EngineKind::of("PostgreSQL://u@h/db"), EngineKind::Postgres);
+        assert_eq!(EngineKind::of("sqlite://tabgov.db"), EngineKind::Sqlite);
+        assert_eq!(EngineKind::of("sqlite::memory:"), EngineKind::Sqlite);
+        assert_eq!(EngineKind::of("postgres.db"), EngineKind::Sqlite);
     }
 }

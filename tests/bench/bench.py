@@ -136,12 +136,21 @@ def clean_env() -> dict:
 
 
 def tabgov_sync(args, url: str, db: str, workdir: str, sim: Simulator, binary: str | None = None) -> tuple[Measured, dict]:
+    store = db if db.startswith("postgres") else f"sqlite://{db}"
     cmd = [
-        binary or args.tabgov, "--db", f"sqlite://{db}", "-q", "sync", "--server", url, "--site", "",
+        binary or args.tabgov, "--db", store, "-q", "sync", "--server", url, "--site", "",
         "--pat-name", "admin-pat", "--format", "json",
     ]
     m = run_measured(cmd, clean_env(), workdir, sim)
     return m, json.loads(m.output)[0]
+
+
+def fresh_postgres_db(admin_url: str, name: str) -> str:
+    """A new, empty database on the --postgres server (created with psql)."""
+    subprocess.run(["psql", "-q", admin_url, "-c", f"CREATE DATABASE {name}"], check=True,
+                   stdout=subprocess.DEVNULL)
+    base, _, _ = admin_url.rpartition("/")
+    return f"{base}/{name}"
 
 
 def baseline(args, url: str, workdir: str, sim: Simulator) -> tuple[Measured, dict]:
@@ -168,7 +177,8 @@ def quiet_resync(report: dict) -> None:
 def run_scenario(args, s: Scenario) -> dict:
     print(f"\n== scenario {s.name}: {s.describe()}", flush=True)
     sim = Simulator(args.sim, s)
-    runs = {"tabgov": [], "baseline": [], "resync": [], "against": [], "against_resync": []}
+    runs = {"tabgov": [], "baseline": [], "resync": [], "against": [], "against_resync": [],
+            "postgres": [], "postgres_resync": []}
     try:
         for rep in range(1, args.reps + 1):
             with tempfile.TemporaryDirectory(prefix="tabgov-bench-") as work:
@@ -191,6 +201,18 @@ def run_scenario(args, s: Scenario) -> dict:
                         ar, _ = tabgov_sync(args, sim.url, other, work, sim, args.against)
                         runs["against_resync"].append(ar)
                         line += f"; re-sync {ar.wall:.2f} s, {ar.rss_mb:.0f} MB"
+                    print(line, flush=True)
+                if args.postgres:
+                    name = f"tabgov_bench_{os.getpid()}_{s.name.replace('-', '_')}_{rep}"
+                    pg = fresh_postgres_db(args.postgres, name)
+                    p, _ = tabgov_sync(args, sim.url, pg, work, sim)
+                    runs["postgres"].append(p)
+                    line = f"  rep {rep}: postgres {p.wall:.2f} s, {p.rss_mb:.0f} MB"
+                    if s.resync:
+                        pr, again = tabgov_sync(args, sim.url, pg, work, sim)
+                        quiet_resync(again)
+                        runs["postgres_resync"].append(pr)
+                        line += f"; re-sync {pr.wall:.2f} s, {pr.rss_mb:.0f} MB"
                     print(line, flush=True)
                 b, collected = baseline(args, sim.url, work, sim)
                 runs["baseline"].append(b)
@@ -224,6 +246,10 @@ def summarize(args, s: Scenario, runs: dict) -> dict:
     if runs["resync"]:
         result["resync"] = median_of(runs["resync"])
         result["resync_speedup"] = tabgov["wall_s"] / result["resync"]["wall_s"]
+    if runs["postgres"]:
+        result["postgres"] = median_of(runs["postgres"])
+        if runs["postgres_resync"]:
+            result["postgres_resync"] = median_of(runs["postgres_resync"])
     if runs["against"]:
         result["against"] = median_of(runs["against"])
         if runs["against_resync"]:
@@ -242,6 +268,10 @@ def print_result(args, s: Scenario, r: dict) -> None:
     rows = [("tabgov sync", r["tabgov"]), ("tsc baseline", r["baseline"])]
     if "resync" in r:
         rows.insert(1, ("tabgov re-sync", r["resync"]))
+    if "postgres" in r:
+        rows.append(("postgres sync", r["postgres"]))
+    if "postgres_resync" in r:
+        rows.append(("postgres re-sync", r["postgres_resync"]))
     if "against" in r:
         rows.append(("--against sync", r["against"]))
     if "against_resync" in r:
@@ -255,6 +285,11 @@ def print_result(args, s: Scenario, r: dict) -> None:
               f"{TABGOV_CONCURRENCY} = {r['floor_s']:.2f} s; tabgov at {r['floor_ratio']:.2f}x the floor")
     if "resync" in r:
         print(f"  first sync / no-change re-sync: {r['resync_speedup']:.1f}x")
+    for pg, lite, what in [("postgres", "tabgov", "sync"), ("postgres_resync", "resync", "re-sync")]:
+        if pg in r and lite in r:
+            a, b = r[pg], r[lite]
+            print(f"  {what}, PostgreSQL / SQLite store: wall {a['wall_s'] / b['wall_s']:.2f}x, "
+                  f"tabgov's peak RSS {a['peak_rss_mb'] / b['peak_rss_mb']:.2f}x")
     for ours, theirs, what in [("tabgov", "against", "sync"), ("resync", "against_resync", "re-sync")]:
         if ours in r and theirs in r:
             a, b = r[ours], r[theirs]
@@ -296,6 +331,8 @@ def main() -> int:
     ap.add_argument("--scenario", action="append", help="run only this scenario (repeatable)")
     ap.add_argument("--tiny", action="store_true", help="small scenarios, one repetition: a smoke run")
     ap.add_argument("--out", help="also write the results as JSON to this file")
+    ap.add_argument("--postgres", help="admin URL of a PostgreSQL server: each repetition also syncs into a new "
+                    "database there (created with psql), for a side-by-side ratio with the SQLite store")
     ap.add_argument("--against", help="another tabgov binary (e.g. an earlier commit's) run alternately with "
                     "this one, with the same flags, for a side-by-side ratio")
     args = ap.parse_args()

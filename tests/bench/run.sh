@@ -11,6 +11,9 @@
 #   bash tests/bench/run.sh --tiny          # a few seconds: CI's smoke run (debug build)
 #   bash tests/bench/run.sh --against OLD   # also run another tabgov binary (an earlier
 #                                           # commit's release build), side by side
+#   bash tests/bench/run.sh --postgres      # also sync into a PostgreSQL store, side by side
+#                                           # (TABGOV_TEST_POSTGRES's server, else a throw-away
+#                                           # one from tests/postgres/server.sh)
 #
 # Release binaries unless --tiny (which uses the debug build CI already has);
 # --release forces them. Results also go to target/bench/results.json.
@@ -28,7 +31,8 @@ for arg in "$@"; do
     case "$arg" in
         --tiny) tiny=true; pass+=("$arg") ;;
         --release) release_forced=true ;;
-        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --postgres) postgres=true ;;
+        -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) pass+=("$arg") ;;
     esac
 done
@@ -45,6 +49,15 @@ if [ "$profile" = release ]; then
     cargo build --quiet --release -p tabgov -p tableau-sim
 else
     cargo build --quiet -p tabgov -p tableau-sim
+fi
+
+if [ "${postgres:-false}" = true ]; then
+    if [ -z "${TABGOV_TEST_POSTGRES:-}" ]; then
+        pg_dir=$(mktemp -d /tmp/tabgov-bench-pg.XXXXXX)
+        trap 'bash tests/postgres/server.sh stop "$pg_dir" || true; rm -rf "$pg_dir"' EXIT
+        TABGOV_TEST_POSTGRES=$(bash tests/postgres/server.sh start "$pg_dir")
+    fi
+    pass+=(--postgres "$TABGOV_TEST_POSTGRES")
 fi
 
 mkdir -p "$target/bench"

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use tabgov_mapping::{Group, GroupId, SiteLuid, UserId};
-use tabgov_state::{find_site, group_names, upsert_site, SiteKey, Store};
+use tabgov_state::{SiteKey, Store};
 
 use super::{ActionOptions, BatchProgress, BatchStage};
 use crate::site_lock::{SiteLock, DEFAULT_LOCK_WAIT};
@@ -90,18 +90,15 @@ impl<'a> ActionContext<'a> {
         let content_url = transport.options().site.clone();
         let site_luid = transport.site_id().clone();
         let site = if opts.dry_run {
-            find_site(store.pool(), Some(&server), &content_url)
+            store
+                .find_site(Some(&server), &content_url)
                 .await?
                 .map(|s| s.key)
         } else {
             Some(
-                upsert_site(
-                    store.pool(),
-                    &server,
-                    &content_url,
-                    Some(site_luid.as_str()),
-                )
-                .await?,
+                store
+                    .upsert_site(&server, &content_url, Some(site_luid.as_str()))
+                    .await?,
             )
         };
         if let (Some(lock), Some(site)) = (&lock, site) {
@@ -167,6 +164,6 @@ impl<'a> ActionContext<'a> {
         let Some(site) = self.site else {
             return Ok(HashMap::new());
         };
-        Ok(group_names(self.store.pool(), site, ids).await?)
+        Ok(self.store.group_names(site, ids).await?)
     }
 }

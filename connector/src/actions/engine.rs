@@ -20,8 +20,7 @@ use std::future::Future;
 
 use tabgov_mapping::UserId;
 use tabgov_state::{
-    journal_open_intent, JournalAction, JournalEntry, JournalId, JournalState, NewJournalEntry,
-    SiteKey,
+    JournalAction, JournalEntry, JournalId, JournalState, NewJournalEntry, SiteKey,
 };
 
 use super::fault::crash_point;
@@ -174,7 +173,10 @@ pub(crate) async fn open_intent(
         return Ok(None);
     };
     let action = journal_action(verb);
-    Ok(journal_open_intent(ctx.store.pool(), site, user_id, &action).await?)
+    Ok(ctx
+        .store
+        .journal_open_intent(site, user_id, &action)
+        .await?)
 }
 
 /// Plans with `planning` and carries out `verb` for `who` (see the module

@@ -14,9 +14,7 @@
 use std::collections::HashSet;
 use tabgov_mapping::{Account, UserId};
 
-use tabgov_state::{
-    count_site_accounts, find_accounts, journal_list, JournalAction, JournalFilter,
-};
+use tabgov_state::{JournalAction, JournalFilter};
 
 use super::current::account_now;
 pub use super::listing_match::{
@@ -96,7 +94,7 @@ impl Resolver {
         let Some(site) = ctx.site else {
             return Ok(());
         };
-        let users = count_site_accounts(ctx.store.pool(), site).await?;
+        let users = ctx.store.count_site_accounts(site).await?;
         let page = u64::from(
             ctx.transport
                 .options()
@@ -198,8 +196,8 @@ async fn known_to_tabgov(
     let Some(site) = ctx.site else {
         return Ok(None);
     };
-    let pool = ctx.store.pool();
-    if let Some(a) = find_accounts(pool, site, query).await?.into_iter().next() {
+    let store = ctx.store;
+    if let Some(a) = store.find_accounts(site, query).await?.into_iter().next() {
         return Ok(Some((a.account.id, Some(a.account.name))));
     }
     let filter = JournalFilter {
@@ -207,7 +205,7 @@ async fn known_to_tabgov(
         action: Some(JournalAction::Deprovision),
         ..JournalFilter::default()
     };
-    let journalled = journal_list(pool, &filter).await?;
+    let journalled = store.journal_list(&filter).await?;
     Ok(journalled
         .into_iter()
         .rev()

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use tabgov_mapping::{plan_restore, Account, GroupId, GroupRef, RestorePlan};
-use tabgov_state::journal_last_suspend;
 
 use super::current::groups_of;
 use super::engine::{act, open_intent, AlreadyDone, Decision, Planned, Subject};
@@ -39,7 +38,7 @@ async fn plan<'a>(
     mut result: ActionResult,
 ) -> Result<Planned<RoleChange<'a>>> {
     let last = match ctx.site {
-        Some(site) => journal_last_suspend(ctx.store.pool(), site, &account.id).await?,
+        Some(site) => ctx.store.journal_last_suspend(site, &account.id).await?,
         None => None,
     };
     let journalled: Vec<GroupId> = last

@@ -2,7 +2,7 @@
 
 use clap::Args;
 use tabgov_mapping::{AccountStatus, License};
-use tabgov_state::{list_accounts, AccountFilter, AccountRecord};
+use tabgov_state::{AccountFilter, AccountRecord};
 
 use super::args::{Format, StoreArgs};
 use super::connect::{load_config, open_store_for_reading};
@@ -79,7 +79,7 @@ pub async fn run(store_args: &StoreArgs, args: AccountsArgs) -> Result<(), Failu
         inactive_days: args.inactive_days,
         now: None,
     };
-    let accounts = list_accounts(store.pool(), &filter).await?;
+    let accounts = store.list_accounts(&filter).await?;
     store.close().await;
     output::print(args.format, &accounts, COLUMNS)?;
     Ok(())

@@ -12,7 +12,7 @@ use tabgov::reports::terminal_text::visible;
 use tabgov::site_lock::{SiteLock, DEFAULT_LOCK_WAIT};
 use tabgov::ExitCode;
 use tabgov_mapping::{BatchPolicy, DEFAULT_MAX_ACTIONS};
-use tabgov_state::{forget_unused_site, Store};
+use tabgov_state::Store;
 
 use super::args::{ConnectionArgs, Format, StoreArgs};
 use super::batch_progress::batch_bar;
@@ -146,7 +146,7 @@ pub async fn execute_with_progress(
             // A wrong --site or token leaves no trace in the store.
             if let Some(lock) = &lock {
                 // The sign-in failure is what the operator must see.
-                if let Err(e) = forget_unused_site(store.pool(), lock.site()).await {
+                if let Err(e) = store.forget_unused_site(lock.site()).await {
                     tracing::warn!("could not remove the unused site from the store: {e}");
                 }
             }
@@ -174,7 +174,7 @@ pub async fn execute_with_progress(
         }
         if let (Err(_), Some(site)) = (&results, ctx.site_key()) {
             // A refused batch changed nothing: not even a new site row stays.
-            forget_unused_site(store.pool(), site).await?;
+            store.forget_unused_site(site).await?;
         }
         results.map_err(explain)
     };

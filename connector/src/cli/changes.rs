@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
-use tabgov_state::{list_changes, ChangeFilter, ChangeRecord};
+use tabgov_state::{ChangeFilter, ChangeRecord};
 
 use super::args::{Format, StoreArgs};
 use super::connect::{load_config, open_store_for_reading};
@@ -55,7 +55,7 @@ pub async fn run(store_args: &StoreArgs, args: ChangesArgs) -> Result<(), Failur
         since,
         user_id: None,
     };
-    let changes = list_changes(store.pool(), &filter).await?;
+    let changes = store.list_changes(&filter).await?;
     store.close().await;
     output::print(args.format, &changes, COLUMNS)?;
     Ok(())

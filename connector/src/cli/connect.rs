@@ -71,13 +71,19 @@ pub fn chosen_url(args: &StoreArgs, config: Option<&ConfigFile>) -> Result<Strin
 /// sentence when it names the fix, else the cause and `--db`.
 pub fn store_failure(url: &str, e: tabgov_state::Error) -> Failure {
     match e {
-        tabgov_state::Error::NewerStore { .. } | tabgov_state::Error::NoDirectory { .. } => {
-            Failure::usage(e.to_string())
+        tabgov_state::Error::NewerStore { .. }
+        | tabgov_state::Error::NoDirectory { .. }
+        | tabgov_state::Error::BadStoreUrl { .. } => Failure::usage(e.to_string()),
+        tabgov_state::Error::Unreachable { .. } | tabgov_state::Error::PostgresTooOld { .. } => {
+            Failure::runtime(e.to_string())
         }
         tabgov_state::Error::ReadOnly { .. }
         | tabgov_state::Error::NoStore { .. }
         | tabgov_state::Error::WalInReadOnlyDirectory { .. } => Failure::runtime(e.to_string()),
-        other => Failure::runtime(format!("cannot open the store {url}: {other}; check --db")),
+        other => Failure::runtime(format!(
+            "cannot open the store {}: {other}; check --db",
+            tabgov_state::redacted(url)
+        )),
     }
 }
 

@@ -17,7 +17,7 @@ use tabgov::sync::{sync_site, SyncOptions};
 use tabgov::transport::{Transport, TransportOptions};
 use tabgov::Secret;
 use tabgov_mapping::{AccountStatus, License, Recommendation};
-use tabgov_state::{list_accounts, AccountFilter, Store};
+use tabgov_state::{AccountFilter, Store};
 use tableau_sim::{SimConfig, Simulator};
 
 use super::args::StoreArgs;
@@ -151,7 +151,7 @@ async fn walk_through(sim: &Simulator, store: &Store, url: &str) -> Result<(), F
 }
 
 async fn print_accounts(store: &Store) -> Result<(), Failure> {
-    let accounts = list_accounts(store.pool(), &AccountFilter::default()).await?;
+    let accounts = store.list_accounts(&AccountFilter::default()).await?;
     let mut counts: BTreeMap<(License, AccountStatus), usize> = BTreeMap::new();
     for a in &accounts {
         *counts.entry((a.license, a.status)).or_default() += 1;
@@ -178,7 +178,7 @@ async fn print_accounts(store: &Store) -> Result<(), Failure> {
 async fn print_license_report(store: &Store) -> Result<LicenseReport, Failure> {
     let mut opts = LicenseReportOptions::new(Utc::now());
     opts.exclude_groups = vec![SERVICE_GROUP.to_owned()];
-    let report = license_report(store.pool(), &opts)
+    let report = license_report(store, &opts)
         .await
         .map_err(|e| Failure::runtime(e.to_string()))?;
     say!(

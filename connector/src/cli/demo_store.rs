@@ -3,9 +3,7 @@
 //! server is ever replaced (the rule is [`Store::replaceable_by_demo`]).
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
-use sqlx::sqlite::SqliteConnectOptions;
 use tabgov_state::{Store, UnmarkedDemoStores};
 
 use super::failure::Failure;
@@ -27,12 +25,15 @@ pub fn demo_url(db: Option<&str>) -> Result<String, Failure> {
 /// created their demo stores unmarked there.
 pub async fn replace_demo_store(db: Option<&str>) -> Result<Option<PathBuf>, Failure> {
     let url = demo_url(db)?;
-    if url.contains(":memory:") || url.contains("mode=memory") {
-        return Ok(None);
-    }
-    let options = SqliteConnectOptions::from_str(&url)
-        .map_err(|e| Failure::usage(format!("--db {url}: {e}; give a file path")))?;
-    let path = options.get_filename().to_path_buf();
+    let path = match tabgov_state::sqlite_file(&url) {
+        Ok(Some(path)) => path,
+        Ok(None) => return Ok(None),
+        Err(e) => {
+            return Err(Failure::usage(format!(
+                "{e}; the demo runs on a file: give --db a file path"
+            )))
+        }
+    };
     if !path.exists() {
         return Ok(None);
     }
@@ -100,9 +101,7 @@ mod tests {
         } else {
             Store::open(&url).await.unwrap()
         };
-        tabgov_state::upsert_site(store.pool(), server, "", None)
-            .await
-            .unwrap();
+        store.upsert_site(server, "", None).await.unwrap();
         store
     }
 
@@ -157,7 +156,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let demo = dir.path().join("demo.db");
         let store = store_with_site(&demo, "http://127.0.0.1:4000", true).await;
-        tabgov_state::upsert_site(store.pool(), "https://tableau.example.com", "", None)
+        store
+            .upsert_site("https://tableau.example.com", "", None)
             .await
             .unwrap();
         store.close().await;
@@ -176,15 +176,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let demo = dir.path().join("demo.db");
         let store = store_with_site(&demo, "http://127.0.0.1:4000", true).await;
-        let mut tx = store.pool().begin().await.unwrap();
         let entry = tabgov_state::NewJournalEntry::new(
             tabgov_state::SiteKey(1),
             tabgov_state::JournalAction::Suspend,
             &"user-luid".into(),
             chrono::Utc::now(),
         );
-        tabgov_state::journal_intent(&mut tx, &entry).await.unwrap();
-        tx.commit().await.unwrap();
+        store.journal_intent(&entry).await.unwrap();
         store.close().await;
         let err = replace_demo_store(db(&demo)).await.unwrap_err();
         assert!(

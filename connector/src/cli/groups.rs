@@ -1,7 +1,7 @@
 //! `tabgov groups`: groups, their grant-licence role and members.
 
 use clap::Args;
-use tabgov_state::{list_groups, list_sites, GroupRecord};
+use tabgov_state::GroupRecord;
 
 use super::args::{Format, StoreArgs};
 use super::connect::{load_config, open_store_for_reading};
@@ -61,7 +61,8 @@ pub async fn run(store_args: &StoreArgs, args: GroupsArgs) -> Result<(), Failure
     let store = open_store_for_reading(store_args, config.as_ref()).await?;
     let keys = match args.site.key(&store).await? {
         Some(key) => vec![key],
-        None => list_sites(store.pool())
+        None => store
+            .list_sites()
             .await?
             .into_iter()
             .map(|s| s.key)
@@ -69,7 +70,7 @@ pub async fn run(store_args: &StoreArgs, args: GroupsArgs) -> Result<(), Failure
     };
     let mut groups = Vec::new();
     for key in keys {
-        groups.extend(list_groups(store.pool(), key).await?);
+        groups.extend(store.list_groups(key).await?);
     }
     store.close().await;
     let columns = if args.format == Format::Table {

@@ -124,7 +124,7 @@ async fn licenses(store_args: &StoreArgs, args: LicensesArgs) -> Result<(), Fail
     opts.exclude_groups = args.exclude_groups;
     opts.policy = args.policy;
     opts.prices = prices;
-    let report = license_report(store.pool(), &opts).await;
+    let report = license_report(&store, &opts).await;
     store.close().await;
     let report = report.map_err(|e| Failure::runtime(e.to_string()))?;
     if report.sites.is_empty() {

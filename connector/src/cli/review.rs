@@ -81,7 +81,7 @@ pub async fn run(store_args: &StoreArgs, args: ReviewArgs) -> Result<(), Failure
 async fn export(store_args: &StoreArgs, args: ExportArgs) -> Result<(), Failure> {
     let config = load_config(store_args)?;
     let store = open_store_for_reading(store_args, config.as_ref()).await?;
-    if tabgov_state::list_sites(store.pool()).await?.is_empty() {
+    if store.list_sites().await?.is_empty() {
         store.close().await;
         return Err(nothing_synced());
     }
@@ -89,7 +89,7 @@ async fn export(store_args: &StoreArgs, args: ExportArgs) -> Result<(), Failure>
         site: args.site.key(&store).await?,
         changed_since: args.changed_since.map(tabgov_state::RunId),
     };
-    let rows = review_rows(store.pool(), &opts).await;
+    let rows = review_rows(&store, &opts).await;
     store.close().await;
     let rows = rows.map_err(|e| Failure::from_error(e, "", ""))?;
     let mut body = Vec::new();

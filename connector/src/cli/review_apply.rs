@@ -15,7 +15,7 @@ use tabgov::credentials::Scope;
 use tabgov::reports::{read_review_file, ReviewLine, RowProblem, SiteView};
 use tabgov::ExitCode;
 use tabgov_mapping::RevokeAction;
-use tabgov_state::{find_site, Store};
+use tabgov_state::Store;
 
 use tabgov_mapping::OnContent;
 
@@ -129,14 +129,14 @@ async fn apply(
     target: Target,
 ) -> Result<Vec<AppliedRevoke>, Failure> {
     let (server, site) = (target.options.server.clone(), target.options.site.clone());
-    let Some(record) = find_site(store.pool(), Some(&server), &site).await? else {
+    let Some(record) = store.find_site(Some(&server), &site).await? else {
         return Err(Failure::usage(format!(
             "site '{site}' of {server} was never synced into this store: run tabgov sync, then review export, first"
         )));
     };
     // Locked before the sheet is checked: a sync it waits for changes the store.
     let lock = args.flags.lock_site(store, &server, &site).await?;
-    let view = SiteView::load(store.pool(), record.key, &site)
+    let view = SiteView::load(store, record.key, &site)
         .await
         .map_err(|e| Failure::runtime(e.to_string()))?;
     let sheet = check_against_store(&view, lines).map_err(|p| refuse(&args.file, &p))?;

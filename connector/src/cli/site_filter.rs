@@ -1,7 +1,7 @@
 //! `--site`/`--server` on the commands that read the store.
 
 use clap::Args;
-use tabgov_state::{find_site, SiteKey, Store};
+use tabgov_state::{SiteKey, Store};
 
 use super::failure::Failure;
 
@@ -23,7 +23,7 @@ impl SiteFilter {
         let Some(site) = &self.site else {
             return Ok(None);
         };
-        match find_site(store.pool(), self.server.as_deref(), site).await {
+        match store.find_site(self.server.as_deref(), site).await {
             Ok(Some(record)) => Ok(Some(record.key)),
             Ok(None) => Err(Failure::usage(format!(
                 "site '{site}' has never been synced into this store: run tabgov sync for it first, or check --site and --db"

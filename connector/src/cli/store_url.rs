@@ -1,10 +1,11 @@
-//! `--db` as given (a plain path or a sqlite: URL) to the store's URL, with
-//! one sentence for what this build cannot open.
+//! `--db` as given (a plain path, a sqlite: URL or a postgres:// URL) to
+//! the store's URL, with one sentence for what tabgov cannot open.
 
 use super::failure::Failure;
 
-/// The SQLite URL for `db`: `sqlite:...` as it is, a plain path prefixed.
-/// An empty value and URLs of other databases are usage errors.
+/// The store URL for `db`: `sqlite:...` and `postgres://...` as they are, a
+/// plain path as a SQLite file. An empty value and URLs of other databases
+/// are usage errors.
 pub fn store_url(db: &str) -> Result<String, Failure> {
     if db.trim().is_empty() {
         return Err(Failure::usage(
@@ -23,9 +24,7 @@ pub fn store_url(db: &str) -> Result<String, Failure> {
     if let Some((scheme, _)) = db.split_once("://") {
         let scheme = scheme.to_ascii_lowercase();
         if scheme == "postgres" || scheme == "postgresql" {
-            return Err(Failure::usage(
-                "--db names a PostgreSQL database, which this build of tabgov does not support yet: give a SQLite file path, e.g. --db tabgov.db",
-            ));
+            return Ok(db.to_owned());
         }
         if !scheme.is_empty()
             && scheme
@@ -33,7 +32,7 @@ pub fn store_url(db: &str) -> Result<String, Failure> {
                 .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
         {
             return Err(Failure::usage(format!(
-                "--db names a {scheme}:// database, which tabgov does not support: give a SQLite file path, e.g. --db tabgov.db"
+                "--db names a {scheme}:// database, which tabgov does not support: give a SQLite file path, e.g. --db tabgov.db, or a postgres:// URL"
             )));
         }
     }
@@ -54,10 +53,9 @@ mod tests {
             assert_eq!(f.code, tabgov::ExitCode::Usage);
             assert!(f.message.contains("--db is empty"), "{}", f.message);
         }
-        let f = store_url("postgres://u@db.example.com/tabgov").unwrap_err();
-        assert_eq!(f.code, tabgov::ExitCode::Usage);
-        assert!(f.message.contains("PostgreSQL"), "{}", f.message);
-        assert!(!f.message.contains("sqlite://postgres"), "{}", f.message);
+        for pg in ["postgres://u@db.example.com/tabgov", "PostgreSQL://u@db/t"] {
+            assert_eq!(store_url(pg).unwrap(), pg);
+        }
         let f = store_url("mysql://db/t").unwrap_err();
         assert!(f.message.contains("mysql://"), "{}", f.message);
     }

@@ -6,7 +6,6 @@ use tabgov::site_lock::SiteLock;
 use tabgov::sync::{sync_site, SyncOptions, SyncReport};
 use tabgov::ExitCode;
 use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
-use tabgov_state::forget_unused_site;
 
 use super::args::{ConnectionArgs, Format, StoreArgs};
 use super::connect::{load_config, open_store, targets};
@@ -76,7 +75,7 @@ pub async fn run(store_args: &StoreArgs, args: SyncArgs, quiet: bool) -> Result<
                 Ok(t) => t,
                 Err(f) => {
                     // A wrong --site or token leaves no trace in the store.
-                    forget_unused_site(store.pool(), lock.site()).await?;
+                    store.forget_unused_site(lock.site()).await?;
                     return Err(f);
                 }
             };

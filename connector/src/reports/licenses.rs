@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::SqlitePool;
 use tabgov_mapping::{
     reclaim, Candidate, Holder, License, LicenseUsage, PriceTable, ReclaimPolicy, ReclaimRules,
 };
 use tabgov_state::SiteKey;
+use tabgov_state::Store;
 
 use super::site_view::SiteView;
 use crate::Result;
@@ -101,11 +101,8 @@ impl LicenseReport {
 }
 
 /// Reads the store and builds the report.
-pub async fn license_report(
-    pool: &SqlitePool,
-    opts: &LicenseReportOptions,
-) -> Result<LicenseReport> {
-    let views = SiteView::load_all(pool, opts.site).await?;
+pub async fn license_report(store: &Store, opts: &LicenseReportOptions) -> Result<LicenseReport> {
+    let views = SiteView::load_all(store, opts.site).await?;
     Ok(build_report(&views, opts))
 }
 

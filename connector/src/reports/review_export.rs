@@ -7,9 +7,9 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::SqlitePool;
 use tabgov_mapping::{entitlements_of, AccountStatus, EntitlementKind, UserId};
-use tabgov_state::{list_changes, run, ChangeFilter, RunId, SiteKey};
+use tabgov_state::Store;
+use tabgov_state::{ChangeFilter, RunId, SiteKey};
 
 use super::csv_cell::guard;
 use super::site_view::SiteView;
@@ -65,17 +65,17 @@ pub struct ReviewRow {
 }
 
 /// The rows of the sheet, by site, user name, then entitlement.
-pub async fn review_rows(pool: &SqlitePool, opts: &ReviewExportOptions) -> Result<Vec<ReviewRow>> {
+pub async fn review_rows(store: &Store, opts: &ReviewExportOptions) -> Result<Vec<ReviewRow>> {
     let since = match opts.changed_since {
         None => None,
-        Some(id) => Some(run(pool, id).await?.ok_or_else(|| {
+        Some(id) => Some(store.run(id).await?.ok_or_else(|| {
             Error::Config(format!(
                 "--changed-since {id}: no sync run {id} in this store; `tabgov changes` shows the run ids"
             ))
         })?),
     };
     let mut rows = Vec::new();
-    for view in SiteView::load_all(pool, opts.site).await? {
+    for view in SiteView::load_all(store, opts.site).await? {
         let changed: Option<HashSet<UserId>> = match &since {
             None => None,
             Some(after) => {
@@ -84,7 +84,7 @@ pub async fn review_rows(pool: &SqlitePool, opts: &ReviewExportOptions) -> Resul
                     since: Some(after.started_at),
                     ..ChangeFilter::default()
                 };
-                let events = list_changes(pool, &filter).await?;
+                let events = store.list_changes(&filter).await?;
                 Some(
                     events
                         .into_iter()

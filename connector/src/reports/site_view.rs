@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use sqlx::SqlitePool;
 use tabgov_mapping::{AccountStatus, GrantLicenseMode, Group, SiteRole};
-use tabgov_state::{list_accounts, list_groups, list_sites, AccountFilter, AccountRecord, SiteKey};
+use tabgov_state::Store;
+use tabgov_state::{AccountFilter, AccountRecord, SiteKey};
 
 use crate::Result;
 
@@ -32,12 +32,13 @@ pub struct SiteView {
 
 impl SiteView {
     /// Reads one site.
-    pub async fn load(pool: &SqlitePool, key: SiteKey, content_url: &str) -> Result<SiteView> {
+    pub async fn load(store: &Store, key: SiteKey, content_url: &str) -> Result<SiteView> {
         let filter = AccountFilter {
             site: Some(key),
             ..AccountFilter::default()
         };
-        let mut accounts: Vec<ViewAccount> = list_accounts(pool, &filter)
+        let mut accounts: Vec<ViewAccount> = store
+            .list_accounts(&filter)
             .await?
             .into_iter()
             .filter(|r| r.status != AccountStatus::Deprovisioned)
@@ -52,7 +53,7 @@ impl SiteView {
             .map(|(i, a)| (a.record.account.name.clone(), i))
             .collect();
         let mut groups = Vec::new();
-        for record in list_groups(pool, key).await? {
+        for record in store.list_groups(key).await? {
             let group = Group {
                 id: record.id,
                 name: record.name,
@@ -82,11 +83,11 @@ impl SiteView {
     }
 
     /// Reads `site`, or every synced site when `None`, by content URL.
-    pub async fn load_all(pool: &SqlitePool, site: Option<SiteKey>) -> Result<Vec<SiteView>> {
+    pub async fn load_all(store: &Store, site: Option<SiteKey>) -> Result<Vec<SiteView>> {
         let mut views = Vec::new();
-        for record in list_sites(pool).await? {
+        for record in store.list_sites().await? {
             if site.is_none_or(|key| key == record.key) {
-                views.push(SiteView::load(pool, record.key, &record.content_url).await?);
+                views.push(SiteView::load(store, record.key, &record.content_url).await?);
             }
         }
         Ok(views)

@@ -12,30 +12,29 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sqlx::pool::PoolConnection;
-use sqlx::{Sqlite, SqliteConnection};
 use tabgov_mapping::{Account, GroupId, OwnedItem, UserId};
-use tabgov_state::{
-    begin_write, bulk_cache, clear_unpublished, finish_run, restore_cache, write_groups,
-    write_joined_accounts, write_memberships, write_owned_items, ApplySummary, RunId, SiteKey,
-};
+use tabgov_state::{ApplySummary, RunOutcome, SyncWriter};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 use super::list::{list_site, ListingPart};
 use super::task::OwnTask;
-use super::{run_outcome, sign_out_if, Synced};
+use super::{record_failure, sign_out_if, traffic, Synced};
 use crate::transport::Transport;
 use crate::Result;
 
-/// Rows written per transaction, at most (about a tenth of a second of
-/// SQLite's time): the write lock is never held for long.
+/// Owned items written per transaction, at most (about a tenth of a second
+/// of SQLite's time): the write lock is never held for long.
 const ROWS_PER_TRANSACTION: usize = 10_000;
 
+/// Accounts (each with its `joined` event) written per transaction, at most:
+/// about a quarter of a second of SQLite's time. Each commit has a fixed
+/// cost; on a 100k-user site 5k per transaction took 0.2 s more in all.
+const ACCOUNTS_PER_TRANSACTION: usize = 20_000;
+
 /// Memberships written per transaction, at most. Each transaction rewrites
-/// most pages of the `(site_id, user_id)` index, which it fills out of
-/// order, so fewer, larger ones write much less: on a 100k-user site, 10k
-/// per transaction took 9.0 s, 50k 7.2 s, all at once 6.6 s. 50k holds the
-/// write lock for about a quarter of a second.
+/// most pages of the `(account_key)` index, which it fills out of order, so
+/// fewer, larger ones write less. 50k (integer keys) hold the write lock for
+/// about a tenth of a second.
 const MEMBERSHIPS_PER_TRANSACTION: usize = 50_000;
 
 /// What the first sync wrote.
@@ -47,22 +46,22 @@ struct FirstSyncWrite {
 }
 
 /// Lists the site while writing it, then publishes it with the run record.
-/// On failure the rows written so far are removed again.
+/// On failure the run is recorded as failed and the rows written so far are
+/// removed again.
 pub async fn first_sync(
     transport: &Transport,
-    mut conn: PoolConnection<Sqlite>,
-    site: SiteKey,
-    run_id: RunId,
+    mut writer: SyncWriter,
     sign_out: bool,
 ) -> Result<Synced> {
-    clear(&mut conn, site).await?;
-
+    if let Err(e) = writer.clear_unpublished().await {
+        return Err(record_failure(writer, e.into(), &transport.stats()).await);
+    }
     let (parts, received) = unbounded_channel();
     let failed = Arc::new(AtomicBool::new(false));
     let stop = Arc::clone(&failed);
     let writing = OwnTask::spawn(async move {
-        let written = write_as_listed(&mut conn, site, run_id, received, &stop).await;
-        (conn, written)
+        let written = write_as_listed(&mut writer, received, &stop).await;
+        (writer, written)
     });
     let listed = list_site(transport, parts).await;
     let stats = transport.stats();
@@ -70,60 +69,39 @@ pub async fn first_sync(
         failed.store(true, Ordering::Relaxed);
     }
     sign_out_if(transport, sign_out).await;
-    let (mut conn, written) = writing.join().await?;
-    let conn = &mut *conn;
-    let published = async {
-        // The writer's own error first: a listing stopped because the
-        // writer did would only say that.
-        let done = written?;
-        listed?;
-        let outcome = run_outcome(&done.summary, &stats, Utc::now());
-        let mut tx = begin_write(conn).await?;
-        finish_run(&mut tx, run_id, &outcome).await?;
-        tx.commit().await.map_err(tabgov_state::Error::from)?;
-        Ok(Synced {
-            summary: done.summary,
-            dangling: done.dangling,
-            transport: stats,
-        })
-    }
-    .await;
-    if published.is_err() {
-        if let Err(e) = clear(conn, site).await {
-            // Unpublished rows are unread; the next sync clears them.
-            tracing::warn!("could not remove what the failed first sync wrote: {e}");
-        }
-    }
-    published
+    let (writer, written) = writing.join().await?;
+    // The writer's own error first: a listing stopped because the writer
+    // did would only say that.
+    let done = match written.and_then(|done| listed.map(|()| done)) {
+        Ok(done) => done,
+        Err(e) => return Err(record_failure(writer, e, &stats).await),
+    };
+    let outcome = RunOutcome {
+        finished_at: Utc::now(),
+        counts: done.summary.counts,
+        traffic: traffic(&stats),
+    };
+    writer.finish(&outcome).await?;
+    Ok(Synced {
+        summary: done.summary,
+        dangling: done.dangling,
+        transport: stats,
+    })
 }
 
-/// Removes what an unfinished first sync of `site` wrote.
-async fn clear(conn: &mut SqliteConnection, site: SiteKey) -> Result<()> {
-    let mut tx = begin_write(conn).await?;
-    clear_unpublished(&mut tx, site).await?;
-    tx.commit().await.map_err(tabgov_state::Error::from)?;
-    Ok(())
-}
-
-/// Writes the parts of a first sync of `site` as they arrive, until the
-/// channel closes or `stop` is set (the listing failed; what was written is
-/// then unpublished leftovers for the caller to clear).
+/// Writes the parts of a first sync as they arrive, until the channel
+/// closes or `stop` is set (the listing failed; what was written is then
+/// unpublished leftovers the failed run removes).
 async fn write_as_listed(
-    conn: &mut SqliteConnection,
-    site: SiteKey,
-    run_id: RunId,
+    out: &mut SyncWriter,
     mut parts: UnboundedReceiver<ListingPart>,
     stop: &AtomicBool,
 ) -> Result<FirstSyncWrite> {
-    let cache_before = bulk_cache(conn).await?;
     let mut writer = Writer {
-        site,
-        run_id,
         users: None,
         waiting: Vec::new(),
         done: FirstSyncWrite::default(),
     };
-    let mut result = Ok(());
     while let Some(part) = parts.recv().await {
         if stop.load(Ordering::Relaxed) {
             break;
@@ -132,22 +110,12 @@ async fn write_as_listed(
         while let Ok(more) = parts.try_recv() {
             batch.push(more);
         }
-        result = writer.write(conn, batch).await;
-        if result.is_err() {
-            break;
-        }
+        writer.write(out, batch).await?;
     }
-    // A failed write's error comes first; the cache only matters if the
-    // connection goes on being used.
-    let restored = restore_cache(conn, cache_before).await;
-    result?;
-    restored?;
     Ok(writer.done)
 }
 
 struct Writer {
-    site: SiteKey,
-    run_id: RunId,
     /// Ids of the listed users, once the user listing is in: memberships
     /// and owned items wait for it, since those naming anyone else are left
     /// out.
@@ -157,24 +125,22 @@ struct Writer {
 }
 
 impl Writer {
-    async fn write(&mut self, conn: &mut SqliteConnection, batch: Vec<ListingPart>) -> Result<()> {
+    async fn write(&mut self, out: &mut SyncWriter, batch: Vec<ListingPart>) -> Result<()> {
         let mut memberships: Vec<(GroupId, UserId)> = Vec::new();
         let mut owned: Vec<OwnedItem> = Vec::new();
         for part in batch {
             match part {
                 ListingPart::Users(accounts) => {
                     let users: HashSet<UserId> = accounts.iter().map(|a| a.id.clone()).collect();
-                    self.write_accounts(conn, accounts, Utc::now()).await?;
+                    self.write_accounts(out, accounts, Utc::now()).await?;
                     for part in std::mem::take(&mut self.waiting) {
                         self.done.dangling += admit(&users, part, &mut memberships, &mut owned);
                     }
                     self.users = Some(users);
                 }
                 ListingPart::Groups(groups) => {
-                    let mut tx = begin_write(conn).await?;
                     let refs: Vec<_> = groups.iter().collect();
-                    write_groups(&mut tx, self.site, self.run_id, &refs).await?;
-                    tx.commit().await.map_err(tabgov_state::Error::from)?;
+                    out.write_groups(&refs).await?;
                     self.done.summary.counts.groups = groups.len() as u64;
                     self.done.summary.groups_written = groups.len() as u64;
                 }
@@ -186,23 +152,21 @@ impl Writer {
                 },
             }
         }
-        self.write_memberships(conn, memberships).await?;
-        self.write_owned(conn, owned).await
+        self.write_memberships(out, memberships).await?;
+        self.write_owned(out, owned).await
     }
 
     async fn write_accounts(
         &mut self,
-        conn: &mut SqliteConnection,
+        out: &mut SyncWriter,
         mut accounts: Vec<Account>,
         now: DateTime<Utc>,
     ) -> Result<()> {
         // In primary-key order; the change feed lists them by id too.
         accounts.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        for chunk in accounts.chunks(ROWS_PER_TRANSACTION / 2) {
-            let mut tx = begin_write(conn).await?;
+        for chunk in accounts.chunks(ACCOUNTS_PER_TRANSACTION) {
             let refs: Vec<&Account> = chunk.iter().collect();
-            write_joined_accounts(&mut tx, self.site, self.run_id, &refs, now).await?;
-            tx.commit().await.map_err(tabgov_state::Error::from)?;
+            out.write_joined_accounts(&refs, now).await?;
         }
         let s = &mut self.done.summary;
         s.counts.users = accounts.len() as u64;
@@ -214,36 +178,26 @@ impl Writer {
 
     async fn write_memberships(
         &mut self,
-        conn: &mut SqliteConnection,
-        mut memberships: Vec<(GroupId, UserId)>,
+        out: &mut SyncWriter,
+        memberships: Vec<(GroupId, UserId)>,
     ) -> Result<()> {
-        // Primary-key order: only the (site_id, user_id) index is written
-        // out of order.
-        memberships.sort_unstable();
+        // The store puts each chunk in key order itself.
         for chunk in memberships.chunks(MEMBERSHIPS_PER_TRANSACTION) {
             let pairs: Vec<(&str, &str)> = chunk
                 .iter()
                 .map(|(g, u)| (g.as_str(), u.as_str()))
                 .collect();
-            let mut tx = begin_write(conn).await?;
-            write_memberships(&mut tx, self.site, &pairs).await?;
-            tx.commit().await.map_err(tabgov_state::Error::from)?;
+            out.write_memberships(&pairs).await?;
         }
         self.done.summary.counts.memberships += memberships.len() as u64;
         self.done.summary.memberships_added = self.done.summary.counts.memberships;
         Ok(())
     }
 
-    async fn write_owned(
-        &mut self,
-        conn: &mut SqliteConnection,
-        owned: Vec<OwnedItem>,
-    ) -> Result<()> {
+    async fn write_owned(&mut self, out: &mut SyncWriter, owned: Vec<OwnedItem>) -> Result<()> {
         for chunk in owned.chunks(ROWS_PER_TRANSACTION) {
             let refs: Vec<&OwnedItem> = chunk.iter().collect();
-            let mut tx = begin_write(conn).await?;
-            write_owned_items(&mut tx, self.site, &refs).await?;
-            tx.commit().await.map_err(tabgov_state::Error::from)?;
+            out.write_owned_items(&refs).await?;
         }
         self.done.summary.owned_written += owned.len() as u64;
         Ok(())

@@ -12,14 +12,9 @@ mod task;
 
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
-
 use serde::Serialize;
 use tabgov_mapping::DEFAULT_MAX_REMOVAL_PERCENT;
-use tabgov_state::{
-    begin_run, fail_run, is_published, upsert_site, ApplySummary, RunId, RunOutcome, RunStatus,
-    RunTraffic, Store,
-};
+use tabgov_state::{ApplySummary, RunId, RunStatus, RunTraffic, Store, SyncWriter};
 
 use crate::site_lock::SiteLock;
 use crate::transport::{Transport, TransportStats};
@@ -78,49 +73,21 @@ pub async fn sync_site(
     let server = transport.options().server.clone();
     let content_url = transport.options().site.clone();
     let site_luid = transport.site_id();
-    let site = upsert_site(
-        store.pool(),
-        &server,
-        &content_url,
-        Some(site_luid.as_str()),
-    )
-    .await?;
+    let site = store
+        .upsert_site(&server, &content_url, Some(site_luid.as_str()))
+        .await?;
     if site != lock.site() {
         return Err(Error::Internal(format!(
             "the sync lock is for another site than {server} {content_url:?}"
         )));
     }
-    let run_id = begin_run(store.pool(), site).await?;
-    // One connection for the rest of the sync (an in-memory store has only
-    // one), given back before a failed run is recorded.
-    let mut conn = store
-        .pool()
-        .acquire()
-        .await
-        .map_err(tabgov_state::Error::from)?;
-    let published = is_published(&mut conn, site).await?;
+    let writer = store.begin_sync(lock.held()).await?;
+    let run_id = writer.run_id();
     let sign_out = opts.sign_out_when_listed;
-    let synced = if published {
-        resync::resync(transport, conn, site, run_id, opts, sign_out).await
+    let synced = if writer.is_first() {
+        first::first_sync(transport, writer, sign_out).await?
     } else {
-        first::first_sync(transport, conn, site, run_id, sign_out).await
-    };
-    let synced = match synced {
-        Ok(done) => done,
-        Err(e) => {
-            let status = match e {
-                Error::MassRemovalRefused(_) => RunStatus::Refused,
-                _ => RunStatus::Failed,
-            };
-            let traffic = traffic(&transport.stats());
-            if let Err(record) =
-                fail_run(store.pool(), run_id, status, &e.to_string(), traffic).await
-            {
-                // The sync's own error says more; the next sync marks the run.
-                tracing::warn!("could not record the run as {status:?}: {record}");
-            }
-            return Err(e);
-        }
+        resync::resync(transport, writer, opts, sign_out).await?
     };
     Ok(SyncReport {
         run_id,
@@ -141,18 +108,18 @@ struct Synced {
     transport: TransportStats,
 }
 
-/// The run record of a sync that wrote `summary` after the listing `stats`
-/// counted.
-fn run_outcome(
-    summary: &ApplySummary,
-    stats: &TransportStats,
-    finished_at: DateTime<Utc>,
-) -> RunOutcome {
-    RunOutcome {
-        finished_at,
-        counts: summary.counts,
-        traffic: traffic(stats),
+/// Ends `writer`'s run as the sync's error `e` says (refused by the
+/// mass-removal guard, else failed) and returns `e`. Recording can fail
+/// too; the sync's own error says more, and the next sync marks the run.
+async fn record_failure(writer: SyncWriter, e: Error, stats: &TransportStats) -> Error {
+    let status = match e {
+        Error::MassRemovalRefused(_) => RunStatus::Refused,
+        _ => RunStatus::Failed,
+    };
+    if let Err(record) = writer.fail(status, &e.to_string(), traffic(stats)).await {
+        tracing::warn!("could not record the run as {status:?}: {record}");
     }
+    e
 }
 
 /// The part of the transport's counters a run record keeps.

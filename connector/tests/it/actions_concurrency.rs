@@ -11,9 +11,7 @@ use std::time::Duration;
 use action_helpers::{act, assert_exit, command_line, empty_site, journal, sites};
 use common::{Env, Run, PAT_SECRET};
 use tabgov::site_lock::SiteLock;
-use tabgov_state::{
-    begin_write, find_site, upsert_site, JournalAction, JournalState, SiteLockFile, Store,
-};
+use tabgov_state::{HeldSiteLock, JournalAction, JournalState, Store};
 
 /// A second PAT, so that the processes' sign-ins do not end each other's
 /// sessions and only the store decides who goes first.
@@ -212,7 +210,7 @@ async fn an_action_gives_up_after_its_lock_wait_and_changes_nothing() {
     let store = env.store().await;
     let site = sites(&env).await[0].key;
     // What a running sync holds, as another process would.
-    let held = SiteLockFile::acquire(&store, site).unwrap();
+    let held = HeldSiteLock::acquire(&store, site).await.unwrap();
 
     let run = act(&env, "suspend", &["alice", "--lock-wait-secs", "1"]).await;
     assert_exit(&run, 1);
@@ -239,15 +237,17 @@ async fn taking_a_site_lock_waits_out_a_long_store_write() {
     let store = Store::open(&url).await.unwrap();
     let other_process = Store::open(&url).await.unwrap();
     let server = "https://tableau.example.com";
-    let known = upsert_site(store.pool(), server, "finance", None)
+    let known = store.upsert_site(server, "finance", None).await.unwrap();
+    let held = HeldSiteLock::acquire(&other_process, known).await.unwrap();
+    let raw = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let mut conn = raw.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *conn)
         .await
         .unwrap();
-    let held = SiteLockFile::acquire(&other_process, known).unwrap();
-    let mut conn = other_process.pool().acquire().await.unwrap();
-    let write = begin_write(&mut conn).await.unwrap();
     let release = async move {
         tokio::time::sleep(Duration::from_secs(7)).await;
-        write.commit().await.unwrap();
+        sqlx::query("COMMIT").execute(&mut *conn).await.unwrap();
         drop(held);
     };
     let wait = Duration::from_secs(60);
@@ -259,11 +259,9 @@ async fn taking_a_site_lock_waits_out_a_long_store_write() {
     assert_eq!(finance.unwrap().site(), known);
     let sales = sales.unwrap().site();
     assert_ne!(sales, known);
-    let found = find_site(store.pool(), Some(server), "sales")
-        .await
-        .unwrap();
+    let found = store.find_site(Some(server), "sales").await.unwrap();
     assert_eq!(found.map(|s| s.key), Some(sales));
-    drop(conn);
+    raw.close().await;
     other_process.close().await;
     store.close().await;
 }

@@ -12,9 +12,9 @@ use sqlx::{ConnectOptions, Connection};
 use tableau_sim::SimConfig;
 
 async fn journal_rows(env: &Env) -> i64 {
-    let store = env.store().await;
+    let store = env.raw_db().await;
     let n = sqlx::query_scalar("SELECT count(*) FROM action_journal")
-        .fetch_one(store.pool())
+        .fetch_one(&store)
         .await
         .unwrap();
     store.close().await;
@@ -77,9 +77,7 @@ async fn unmarked_store(path: &std::path::Path, server: &str) {
     let store = tabgov_state::Store::open(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
-    tabgov_state::upsert_site(store.pool(), server, "", None)
-        .await
-        .unwrap();
+    store.upsert_site(server, "", None).await.unwrap();
     store.close().await;
     // Everything in the database file, so its bytes can be compared.
     let mut conn = SqliteConnectOptions::new()
@@ -98,11 +96,15 @@ async fn is_marked(path: &std::path::Path) -> bool {
     let store = tabgov_state::Store::open(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
     let marked: i64 =
         sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name = 'tabgov_demo_store'")
-            .fetch_one(store.pool())
+            .fetch_one(&raw)
             .await
             .unwrap();
+    raw.close().await;
     store.close().await;
     marked == 1
 }

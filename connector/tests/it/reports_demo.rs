@@ -99,7 +99,8 @@ async fn without_db_the_demo_writes_tabgov_demo_db_and_never_replaces_a_real_sto
     let store = tabgov_state::Store::open(&format!("sqlite://{}", real.display()))
         .await
         .unwrap();
-    tabgov_state::upsert_site(store.pool(), "https://tableau.example.com", "finance", None)
+    store
+        .upsert_site("https://tableau.example.com", "finance", None)
         .await
         .unwrap();
     store.close().await;
@@ -116,7 +117,7 @@ async fn without_db_the_demo_writes_tabgov_demo_db_and_never_replaces_a_real_sto
     let store = tabgov_state::Store::open(&format!("sqlite://{}", real.display()))
         .await
         .unwrap();
-    let sites = tabgov_state::list_sites(store.pool()).await.unwrap();
+    let sites = store.list_sites().await.unwrap();
     store.close().await;
     let kept: Vec<(&str, &str)> = sites
         .iter()

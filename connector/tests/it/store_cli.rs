@@ -20,7 +20,7 @@ async fn synced(seed: u64) -> Env {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_empty_db_and_a_postgres_url_are_usage_errors() {
+async fn an_empty_db_is_a_usage_error_and_an_unreachable_postgres_is_named_without_its_password() {
     let env = Env::start(SimConfig::new()).await;
     let conn = env.conn();
     let mut sync: Vec<&str> = vec!["sync"];
@@ -33,16 +33,22 @@ async fn an_empty_db_and_a_postgres_url_are_usage_errors() {
         assert_eq!(run.code, 2, "{run:?}");
         assert!(run.stderr.contains("--db is empty"), "{}", run.stderr);
 
-        let mut args = vec!["--db", "postgres://tabgov@db.example.com/tabgov"];
+        // A loopback port nobody listens on: refused at once.
+        let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = nobody.local_addr().unwrap().port();
+        drop(nobody);
+        let url = format!("postgres://tabgov:hunter2@127.0.0.1:{port}/tabgov");
+        let mut args = vec!["--db", url.as_str()];
         args.extend(&command);
         let run = tabgov_bare(env.dir.path(), &args, &secret).await;
-        assert_eq!(run.code, 2, "{run:?}");
+        assert_eq!(run.code, 1, "{run:?}");
         assert!(
-            run.stderr.contains("PostgreSQL") && run.stderr.contains("not support"),
+            run.stderr.contains("cannot connect to the store")
+                && run.stderr.contains("tabgov:***@127.0.0.1"),
             "{}",
             run.stderr
         );
-        assert!(!run.stderr.contains("sqlite://postgres"), "{}", run.stderr);
+        assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
     }
     // TABGOV_DB set to nothing is the same mistake.
     let mut env_vars = secret.to_vec();
@@ -80,12 +86,12 @@ async fn a_store_in_a_missing_directory_is_a_usage_error_naming_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_from_a_newer_tabgov_is_refused_and_never_altered() {
     let env = synced(61).await;
-    let store = env.store().await;
+    let store = env.raw_db().await;
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
          VALUES (20991231, 'a later tabgov', 1, x'00', 1)",
     )
-    .execute(store.pool())
+    .execute(&store)
     .await
     .unwrap();
     store.close().await;
@@ -272,7 +278,7 @@ async fn a_failed_sync_records_the_requests_it_sent() {
     let served = env.sim.request_count() - served_before;
 
     let store = env.store().await;
-    let runs = tabgov_state::list_runs(store.pool(), None).await.unwrap();
+    let runs = store.list_runs(None).await.unwrap();
     store.close().await;
     let refused = &runs[0];
     assert_eq!(refused.status, tabgov_state::RunStatus::Refused);

@@ -61,12 +61,12 @@ async fn a_check_changes_nothing_and_a_missing_or_newer_store_is_refused() {
         "the check changed the file"
     );
 
-    let store = env.store().await;
+    let store = env.raw_db().await;
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
          VALUES (20991231, 'a later tabgov', 1, x'00', 1)",
     )
-    .execute(store.pool())
+    .execute(&store)
     .await
     .unwrap();
     store.close().await;
@@ -86,8 +86,8 @@ async fn a_check_changes_nothing_and_a_missing_or_newer_store_is_refused() {
 async fn a_store_with_a_broken_reference_fails_the_check() {
     let env = Env::start(SimConfig::new().users(5).seed(73)).await;
     assert_eq!(env.sync(&[]).await.code, 0);
-    let store = env.store().await;
-    let mut conn = store.pool().acquire().await.unwrap();
+    let store = env.raw_db().await;
+    let mut conn = store.acquire().await.unwrap();
     sqlx::query("PRAGMA foreign_keys = OFF")
         .execute(&mut *conn)
         .await

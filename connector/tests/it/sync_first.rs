@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{Env, PAT_SECRET};
 use serde_json::Value;
-use tabgov_state::{list_groups, list_runs, list_sites, RunStatus, Store};
+use tabgov_state::{RunStatus, Store};
 use tableau_sim::SimConfig;
 
 fn site() -> SimConfig {
@@ -19,8 +19,12 @@ fn site() -> SimConfig {
         .seed(9)
 }
 
-/// Rows of every synced table, readable or not.
-async fn raw_rows(store: &Store) -> i64 {
+/// Rows of every synced table, readable or not (none while the store is
+/// still being created).
+async fn raw_rows(db: &str) -> i64 {
+    let Ok(raw) = sqlx::SqlitePool::connect(db).await else {
+        return 0;
+    };
     let mut total = 0;
     for table in [
         "accounts",
@@ -29,12 +33,12 @@ async fn raw_rows(store: &Store) -> i64 {
         "owned_content",
         "change_events",
     ] {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
-        total += n;
+        let n: Result<i64, _> = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&raw)
+            .await;
+        total += n.unwrap_or(0);
     }
+    raw.close().await;
     total
 }
 
@@ -50,7 +54,7 @@ async fn start_slow_first_sync(env: &Env) -> tokio::process::Child {
         .expect("tabgov starts");
     for _ in 0..200 {
         tokio::time::sleep(Duration::from_millis(25)).await;
-        if raw_rows(&env.store().await).await > 0 {
+        if raw_rows(&env.db()).await > 0 {
             return child;
         }
     }
@@ -63,24 +67,21 @@ async fn a_first_sync_is_unreadable_until_it_succeeds_and_a_killed_one_is_cleare
     let mut child = start_slow_first_sync(&env).await;
     let store = env.store().await;
     assert!(env.accounts().await.is_empty());
-    let sites = list_sites(store.pool()).await.unwrap();
-    assert!(list_groups(store.pool(), sites[0].key)
-        .await
-        .unwrap()
-        .is_empty());
+    let sites = store.list_sites().await.unwrap();
+    assert!(store.list_groups(sites[0].key).await.unwrap().is_empty());
     let changes = env.tabgov(&["changes", "--format", "json"]).await.ok();
     assert_eq!(changes.json(), Value::Array(vec![]));
 
     child.start_kill().unwrap(); // SIGKILL
     child.wait().await.unwrap();
-    assert!(raw_rows(&store).await > 0);
+    assert!(raw_rows(&env.db()).await > 0);
     assert!(env.accounts().await.is_empty());
 
     env.sim.set_faults(0.0, 0.0, 0);
     env.sync(&[]).await.ok();
     let accounts = env.accounts().await;
     assert_eq!(accounts.len(), env.sim.users("").len());
-    let runs = list_runs(store.pool(), None).await.unwrap();
+    let runs = store.list_runs(None).await.unwrap();
     assert_eq!(runs[0].status, RunStatus::Succeeded);
     assert_eq!(runs[1].status, RunStatus::Interrupted, "{runs:#?}");
     // Every account joined once: the killed run's rows are gone.
@@ -92,7 +93,7 @@ async fn a_first_sync_is_unreadable_until_it_succeeds_and_a_killed_one_is_cleare
 async fn a_first_sync_that_fails_midway_leaves_only_its_failed_run() {
     let env = Env::start(site()).await;
     let child = start_slow_first_sync(&env).await;
-    let Env { sim, dir } = env;
+    let Env { sim, dir, .. } = env;
     sim.stop().await;
     let out = child.wait_with_output().await.unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -104,8 +105,8 @@ async fn a_first_sync_that_fails_midway_leaves_only_its_failed_run() {
 
     let db = format!("sqlite://{}", dir.path().join("tabgov.db").display());
     let store = Store::open(&db).await.unwrap();
-    assert_eq!(raw_rows(&store).await, 0);
-    let runs = list_runs(store.pool(), None).await.unwrap();
+    assert_eq!(raw_rows(&db).await, 0);
+    let runs = store.list_runs(None).await.unwrap();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].status, RunStatus::Failed, "{runs:#?}");
 }
@@ -149,14 +150,14 @@ async fn a_first_sync_whose_store_writes_fail_stops_listing() {
     let before = env.sim.request_count();
     let conn = env.conn();
     let args = env.sync_args(&conn, &["--page-size", "5", "--concurrency", "1"]);
-    let store = env.store().await;
+    let store = env.raw_db().await;
     let mut child = env
         .command(&env.db(), &args, &[("TABGOV_PAT_SECRET", PAT_SECRET)])
         .spawn()
         .expect("tabgov starts");
     loop {
         let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
-            .fetch_one(store.pool())
+            .fetch_one(&store)
             .await
             .unwrap();
         if accounts > 0 {
@@ -173,7 +174,7 @@ async fn a_first_sync_whose_store_writes_fail_stops_listing() {
     }
     // Another writer holds the store longer than its busy timeout (5 s),
     // while member listings are still coming in to be written.
-    let mut blocker = store.pool().acquire().await.unwrap();
+    let mut blocker = store.acquire().await.unwrap();
     sqlx::query("BEGIN IMMEDIATE")
         .execute(&mut *blocker)
         .await

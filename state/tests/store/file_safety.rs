@@ -3,7 +3,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use tabgov_state::{upsert_site, Error, SiteLockFile, Store};
+use tabgov_state::{Error, HeldSiteLock, Store};
 
 use crate::common::{file_store, url};
 
@@ -14,10 +14,11 @@ fn mode(path: &std::path::Path) -> u32 {
 #[tokio::test]
 async fn the_store_its_wal_files_and_its_locks_are_owner_only() {
     let (dir, store) = file_store().await;
-    let site = upsert_site(store.pool(), "https://t.example.com", "", None)
+    let site = store
+        .upsert_site("https://t.example.com", "", None)
         .await
         .unwrap();
-    let _lock = SiteLockFile::acquire(&store, site).unwrap();
+    let _lock = HeldSiteLock::acquire(&store, site).await.unwrap();
     let mut checked = 0;
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
@@ -32,20 +33,19 @@ async fn the_store_its_wal_files_and_its_locks_are_owner_only() {
 #[tokio::test]
 async fn a_store_from_a_newer_tabgov_is_refused_and_left_unchanged() {
     let (dir, store) = file_store().await;
-    upsert_site(store.pool(), "https://t.example.com", "", None)
+    store
+        .upsert_site("https://t.example.com", "", None)
         .await
         .unwrap();
-    sqlx::query(
-        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
-         VALUES (999999, 'from the future', 1, x'00', 1)",
-    )
-    .execute(store.pool())
-    .await
-    .unwrap();
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(store.pool())
-        .await
-        .unwrap();
+    store
+        .execute_for_test(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (999999, 'from the future', 1, x'00', 1)",
+        )
+        .await;
+    store
+        .execute_for_test("PRAGMA wal_checkpoint(TRUNCATE)")
+        .await;
     store.close().await;
     let file = dir.path().join("tabgov.db");
     let before = std::fs::read(&file).unwrap();
@@ -78,10 +78,11 @@ async fn lock_files_of_a_group_shared_store_are_group_shared_too() {
     std::fs::write(&file, b"").unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o660)).unwrap();
     let store = Store::open(&url(&dir)).await.unwrap();
-    let site = upsert_site(store.pool(), "https://t.example.com", "", None)
+    let site = store
+        .upsert_site("https://t.example.com", "", None)
         .await
         .unwrap();
-    let _lock = SiteLockFile::acquire(&store, site).unwrap();
+    let _lock = HeldSiteLock::acquire(&store, site).await.unwrap();
     let mut locks = 0;
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();

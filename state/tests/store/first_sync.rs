@@ -1,14 +1,21 @@
 //! A first sync written as it is listed: unreadable until its run
 //! succeeds, and cleared when it does not.
 
+use std::time::Duration;
+
 use tabgov_mapping::{ContentKind, OwnedItem, SiteRole};
 use tabgov_state::{
-    begin_run, clear_unpublished, finish_run, is_published, list_accounts, list_changes,
-    list_groups, write_groups, write_joined_accounts, write_memberships, write_owned_items,
-    AccountFilter, ChangeFilter, RunId, RunOutcome, RunTraffic, SiteKey, Store, SyncCounts,
+    AccountFilter, ChangeFilter, RunOutcome, RunStatus, RunTraffic, SiteKey, Store, SyncCounts,
+    SyncWriter,
 };
 
-use crate::common::{account, at, base, count, file_store, group, site, sync};
+use crate::common::{account, at, base, group, lock, on_both_engines, site, sync, TestStore};
+
+on_both_engines!(
+    parts_of_a_first_sync_are_unread_until_its_run_succeeds,
+    clearing_removes_an_unfinished_first_sync_and_spares_a_published_site,
+    an_abandoned_first_sync_leaves_nothing_behind,
+);
 
 const TABLES: [&str; 5] = [
     "accounts",
@@ -20,7 +27,8 @@ const TABLES: [&str; 5] = [
 
 /// Writes two accounts, a group, a membership and an item of an unpublished
 /// site, each part in its own transaction as the sync engine does.
-async fn write_parts(store: &Store, site: SiteKey, run: RunId) {
+async fn write_parts(writer: &mut SyncWriter) {
+    assert!(writer.is_first());
     let alice = account("u-alice", "alice", SiteRole::Creator);
     let bob = account("u-bob", "bob", SiteRole::Viewer);
     let sales = group("g-sales", "Sales");
@@ -30,73 +38,57 @@ async fn write_parts(store: &Store, site: SiteKey, run: RunId) {
         name: Some("Pipeline".into()),
         owner_id: "u-alice".into(),
     };
-    let mut tx = store.pool().begin().await.unwrap();
-    write_joined_accounts(
-        &mut tx,
-        site,
-        run,
-        &[&alice, &bob],
-        at("2026-03-01T00:00:00Z"),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let mut tx = store.pool().begin().await.unwrap();
-    write_groups(&mut tx, site, run, &[&sales]).await.unwrap();
-    write_memberships(&mut tx, site, &[("g-sales", "u-bob")])
+    let now = at("2026-03-01T00:00:00Z");
+    writer
+        .write_joined_accounts(&[&alice, &bob], now)
         .await
         .unwrap();
-    write_owned_items(&mut tx, site, &[&item]).await.unwrap();
-    tx.commit().await.unwrap();
+    writer.write_groups(&[&sales]).await.unwrap();
+    writer
+        .write_memberships(&[("g-sales", "u-bob")])
+        .await
+        .unwrap();
+    writer.write_owned_items(&[&item]).await.unwrap();
 }
 
 async fn rows(store: &Store, site: SiteKey) -> Vec<i64> {
     let mut counts = Vec::new();
     for table in TABLES {
-        counts.push(
-            count(
-                store,
-                &format!("SELECT COUNT(*) FROM {table} WHERE site_id = {site}"),
-            )
-            .await,
-        );
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE site_id = {site}");
+        counts.push(store.scalar_for_test(&sql).await);
     }
     counts
 }
 
 async fn readable(store: &Store, site: SiteKey) -> (usize, usize, usize) {
-    let accounts = list_accounts(store.pool(), &AccountFilter::default())
+    let accounts = store
+        .list_accounts(&AccountFilter::default())
         .await
         .unwrap();
-    let groups = list_groups(store.pool(), site).await.unwrap();
-    let events = list_changes(store.pool(), &ChangeFilter::default())
-        .await
-        .unwrap();
+    let groups = store.list_groups(site).await.unwrap();
+    let events = store.list_changes(&ChangeFilter::default()).await.unwrap();
     (accounts.len(), groups.len(), events.len())
 }
 
-#[tokio::test]
-async fn parts_of_a_first_sync_are_unread_until_its_run_succeeds() {
-    let (_dir, store) = file_store().await;
+async fn parts_of_a_first_sync_are_unread_until_its_run_succeeds(t: TestStore) {
+    let store = t.store;
     let s = site(&store).await;
-    let run = begin_run(store.pool(), s).await.unwrap();
-    write_parts(&store, s, run).await;
+    let lock = lock(&store, s).await;
+    let mut writer = store.begin_sync(&lock).await.unwrap();
+    write_parts(&mut writer).await;
     assert_eq!(rows(&store, s).await, [2, 1, 1, 1, 2]);
     assert_eq!(readable(&store, s).await, (0, 0, 0));
-    let mut conn = store.pool().acquire().await.unwrap();
-    assert!(!is_published(&mut conn, s).await.unwrap());
-    drop(conn);
+    assert!(store.find_site(None, "finance").await.unwrap().is_some());
 
-    let mut tx = store.pool().begin().await.unwrap();
     let outcome = RunOutcome {
         finished_at: at("2026-03-01T00:00:05Z"),
         counts: SyncCounts::default(),
         traffic: RunTraffic::default(),
     };
-    finish_run(&mut tx, run, &outcome).await.unwrap();
-    tx.commit().await.unwrap();
+    writer.finish(&outcome).await.unwrap();
     assert_eq!(readable(&store, s).await, (2, 1, 2));
-    let alice = &list_accounts(store.pool(), &AccountFilter::default())
+    let alice = &store
+        .list_accounts(&AccountFilter::default())
         .await
         .unwrap()[0];
     assert_eq!(
@@ -105,23 +97,70 @@ async fn parts_of_a_first_sync_are_unread_until_its_run_succeeds() {
     );
     assert_eq!(alice.groups, Vec::<String>::new());
     assert_eq!(alice.first_seen, at("2026-03-01T00:00:00Z"));
+    let runs = store.list_runs(Some(s)).await.unwrap();
+    assert_eq!(runs[0].status, RunStatus::Succeeded);
 }
 
-#[tokio::test]
-async fn clearing_removes_an_unfinished_first_sync_and_spares_a_published_site() {
-    let (_dir, store) = file_store().await;
+async fn clearing_removes_an_unfinished_first_sync_and_spares_a_published_site(t: TestStore) {
+    let store = t.store;
     let s = site(&store).await;
-    let run = begin_run(store.pool(), s).await.unwrap();
-    write_parts(&store, s, run).await;
-    let mut tx = store.pool().begin().await.unwrap();
-    assert_eq!(clear_unpublished(&mut tx, s).await.unwrap(), 7);
-    tx.commit().await.unwrap();
+    let held = lock(&store, s).await;
+    let mut writer = store.begin_sync(&held).await.unwrap();
+    write_parts(&mut writer).await;
+    assert_eq!(writer.clear_unpublished().await.unwrap(), 7);
     assert_eq!(rows(&store, s).await, [0, 0, 0, 0, 0]);
+    let traffic = RunTraffic::default();
+    writer
+        .fail(RunStatus::Failed, "listing failed", traffic)
+        .await
+        .unwrap();
+    drop(held);
 
     sync(&store, s, &base(), &[], at("2026-03-02T00:00:00Z")).await;
     let before = rows(&store, s).await;
-    let mut tx = store.pool().begin().await.unwrap();
-    assert_eq!(clear_unpublished(&mut tx, s).await.unwrap(), 0);
-    tx.commit().await.unwrap();
+    let held = lock(&store, s).await;
+    let mut writer = store.begin_sync(&held).await.unwrap();
+    assert!(!writer.is_first());
+    assert_eq!(writer.clear_unpublished().await.unwrap(), 0);
     assert_eq!(rows(&store, s).await, before);
+    // A failed re-sync leaves the published rows too.
+    writer
+        .fail(RunStatus::Failed, "listing failed", traffic)
+        .await
+        .unwrap();
+    assert_eq!(rows(&store, s).await, before);
+}
+
+/// A writer dropped unfinished (an error that skipped its ending, a
+/// cancelled task) fails its run and removes what it wrote, on its own.
+async fn an_abandoned_first_sync_leaves_nothing_behind(t: TestStore) {
+    let store = t.store;
+    let s = site(&store).await;
+    let held = lock(&store, s).await;
+    let mut writer = store.begin_sync(&held).await.unwrap();
+    let run = writer.run_id();
+    write_parts(&mut writer).await;
+    drop(writer);
+    drop(held);
+
+    let mut status = RunStatus::Running;
+    for _ in 0..250 {
+        status = store.run(run).await.unwrap().unwrap().status;
+        if status != RunStatus::Running {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, RunStatus::Failed);
+    let record = store.run(run).await.unwrap().unwrap();
+    assert_eq!(
+        record.error.as_deref(),
+        Some("the sync stopped before it finished")
+    );
+    assert_eq!(rows(&store, s).await, [0, 0, 0, 0, 0]);
+
+    // The next first sync starts clean and publishes.
+    let (_, summary) = sync(&store, s, &base(), &[], at("2026-03-02T00:00:00Z")).await;
+    assert_eq!(summary.counts.joined, 3);
+    assert_eq!(readable(&store, s).await, (3, 2, 3));
 }

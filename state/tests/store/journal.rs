@@ -1,11 +1,16 @@
 use chrono::Utc;
 use tabgov_mapping::SiteRole;
 use tabgov_state::{
-    journal_complete, journal_intent, journal_last_suspend, journal_list, journal_open_intent,
-    Error, JournalAction, JournalFilter, JournalId, JournalState, NewJournalEntry, SiteKey, Store,
+    Closing, Error, JournalAction, JournalFilter, JournalId, JournalState, NewJournalEntry,
+    SiteKey, Store, StoreChange,
 };
 
-use crate::common::{file_store, site};
+use crate::common::{on_both_engines, site, TestStore};
+
+on_both_engines!(
+    an_intent_is_found_open_until_completed_once,
+    a_restore_finds_the_last_completed_suspend_only,
+);
 
 fn suspend(site: SiteKey, user: &str, previous: SiteRole) -> NewJournalEntry {
     NewJournalEntry {
@@ -21,26 +26,34 @@ fn suspend(site: SiteKey, user: &str, previous: SiteRole) -> NewJournalEntry {
 }
 
 async fn intent(store: &Store, entry: &NewJournalEntry) -> JournalId {
-    let mut tx = store.pool().begin().await.unwrap();
-    let id = journal_intent(&mut tx, entry).await.unwrap();
-    tx.commit().await.unwrap();
-    id
+    store.journal_intent(entry).await.unwrap()
 }
 
-async fn complete(store: &Store, id: JournalId, state: JournalState) -> Result<(), Error> {
-    let mut tx = store.pool().begin().await.unwrap();
-    journal_complete(&mut tx, id, state, Some("done"), None).await?;
-    tx.commit().await.unwrap();
-    Ok(())
+/// Ends the intent `id`, an action on `user`, as `state`.
+async fn complete(
+    store: &Store,
+    (site, user): (SiteKey, &str),
+    id: JournalId,
+    state: JournalState,
+) -> Result<(), Error> {
+    let closing = Closing {
+        state,
+        outcome: "done",
+        tableau_code: None,
+    };
+    let change = StoreChange::none();
+    store
+        .journal_close(site, id, &user.into(), closing, &change)
+        .await
 }
 
-#[tokio::test]
-async fn an_intent_is_found_open_until_completed_once() {
-    let (_dir, store) = file_store().await;
+async fn an_intent_is_found_open_until_completed_once(t: TestStore) {
+    let store = t.store;
     let s = site(&store).await;
     let id = intent(&store, &suspend(s, "u-alice", SiteRole::Creator)).await;
 
-    let open = journal_open_intent(store.pool(), s, &"u-alice".into(), &JournalAction::Suspend)
+    let open = store
+        .journal_open_intent(s, &"u-alice".into(), &JournalAction::Suspend)
         .await
         .unwrap()
         .unwrap();
@@ -49,30 +62,27 @@ async fn an_intent_is_found_open_until_completed_once() {
     assert_eq!(open.intent.groups_removed, ["g-ops"]);
     assert_eq!(open.intent.previous_site_role, Some(SiteRole::Creator));
     assert_eq!(open.intent.ticket.as_deref(), Some("HR-42"));
-    let other_action = journal_open_intent(
-        store.pool(),
-        s,
-        &"u-alice".into(),
-        &JournalAction::Deprovision,
-    )
-    .await
-    .unwrap();
+    let other_action = store
+        .journal_open_intent(s, &"u-alice".into(), &JournalAction::Deprovision)
+        .await
+        .unwrap();
     assert!(other_action.is_none());
 
-    complete(&store, id, JournalState::Completed).await.unwrap();
-    let open = journal_open_intent(store.pool(), s, &"u-alice".into(), &JournalAction::Suspend)
+    complete(&store, (s, "u-alice"), id, JournalState::Completed)
+        .await
+        .unwrap();
+    let open = store
+        .journal_open_intent(s, &"u-alice".into(), &JournalAction::Suspend)
         .await
         .unwrap();
     assert!(open.is_none());
-    let again = complete(&store, id, JournalState::Failed).await;
+    let again = complete(&store, (s, "u-alice"), id, JournalState::Failed).await;
     assert!(matches!(again, Err(Error::JournalNotOpen { .. })));
     let id2 = intent(&store, &suspend(s, "u-bob", SiteRole::Viewer)).await;
-    let to_intent = complete(&store, id2, JournalState::Intent).await;
+    let to_intent = complete(&store, (s, "u-bob"), id2, JournalState::Intent).await;
     assert!(matches!(to_intent, Err(Error::JournalNotOpen { .. })));
 
-    let entries = journal_list(store.pool(), &JournalFilter::default())
-        .await
-        .unwrap();
+    let entries = store.journal_list(&JournalFilter::default()).await.unwrap();
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0].state, JournalState::Completed);
     assert_eq!(entries[0].outcome.as_deref(), Some("done"));
@@ -82,20 +92,23 @@ async fn an_intent_is_found_open_until_completed_once() {
     assert_eq!(json["state"], "completed");
 }
 
-#[tokio::test]
-async fn a_restore_finds_the_last_completed_suspend_only() {
-    let (_dir, store) = file_store().await;
+async fn a_restore_finds_the_last_completed_suspend_only(t: TestStore) {
+    let store = t.store;
     let s = site(&store).await;
     let first = intent(&store, &suspend(s, "u-alice", SiteRole::Creator)).await;
-    complete(&store, first, JournalState::Completed)
+    complete(&store, (s, "u-alice"), first, JournalState::Completed)
         .await
         .unwrap();
     // A repeated suspend of a suspended user is a no-op, and a failed one
     // did nothing: neither may replace the role to restore.
-    let noop = intent(&store, &suspend(s, "u-alice", SiteRole::Unlicensed)).await;
-    complete(&store, noop, JournalState::Noop).await.unwrap();
+    let noop = suspend(s, "u-alice", SiteRole::Unlicensed);
+    let change = StoreChange::none();
+    store
+        .journal_noop(&noop, "already suspended", &change)
+        .await
+        .unwrap();
     let failed = intent(&store, &suspend(s, "u-alice", SiteRole::Viewer)).await;
-    complete(&store, failed, JournalState::Failed)
+    complete(&store, (s, "u-alice"), failed, JournalState::Failed)
         .await
         .unwrap();
     let dry = NewJournalEntry {
@@ -103,7 +116,7 @@ async fn a_restore_finds_the_last_completed_suspend_only() {
         ..suspend(s, "u-alice", SiteRole::Explorer)
     };
     let dry = intent(&store, &dry).await;
-    complete(&store, dry, JournalState::Completed)
+    complete(&store, (s, "u-alice"), dry, JournalState::Completed)
         .await
         .unwrap();
     let open_dry = NewJournalEntry {
@@ -112,30 +125,31 @@ async fn a_restore_finds_the_last_completed_suspend_only() {
     };
     intent(&store, &open_dry).await;
 
-    let last = journal_last_suspend(store.pool(), s, &"u-alice".into())
+    let last = store
+        .journal_last_suspend(s, &"u-alice".into())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(last.id, first);
     assert_eq!(last.intent.previous_site_role, Some(SiteRole::Creator));
-    let open = journal_open_intent(store.pool(), s, &"u-alice".into(), &JournalAction::Suspend)
+    let open = store
+        .journal_open_intent(s, &"u-alice".into(), &JournalAction::Suspend)
         .await
         .unwrap();
     assert!(open.is_none(), "dry runs are never open intents");
-    assert!(journal_last_suspend(store.pool(), s, &"u-bob".into())
+    assert!(store
+        .journal_last_suspend(s, &"u-bob".into())
         .await
         .unwrap()
         .is_none());
 
-    let suspends = journal_list(
-        store.pool(),
-        &JournalFilter {
+    let suspends = store
+        .journal_list(&JournalFilter {
             user_id: Some("u-alice".into()),
             state: Some(JournalState::Completed),
             ..JournalFilter::default()
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await
+        .unwrap();
     assert_eq!(suspends.len(), 2);
 }

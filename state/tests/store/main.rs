@@ -1,12 +1,17 @@
-//! Store tests against real SQLite files in temporary directories.
+//! Store tests. Those that hold for both engines run on each: on SQLite
+//! files in temporary directories, and on PostgreSQL when
+//! `TABGOV_TEST_POSTGRES` names a server (each store a database of its
+//! own); without it the PostgreSQL runs print that they were skipped.
+
+mod common;
 
 mod accounts;
-mod common;
 mod file_safety;
 mod first_sync;
 mod journal;
 mod lock;
 mod open;
+mod runs;
 mod scale;
 mod sync;
-mod version;
+mod upgrade;

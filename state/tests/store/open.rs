@@ -1,72 +1,71 @@
-use tabgov_state::{list_sites, upsert_site, Store};
+//! Opening stores: migrations applied once, refusals, and (SQLite) the
+//! file's settings and older formats.
 
-use crate::common::{count, file_store, url};
+use tabgov_state::{Error, Store};
+
+use crate::common::{file_store, fresh_store, url, Engine};
+
+/// How many migrations this build embeds for an engine.
+fn migrations(engine: &str) -> i64 {
+    let dir = format!("{}/migrations/{engine}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_dir(dir).unwrap().count() as i64
+}
 
 #[tokio::test]
 async fn opening_a_file_twice_migrates_once_and_keeps_data() {
     let (dir, store) = file_store().await;
-    let key = upsert_site(store.pool(), "https://t.example.com/", "", None)
+    let key = store
+        .upsert_site("https://t.example.com/", "", None)
         .await
         .unwrap();
     store.close().await;
 
     let again = Store::open(&url(&dir)).await.unwrap();
-    let sites = list_sites(again.pool()).await.unwrap();
+    let sites = again.list_sites().await.unwrap();
     assert_eq!(sites.len(), 1);
     assert_eq!(sites[0].key, key);
     assert_eq!(sites[0].server, "https://t.example.com");
-    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
-        .unwrap()
-        .count() as i64;
     assert_eq!(
-        count(&again, "SELECT COUNT(*) FROM _sqlx_migrations").await,
-        migrations
+        again
+            .scalar_for_test("SELECT COUNT(*) FROM _sqlx_migrations")
+            .await,
+        migrations("sqlite")
     );
-    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(again.pool())
-        .await
-        .unwrap();
-    assert_eq!(journal, "wal");
-    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-        .fetch_one(again.pool())
-        .await
-        .unwrap();
-    assert_eq!(fk, 1);
+    let wal = "SELECT journal_mode = 'wal' FROM pragma_journal_mode";
+    assert_eq!(again.scalar_for_test(wal).await, 1);
+    assert_eq!(again.scalar_for_test("PRAGMA foreign_keys").await, 1);
 }
 
 #[tokio::test]
 async fn upsert_site_keeps_the_key_and_learns_the_luid() {
     let store = Store::open("sqlite::memory:").await.unwrap();
-    let a = upsert_site(store.pool(), "https://t.example.com", "hr", None)
+    let a = store
+        .upsert_site("https://t.example.com", "hr", None)
         .await
         .unwrap();
-    let b = upsert_site(store.pool(), "https://t.example.com", "hr", Some("luid-1"))
+    let b = store
+        .upsert_site("https://t.example.com", "hr", Some("luid-1"))
         .await
         .unwrap();
-    let c = upsert_site(store.pool(), "https://t.example.com", "hr", None)
+    let c = store
+        .upsert_site("https://t.example.com", "hr", None)
         .await
         .unwrap();
     assert_eq!((a, a), (b, c));
-    let site = tabgov_state::find_site(store.pool(), None, "hr")
+    let site = store.find_site(None, "hr").await.unwrap().unwrap();
+    assert_eq!(site.site_luid.as_deref(), Some("luid-1"));
+    assert!(store
+        .find_site(Some("https://other"), "hr")
         .await
         .unwrap()
-        .unwrap();
-    assert_eq!(site.site_luid.as_deref(), Some("luid-1"));
-    assert!(
-        tabgov_state::find_site(store.pool(), Some("https://other"), "hr")
-            .await
-            .unwrap()
-            .is_none()
-    );
+        .is_none());
 
-    upsert_site(store.pool(), "https://other.example.com", "hr", None)
+    store
+        .upsert_site("https://other.example.com", "hr", None)
         .await
         .unwrap();
-    let ambiguous = tabgov_state::find_site(store.pool(), None, "hr").await;
-    assert!(matches!(
-        ambiguous,
-        Err(tabgov_state::Error::AmbiguousSite { .. })
-    ));
+    let ambiguous = store.find_site(None, "hr").await;
+    assert!(matches!(ambiguous, Err(Error::AmbiguousSite { .. })));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -95,7 +94,7 @@ async fn opening_an_older_store_drops_stored_views() {
     let first_only = tempfile::tempdir().unwrap();
     let migrations = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
     std::fs::copy(
-        format!("{migrations}/0001_store.sql"),
+        format!("{migrations}/sqlite/0001_store.sql"),
         first_only.path().join("0001_store.sql"),
     )
     .unwrap();
@@ -131,9 +130,91 @@ async fn opening_an_older_store_drops_stored_views() {
     drop(conn);
 
     let store = Store::open(&url(&dir)).await.unwrap();
-    let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM owned_content")
-        .fetch_all(store.pool())
+    let kinds = "SELECT COUNT(*) FROM owned_content WHERE kind = 'view'";
+    assert_eq!(store.scalar_for_test(kinds).await, 0, "views remain");
+    let kinds = "SELECT COUNT(*) FROM owned_content WHERE kind = 'workbook'";
+    assert_eq!(store.scalar_for_test(kinds).await, 1, "workbooks went");
+}
+
+#[tokio::test]
+async fn opening_a_postgres_store_twice_migrates_once_and_keeps_data() {
+    let test = "open::opening_a_postgres_store_twice_migrates_once_and_keeps_data";
+    let Some(t) = fresh_store(Engine::Postgres, test).await else {
+        return;
+    };
+    let key = t
+        .store
+        .upsert_site("https://t.example.com/", "", None)
         .await
         .unwrap();
-    assert_eq!(kinds, ["workbook"]);
+    t.store.close().await;
+    for _ in 0..2 {
+        let again = Store::open(&t.url).await.unwrap();
+        let sites = again.list_sites().await.unwrap();
+        assert_eq!(sites.len(), 1);
+        assert_eq!(sites[0].key, key);
+        let applied = "SELECT COUNT(*) FROM _sqlx_migrations";
+        assert_eq!(again.scalar_for_test(applied).await, migrations("postgres"));
+        again.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_postgres_store_from_a_newer_tabgov_is_refused_and_left_unchanged() {
+    let test = "open::a_postgres_store_from_a_newer_tabgov_is_refused_and_left_unchanged";
+    let Some(t) = fresh_store(Engine::Postgres, test).await else {
+        return;
+    };
+    t.store
+        .upsert_site("https://t.example.com", "", None)
+        .await
+        .unwrap();
+    t.store
+        .execute_for_test(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (20991231, 'a later tabgov', TRUE, '\\x00', 1)",
+        )
+        .await;
+    let migrated = "SELECT COUNT(*) FROM _sqlx_migrations";
+    let before = (
+        t.store.scalar_for_test(migrated).await,
+        t.store.list_sites().await.unwrap(),
+    );
+    for opened in [
+        Store::open(&t.url).await,
+        Store::open_for_reading(&t.url).await,
+    ] {
+        let err = opened.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::NewerStore {
+                    version: 20991231,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("upgrade tabgov"), "{err}");
+    }
+    let after = (
+        t.store.scalar_for_test(migrated).await,
+        t.store.list_sites().await.unwrap(),
+    );
+    assert_eq!(after, before, "the store was changed");
+}
+
+#[tokio::test]
+async fn a_refused_postgres_connection_fails_at_once_without_showing_the_password() {
+    // Nothing listens on port 1 of the loopback address.
+    let url = "postgres://tabgov:Hunter2-secret@127.0.0.1:1/tabgov";
+    let started = std::time::Instant::now();
+    let err = Store::open(url).await.unwrap_err();
+    let waited = started.elapsed();
+    assert!(waited.as_secs() < 5, "a refused connection took {waited:?}");
+    let shown = err.to_string();
+    assert!(!shown.contains("Hunter2-secret"), "{shown}");
+    assert!(!format!("{err:?}").contains("Hunter2-secret"), "{err:?}");
+    assert!(matches!(err, Error::Unreachable { .. }), "{err:?}");
+    assert!(shown.contains("127.0.0.1:1"), "{shown}");
 }

@@ -1,9 +1,13 @@
 use std::time::Instant;
 
 use tabgov_mapping::{ContentKind, GrantLicenseMode, Group, OwnedItem, SiteRole, SiteSnapshot};
-use tabgov_state::{list_accounts, load_snapshot, AccountFilter};
+use tabgov_state::AccountFilter;
 
-use crate::common::{account, at, file_store, site, sync, with_owned};
+use crate::common::{
+    account, at, on_both_engines, site, stored_snapshot, sync, with_owned, TestStore,
+};
+
+on_both_engines!(a_large_snapshot_round_trips_and_a_quiet_resync_writes_nothing);
 
 const USERS: usize = 20_000;
 const GROUPS: usize = 50;
@@ -49,9 +53,8 @@ fn large_site() -> (SiteSnapshot, Vec<OwnedItem>) {
     (with_owned(snap, &owned), owned)
 }
 
-#[tokio::test]
-async fn a_large_snapshot_round_trips_and_a_quiet_resync_writes_nothing() {
-    let (_dir, store) = file_store().await;
+async fn a_large_snapshot_round_trips_and_a_quiet_resync_writes_nothing(fixture: TestStore) {
+    let store = fixture.store;
     let s = site(&store).await;
     let (snap, owned) = large_site();
 
@@ -62,9 +65,7 @@ async fn a_large_snapshot_round_trips_and_a_quiet_resync_writes_nothing() {
     assert_eq!(first.events, USERS as u64);
 
     let t = Instant::now();
-    let loaded = load_snapshot(&mut store.pool().acquire().await.unwrap(), s)
-        .await
-        .unwrap();
+    let loaded = stored_snapshot(&store, s).await;
     let load = t.elapsed();
     assert_eq!(loaded, snap);
     let t = Instant::now();
@@ -75,7 +76,8 @@ async fn a_large_snapshot_round_trips_and_a_quiet_resync_writes_nothing() {
 
     let resync = t.elapsed();
     let t = Instant::now();
-    let all = list_accounts(store.pool(), &AccountFilter::default())
+    let all = store
+        .list_accounts(&AccountFilter::default())
         .await
         .unwrap();
     assert_eq!(all.len(), USERS);
@@ -83,8 +85,9 @@ async fn a_large_snapshot_round_trips_and_a_quiet_resync_writes_nothing() {
         .iter()
         .all(|a| a.groups.len() == 2 || a.groups.len() == 1));
     eprintln!(
-        "{USERS} accounts: first sync {first_sync:?}, load {load:?}, \
+        "{:?}, {USERS} accounts: first sync {first_sync:?}, load {load:?}, \
          quiet re-sync {resync:?}, list {:?}",
+        store.engine(),
         t.elapsed()
     );
 }

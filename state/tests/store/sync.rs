@@ -1,14 +1,23 @@
-use tabgov_mapping::{ContentKind, OwnedItem, SiteRole, SiteSnapshot};
-use tabgov_state::{
-    apply_sync, begin_run, fail_run, list_accounts, list_changes, list_groups, list_runs,
-    load_snapshot, site, AccountFilter, ChangeFilter, Error, RunStatus, RunTraffic,
+//! Re-syncs: what a difference writes to accounts, groups, memberships,
+//! owned content and the change feed, and what it leaves alone.
+
+use tabgov_mapping::{ContentKind, OwnedItem, SiteRole};
+use tabgov_state::{AccountFilter, ChangeFilter, RunStatus};
+
+use crate::common::{
+    account, at, base, on_both_engines, site as new_site, stored_snapshot, sync, with_owned,
+    TestStore,
 };
 
-use crate::common::{account, at, base, count, file_store, site as new_site, sync, with_owned};
+on_both_engines!(
+    a_resync_with_nothing_changed_writes_no_account_and_no_event,
+    joiners_leavers_movers_and_group_moves_reach_accounts_and_feed,
+    a_removed_group_leaves_the_snapshot_and_can_come_back,
+    owned_content_is_written_only_when_it_differs,
+);
 
-#[tokio::test]
-async fn a_resync_with_nothing_changed_writes_no_account_and_no_event() {
-    let (_dir, store) = file_store().await;
+async fn a_resync_with_nothing_changed_writes_no_account_and_no_event(t: TestStore) {
+    let store = t.store;
     let site_key = new_site(&store).await;
     let (run1, first) = sync(&store, site_key, &base(), &[], at("2026-02-01T00:00:00Z")).await;
     assert_eq!(
@@ -21,25 +30,24 @@ async fn a_resync_with_nothing_changed_writes_no_account_and_no_event() {
     assert_eq!(again.groups_written, 0);
     assert_eq!((again.memberships_added, again.memberships_removed), (0, 0));
     assert_eq!(again.events, 0);
-    let rewritten = count(
-        &store,
-        &format!("SELECT COUNT(*) FROM accounts WHERE updated_run_id <> {run1}"),
-    )
-    .await;
+    let rewritten = store
+        .scalar_for_test(&format!(
+            "SELECT COUNT(*) FROM accounts WHERE updated_run_id <> {run1}"
+        ))
+        .await;
     assert_eq!(rewritten, 0);
-    let events = list_changes(
-        store.pool(),
-        &ChangeFilter {
+    let events = store
+        .list_changes(&ChangeFilter {
             run: Some(run2),
             ..ChangeFilter::default()
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await
+        .unwrap();
     assert!(events.is_empty());
 
     // last_seen follows the site's last successful sync without a rewrite.
-    let accounts = list_accounts(store.pool(), &AccountFilter::default())
+    let accounts = store
+        .list_accounts(&AccountFilter::default())
         .await
         .unwrap();
     for a in &accounts {
@@ -47,7 +55,7 @@ async fn a_resync_with_nothing_changed_writes_no_account_and_no_event() {
         assert_eq!(a.last_seen, Some(at("2026-02-02T00:00:00Z")));
         assert_eq!(a.updated_run_id, Some(run1));
     }
-    let runs = list_runs(store.pool(), Some(site_key)).await.unwrap();
+    let runs = store.list_runs(Some(site_key)).await.unwrap();
     assert_eq!(runs[0].id, run2);
     assert_eq!(runs[0].status, RunStatus::Succeeded);
     assert_eq!(
@@ -61,9 +69,8 @@ async fn a_resync_with_nothing_changed_writes_no_account_and_no_event() {
     assert_eq!(runs[1].counts.joined, 3);
 }
 
-#[tokio::test]
-async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
-    let (_dir, store) = file_store().await;
+async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed(t: TestStore) {
+    let store = t.store;
     let s = new_site(&store).await;
     let (run1, _) = sync(&store, s, &base(), &[], at("2026-02-01T00:00:00Z")).await;
 
@@ -87,15 +94,13 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
     );
     assert_eq!(summary.accounts_written, 3);
 
-    let feed = list_changes(
-        store.pool(),
-        &ChangeFilter {
+    let feed = store
+        .list_changes(&ChangeFilter {
             run: Some(run2),
             ..ChangeFilter::default()
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await
+        .unwrap();
     let got: Vec<(&str, &str, Option<&str>, Option<&str>)> = feed
         .iter()
         .map(|c| {
@@ -130,7 +135,8 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
     );
     assert_eq!(feed[0].detail["kind"], "suspended");
 
-    let accounts = list_accounts(store.pool(), &AccountFilter::default())
+    let accounts = store
+        .list_accounts(&AccountFilter::default())
         .await
         .unwrap();
     let by = |name: &str| accounts.iter().find(|a| a.account.name == name).unwrap();
@@ -149,7 +155,7 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
         "only memberships moved"
     );
     assert_eq!(by("dave").first_seen, at("2026-02-02T00:00:00Z"));
-    let sales = list_groups(store.pool(), s).await.unwrap();
+    let sales = store.list_groups(s).await.unwrap();
     let sales = sales.iter().find(|g| g.name == "Sales").unwrap();
     assert_eq!(sales.members, ["alice", "carol", "dave"]);
     assert_eq!(sales.member_count, 3);
@@ -159,14 +165,9 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
     back.insert_account(account("u-bob", "bob", SiteRole::Viewer));
     let (run3, summary) = sync(&store, s, &back, &[], at("2026-02-03T00:00:00Z")).await;
     assert_eq!(summary.counts.joined, 1);
-    let snap = load_snapshot(&mut store.pool().acquire().await.unwrap(), s)
-        .await
-        .unwrap();
+    let snap = stored_snapshot(&store, s).await;
     assert_eq!(snap, back);
-    let bob = tabgov_state::account(store.pool(), s, "u-bob")
-        .await
-        .unwrap()
-        .unwrap();
+    let bob = store.account(s, &"u-bob".into()).await.unwrap().unwrap();
     assert_eq!(bob.status.as_str(), "Active");
     assert_eq!(bob.deprovisioned_at, None);
     assert_eq!(bob.first_seen, at("2026-02-01T00:00:00Z"));
@@ -174,9 +175,8 @@ async fn joiners_leavers_movers_and_group_moves_reach_accounts_and_feed() {
     assert_eq!(bob.updated_run_id, Some(run3));
 }
 
-#[tokio::test]
-async fn a_removed_group_leaves_the_snapshot_and_can_come_back() {
-    let (_dir, store) = file_store().await;
+async fn a_removed_group_leaves_the_snapshot_and_can_come_back(t: TestStore) {
+    let store = t.store;
     let s = new_site(&store).await;
     sync(&store, s, &base(), &[], at("2026-02-01T00:00:00Z")).await;
     let mut next = base();
@@ -187,7 +187,8 @@ async fn a_removed_group_leaves_the_snapshot_and_can_come_back() {
         (summary.groups_written, summary.memberships_removed),
         (1, 1)
     );
-    let names: Vec<String> = list_groups(store.pool(), s)
+    let names: Vec<String> = store
+        .list_groups(s)
         .await
         .unwrap()
         .into_iter()
@@ -197,15 +198,12 @@ async fn a_removed_group_leaves_the_snapshot_and_can_come_back() {
 
     next.insert_group(ops);
     sync(&store, s, &next, &[], at("2026-02-03T00:00:00Z")).await;
-    let snap = load_snapshot(&mut store.pool().acquire().await.unwrap(), s)
-        .await
-        .unwrap();
+    let snap = stored_snapshot(&store, s).await;
     assert_eq!(snap, next);
 }
 
-#[tokio::test]
-async fn owned_content_is_written_only_when_it_differs() {
-    let (_dir, store) = file_store().await;
+async fn owned_content_is_written_only_when_it_differs(t: TestStore) {
+    let store = t.store;
     let s = new_site(&store).await;
     let item = |id: &str, kind, owner: &str| OwnedItem {
         id: id.into(),
@@ -225,10 +223,7 @@ async fn owned_content_is_written_only_when_it_differs() {
     let (_, again) = sync(&store, s, &next, &items, at("2026-02-02T00:00:00Z")).await;
     assert_eq!((again.owned_written, again.owned_removed), (0, 0));
 
-    let alice = tabgov_state::account(store.pool(), s, "u-alice")
-        .await
-        .unwrap()
-        .unwrap();
+    let alice = store.account(s, &"u-alice".into()).await.unwrap().unwrap();
     assert_eq!(alice.owned.total(), 3);
     assert_eq!((alice.owned.workbooks, alice.owned.datasources), (2, 1));
 
@@ -237,138 +232,6 @@ async fn owned_content_is_written_only_when_it_differs() {
     let next = with_owned(base(), &items);
     let (_, moved) = sync(&store, s, &next, &items, at("2026-02-03T00:00:00Z")).await;
     assert_eq!((moved.owned_written, moved.owned_removed), (1, 1));
-    let snap = load_snapshot(&mut store.pool().acquire().await.unwrap(), s)
-        .await
-        .unwrap();
+    let snap = stored_snapshot(&store, s).await;
     assert_eq!(snap, next);
-}
-
-#[tokio::test]
-async fn a_failed_run_changes_nothing_but_its_own_record() {
-    let (_dir, store) = file_store().await;
-    let s = new_site(&store).await;
-    sync(&store, s, &base(), &[], at("2026-02-01T00:00:00Z")).await;
-    let before_site = site(store.pool(), s).await.unwrap().unwrap();
-    let before = list_accounts(store.pool(), &AccountFilter::default())
-        .await
-        .unwrap();
-
-    let run = begin_run(store.pool(), s).await.unwrap();
-    fail_run(
-        store.pool(),
-        run,
-        RunStatus::Failed,
-        "page 3 of users: HTTP 500",
-        RunTraffic {
-            pages: 2,
-            requests: 9,
-            retries: 6,
-        },
-    )
-    .await
-    .unwrap();
-
-    assert_eq!(site(store.pool(), s).await.unwrap().unwrap(), before_site);
-    let after = list_accounts(store.pool(), &AccountFilter::default())
-        .await
-        .unwrap();
-    assert_eq!(after, before);
-    let runs = list_runs(store.pool(), Some(s)).await.unwrap();
-    assert_eq!(runs[0].status, RunStatus::Failed);
-    assert_eq!(runs[0].error.as_deref(), Some("page 3 of users: HTTP 500"));
-    assert!(runs[0].finished_at.is_some());
-    assert_eq!(
-        (
-            runs[0].traffic.pages,
-            runs[0].traffic.requests,
-            runs[0].traffic.retries
-        ),
-        (2, 9, 6),
-        "a failed run keeps the traffic it caused"
-    );
-
-    let twice = fail_run(
-        store.pool(),
-        run,
-        RunStatus::Refused,
-        "again",
-        RunTraffic::default(),
-    )
-    .await;
-    assert!(matches!(
-        twice,
-        Err(Error::RunNotRunning {
-            status: Some(RunStatus::Failed),
-            ..
-        })
-    ));
-    let run = begin_run(store.pool(), s).await.unwrap();
-    let wrong = fail_run(
-        store.pool(),
-        run,
-        RunStatus::Succeeded,
-        "no",
-        RunTraffic::default(),
-    )
-    .await;
-    assert!(matches!(wrong, Err(Error::InvalidRunEnd(_))));
-    fail_run(
-        store.pool(),
-        run,
-        RunStatus::Refused,
-        "12 of 40 would vanish",
-        RunTraffic::default(),
-    )
-    .await
-    .unwrap();
-    let runs = list_runs(store.pool(), Some(s)).await.unwrap();
-    assert_eq!(runs[0].status, RunStatus::Refused);
-}
-
-#[tokio::test]
-async fn a_rolled_back_sync_leaves_the_previous_snapshot_and_an_interrupted_run() {
-    let (_dir, store) = file_store().await;
-    let s = new_site(&store).await;
-    sync(&store, s, &base(), &[], at("2026-02-01T00:00:00Z")).await;
-
-    let run = begin_run(store.pool(), s).await.unwrap();
-    {
-        let mut tx = store.pool().begin().await.unwrap();
-        let previous = load_snapshot(&mut tx, s).await.unwrap();
-        let next = SiteSnapshot::default();
-        let changes = tabgov_mapping::diff(&previous, &next);
-        let summary = apply_sync(
-            &mut tx,
-            s,
-            run,
-            &previous,
-            &next,
-            &changes,
-            &[],
-            at("2026-02-02T00:00:00Z"),
-        )
-        .await
-        .unwrap();
-        assert_eq!(summary.counts.left, 3);
-        // Dropped without commit, as when the process dies mid-sync.
-    }
-    let snap = load_snapshot(&mut store.pool().acquire().await.unwrap(), s)
-        .await
-        .unwrap();
-    assert_eq!(snap, base());
-    assert_eq!(count(&store, "SELECT COUNT(*) FROM change_events").await, 3);
-
-    let next_run = begin_run(store.pool(), s).await.unwrap();
-    let runs = list_runs(store.pool(), Some(s)).await.unwrap();
-    assert_eq!((runs[0].id, runs[0].status), (next_run, RunStatus::Running));
-    assert_eq!((runs[1].id, runs[1].status), (run, RunStatus::Interrupted));
-    let stale = fail_run(
-        store.pool(),
-        run,
-        RunStatus::Failed,
-        "late",
-        RunTraffic::default(),
-    )
-    .await;
-    assert!(matches!(stale, Err(Error::RunNotRunning { .. })));
 }

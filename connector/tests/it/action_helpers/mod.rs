@@ -4,7 +4,7 @@
 
 use std::process::Stdio;
 
-use tabgov_state::{journal_list, list_sites, JournalEntry, JournalFilter, SiteRecord, Store};
+use tabgov_state::{JournalEntry, JournalFilter, SiteRecord, Store};
 use tableau_sim::SimConfig;
 use tokio::io::AsyncWriteExt;
 
@@ -74,7 +74,8 @@ pub async fn act_stdin(env: &Env, command: &str, args: &[&str], input: &str) -> 
 /// Every journal entry in the store file, oldest first.
 pub async fn journal(env: &Env) -> Vec<JournalEntry> {
     let store = Store::open(&env.db()).await.expect("store opens");
-    let entries = journal_list(store.pool(), &JournalFilter::default())
+    let entries = store
+        .journal_list(&JournalFilter::default())
         .await
         .expect("journal reads");
     store.close().await;
@@ -84,7 +85,7 @@ pub async fn journal(env: &Env) -> Vec<JournalEntry> {
 /// Every site row in the store file.
 pub async fn sites(env: &Env) -> Vec<SiteRecord> {
     let store = Store::open(&env.db()).await.expect("store opens");
-    let sites = list_sites(store.pool()).await.expect("sites read");
+    let sites = store.list_sites().await.expect("sites read");
     store.close().await;
     sites
 }

@@ -17,6 +17,8 @@ pub const PAT_SECRET: &str = "admin-secret";
 pub struct Env {
     pub sim: Simulator,
     pub dir: TempDir,
+    /// The store when it is not the file in `dir`: a PostgreSQL database.
+    pub store_url: Option<String>,
 }
 
 /// What one run of the binary did.
@@ -79,12 +81,24 @@ impl Env {
         Env {
             sim,
             dir: tempfile::tempdir().expect("temp dir"),
+            store_url: None,
         }
+    }
+
+    /// [`Env::start`] with the store in a new PostgreSQL database; `None`
+    /// (the test says it was skipped) when no server was given.
+    pub async fn start_on_postgres(config: SimConfig, test: &str) -> Option<Env> {
+        let url = tabgov_state::testing::fresh_postgres_url(test).await?;
+        let mut env = Env::start(config).await;
+        env.store_url = Some(url);
+        Some(env)
     }
 
     /// The store URL of this test.
     pub fn db(&self) -> String {
-        format!("sqlite://{}", self.dir.path().join("tabgov.db").display())
+        self.store_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.dir.path().join("tabgov.db").display()))
     }
 
     /// Connection flags for the simulator's default site with the admin PAT.
@@ -141,6 +155,16 @@ impl Env {
         tabgov_state::Store::open(&self.db())
             .await
             .expect("store opens")
+    }
+
+    /// The test's store file as another process sees it, for statements the
+    /// store offers no method for (a hand edit, a competing writer).
+    /// The store is created (and migrated) first if it does not exist yet.
+    pub async fn raw_db(&self) -> sqlx::SqlitePool {
+        self.store().await.close().await;
+        sqlx::SqlitePool::connect(&self.db())
+            .await
+            .expect("the store file opens")
     }
 
     /// `tabgov sync` against the simulator, with extra flags.

@@ -2,7 +2,7 @@
 //! sheet as CSV records, decisions, applying, and the journal.
 
 use serde_json::Value;
-use tabgov_state::{journal_list, JournalFilter, Store};
+use tabgov_state::{JournalFilter, Store};
 use tableau_sim::SimConfig;
 
 use crate::common::{Env, Run};
@@ -90,9 +90,7 @@ pub fn decide(
 
 pub async fn journal(env: &Env) -> Vec<tabgov_state::JournalEntry> {
     let store = Store::open(&env.db()).await.unwrap();
-    let entries = journal_list(store.pool(), &JournalFilter::default())
-        .await
-        .unwrap();
+    let entries = store.journal_list(&JournalFilter::default()).await.unwrap();
     store.close().await;
     entries
 }

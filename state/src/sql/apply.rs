@@ -1,31 +1,15 @@
 //! Writing one complete sync: snapshot difference, change feed, counters.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
-use tabgov_mapping::{changed_accounts, Account, Change, Group, GroupId, OwnedItem, SiteSnapshot};
+use sqlx::QueryBuilder;
+use tabgov_mapping::{changed_accounts, Account, Group, GroupId, SiteSnapshot};
 
-use crate::feed::insert_events;
-use crate::owned::write_owned;
-use crate::RunId;
-use crate::{time, Result, SiteKey, SyncCounts};
-
-/// What [`apply_sync`] saw and wrote: the run's counts (stored with the
-/// run) and, beside them, the rows it wrote. Serialises flat.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ApplySummary {
-    /// The site after the sync and how it moved.
-    #[serde(flatten)]
-    pub counts: SyncCounts,
-    /// Rows actually written, to prove a quiet re-sync wrote nothing.
-    pub accounts_written: u64,
-    pub groups_written: u64,
-    pub memberships_added: u64,
-    pub memberships_removed: u64,
-    pub owned_written: u64,
-    pub owned_removed: u64,
-    pub events: u64,
-}
+use super::feed::insert_events;
+use super::memberships;
+use super::owned::write_owned;
+use super::{Conn, Engine, Tx, DIALECT};
+use crate::backend::Dialect;
+use crate::{time, ApplySummary, Difference, Result, RunId, SiteKey, SyncCounts};
 
 /// Rows per multi-row statement; the widest (accounts, 13 values) stays far
 /// below SQLite's and PostgreSQL's bound-parameter limits.
@@ -42,10 +26,10 @@ const BULK_ROWS: usize = 50_000;
 /// with 16 MiB, no better with 32 MiB. Only this write pays the memory.
 pub(crate) const BULK_CACHE_KIB: i64 = 16 * 1024;
 
-/// Writes the difference between `previous` (what [`load_snapshot`] returned
+/// Writes the difference between `previous` (what `snapshot::load` returned
 /// for this site) and `next` (a complete listing), plus `changes` (the diff
 /// of the two) as the change feed of `run_id`. The caller commits `tx`
-/// together with [`finish_run`]; dropping it instead leaves the store as it was.
+/// together with `run::finish`; dropping it instead leaves the store as it was.
 ///
 /// Only accounts in [`changed_accounts`] are written, with
 /// `updated_run_id = run_id`: joiners get `first_seen = now`, a re-joiner is
@@ -57,21 +41,19 @@ pub(crate) const BULK_CACHE_KIB: i64 = 16 * 1024;
 ///
 /// `owned_items` must be the complete content listing: items not in it are
 /// deleted.
-///
-/// [`load_snapshot`]: crate::load_snapshot
-/// [`finish_run`]: crate::finish_run
-// The arguments are the sync's natural inputs; a struct would only rename them.
-#[allow(clippy::too_many_arguments)]
-pub async fn apply_sync(
-    tx: &mut Transaction<'_, Sqlite>,
+pub(crate) async fn apply_sync(
+    tx: &mut Tx<'_>,
     site: SiteKey,
     run_id: RunId,
-    previous: &SiteSnapshot,
-    next: &SiteSnapshot,
-    changes: &[Change],
-    owned_items: &[OwnedItem],
+    difference: Difference<'_>,
     now: DateTime<Utc>,
 ) -> Result<ApplySummary> {
+    let Difference {
+        previous,
+        next,
+        changes,
+        owned: owned_items,
+    } = difference;
     let now_text = time::to_text(now);
     let mut summary = ApplySummary {
         counts: SyncCounts {
@@ -122,7 +104,7 @@ struct Stamp<'a> {
 /// Writes the accounts that joined or changed and marks the leavers
 /// deprovisioned, counting each.
 async fn write_accounts(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     at: Stamp<'_>,
     previous: &SiteSnapshot,
     next: &SiteSnapshot,
@@ -152,7 +134,7 @@ async fn write_accounts(
 
 /// Writes the groups that are new or changed and removes those gone.
 async fn write_groups_diff(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     at: Stamp<'_>,
     previous: &SiteSnapshot,
     next: &SiteSnapshot,
@@ -177,7 +159,7 @@ async fn write_groups_diff(
 /// Adds and deletes the memberships that differ, with a larger page cache
 /// for a large difference.
 async fn write_memberships_diff(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     site: SiteKey,
     previous: &SiteSnapshot,
     next: &SiteSnapshot,
@@ -195,8 +177,8 @@ async fn write_memberships_diff(
         None
     };
     let written = async {
-        add_memberships(tx, site, &added).await?;
-        delete_memberships(tx, site, &removed).await
+        memberships::add_by_ids(tx, site, &added).await?;
+        memberships::delete_by_ids(tx, site, &removed).await
     }
     .await;
     if let Some(before) = cache_before {
@@ -206,14 +188,14 @@ async fn write_memberships_diff(
 }
 
 pub(crate) async fn upsert_accounts(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     site: SiteKey,
     run_id: RunId,
     now: &str,
     accounts: &[&Account],
 ) -> Result<()> {
     for chunk in accounts.chunks(ROWS) {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut qb: QueryBuilder<Engine> = QueryBuilder::new(
             "INSERT INTO accounts (site_id, id, name, email, full_name, site_role, license, \
              status, last_login, auth_setting, domain, idp_configuration_id, \
              external_auth_user_id, language, locale, first_seen, updated_run_id) ",
@@ -255,7 +237,7 @@ pub(crate) async fn upsert_accounts(
 }
 
 async fn deprovision_leavers(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     site: SiteKey,
     run_id: RunId,
     now: &str,
@@ -266,12 +248,12 @@ async fn deprovision_leavers(
     }
     // Leavers were last seen by the previous successful sync.
     let last_success: Option<String> =
-        sqlx::query_scalar("SELECT last_success_at FROM sites WHERE id = ?")
+        sqlx::query_scalar("SELECT last_success_at FROM sites WHERE id = $1")
             .bind(site)
             .fetch_one(&mut **tx)
             .await?;
     for chunk in ids.chunks(ROWS) {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut qb: QueryBuilder<Engine> = QueryBuilder::new(
             "UPDATE accounts SET status = 'Deprovisioned', license = 'Unlicensed', \
              deprovisioned_at = ",
         );
@@ -294,13 +276,13 @@ async fn deprovision_leavers(
 }
 
 pub(crate) async fn upsert_groups(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     site: SiteKey,
     run_id: RunId,
     groups: &[&Group],
 ) -> Result<()> {
     for chunk in groups.chunks(ROWS) {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut qb: QueryBuilder<Engine> = QueryBuilder::new(
             "INSERT INTO groups (site_id, id, name, domain, minimum_site_role, \
              grant_license_mode, updated_run_id) ",
         );
@@ -325,14 +307,14 @@ pub(crate) async fn upsert_groups(
 }
 
 async fn remove_groups(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     site: SiteKey,
     run_id: RunId,
     now: &str,
     ids: &[&str],
 ) -> Result<()> {
     for chunk in ids.chunks(ROWS) {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE groups SET removed_at = ");
+        let mut qb: QueryBuilder<Engine> = QueryBuilder::new("UPDATE groups SET removed_at = ");
         qb.push_bind(now)
             .push(", updated_run_id = ")
             .push_bind(run_id)
@@ -351,7 +333,11 @@ async fn remove_groups(
 
 /// Sets SQLite's page cache of this connection (`PRAGMA cache_size`: pages
 /// if positive, KiB if negative); returns the setting it replaced.
-pub(crate) async fn set_cache_size(conn: &mut SqliteConnection, size: i64) -> Result<i64> {
+/// PostgreSQL's shared buffers are the server's: nothing to do there.
+pub(crate) async fn set_cache_size(conn: &mut Conn, size: i64) -> Result<i64> {
+    if DIALECT == Dialect::Postgres {
+        return Ok(size);
+    }
     let before: i64 = sqlx::query_scalar("PRAGMA cache_size")
         .fetch_one(&mut *conn)
         .await?;
@@ -359,40 +345,4 @@ pub(crate) async fn set_cache_size(conn: &mut SqliteConnection, size: i64) -> Re
         .execute(&mut *conn)
         .await?;
     Ok(before)
-}
-
-/// Inserts (group id, user id) pairs; give them in primary-key order.
-pub(crate) async fn add_memberships(
-    tx: &mut Transaction<'_, Sqlite>,
-    site: SiteKey,
-    added: &[(&str, &str)],
-) -> Result<()> {
-    for chunk in added.chunks(ROWS * 4) {
-        let mut qb: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO memberships (site_id, group_id, user_id) ");
-        qb.push_values(chunk, |mut b, (group_id, user_id)| {
-            b.push_bind(site).push_bind(*group_id).push_bind(*user_id);
-        });
-        qb.push(" ON CONFLICT DO NOTHING");
-        qb.build().execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-async fn delete_memberships(
-    tx: &mut Transaction<'_, Sqlite>,
-    site: SiteKey,
-    removed: &[(&str, &str)],
-) -> Result<()> {
-    for chunk in removed.chunks(ROWS * 4) {
-        let mut qb: QueryBuilder<Sqlite> =
-            QueryBuilder::new("DELETE FROM memberships WHERE site_id = ");
-        qb.push_bind(site).push(" AND (group_id, user_id) IN (");
-        qb.push_values(chunk, |mut b, (group_id, user_id)| {
-            b.push_bind(*group_id).push_bind(*user_id);
-        });
-        qb.push(")");
-        qb.build().execute(&mut **tx).await?;
-    }
-    Ok(())
 }

@@ -6,25 +6,23 @@
 //! whole listing (that would block every other writer, actions on other
 //! sites included, for as long as Tableau takes to answer): each part is
 //! written in its own short transaction as its listing completes, and
-//! [`finish_run`] publishes them all at once. A first sync that fails, or is
+//! `run::finish` publishes them all at once. A first sync that fails, or is
 //! killed, leaves rows nobody reads; [`clear_unpublished`] removes them.
-//!
-//! [`finish_run`]: crate::finish_run
 
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
 use tabgov_mapping::{Account, Change, Group, OwnedItem};
 
-use crate::apply::{add_memberships, set_cache_size, upsert_accounts, upsert_groups};
-use crate::feed::insert_events;
-use crate::owned::insert_owned;
-use crate::RunId;
-use crate::{time, Result, SiteKey};
+use super::apply::{set_cache_size, upsert_accounts, upsert_groups};
+use super::feed::insert_events;
+use super::memberships::add_by_keys;
+use super::owned::insert_owned;
+use super::{Conn, Tx};
+use crate::{time, Result, RunId, SiteKey};
 
 /// Whether a sync of `site` has ever succeeded (its rows are readable).
-pub async fn is_published(conn: &mut SqliteConnection, site: SiteKey) -> Result<bool> {
+pub(crate) async fn is_published(conn: &mut Conn, site: SiteKey) -> Result<bool> {
     let published: Option<bool> =
-        sqlx::query_scalar("SELECT last_success_run_id IS NOT NULL FROM sites s WHERE s.id = ?")
+        sqlx::query_scalar("SELECT last_success_run_id IS NOT NULL FROM sites s WHERE s.id = $1")
             .bind(site)
             .fetch_optional(&mut *conn)
             .await?;
@@ -34,7 +32,7 @@ pub async fn is_published(conn: &mut SqliteConnection, site: SiteKey) -> Result<
 /// Deletes the rows an unfinished first sync of `site` left (accounts,
 /// groups, memberships, owned content, change events); does nothing to a
 /// published site. Returns how many rows went.
-pub async fn clear_unpublished(tx: &mut Transaction<'_, Sqlite>, site: SiteKey) -> Result<u64> {
+pub(crate) async fn clear_unpublished(tx: &mut Tx<'_>, site: SiteKey) -> Result<u64> {
     if is_published(tx, site).await? {
         return Ok(0);
     }
@@ -46,7 +44,7 @@ pub async fn clear_unpublished(tx: &mut Transaction<'_, Sqlite>, site: SiteKey) 
         "groups",
         "accounts",
     ] {
-        removed += sqlx::query(&format!("DELETE FROM {table} WHERE site_id = ?"))
+        removed += sqlx::query(&format!("DELETE FROM {table} WHERE site_id = $1"))
             .bind(site)
             .execute(&mut **tx)
             .await?
@@ -57,8 +55,8 @@ pub async fn clear_unpublished(tx: &mut Transaction<'_, Sqlite>, site: SiteKey) 
 
 /// Writes the accounts of a first sync, each with its `joined` event, in
 /// id order; `now` is when they were first seen.
-pub async fn write_joined_accounts(
-    tx: &mut Transaction<'_, Sqlite>,
+pub(crate) async fn write_joined_accounts(
+    tx: &mut Tx<'_>,
     site: SiteKey,
     run_id: RunId,
     accounts: &[&Account],
@@ -72,8 +70,8 @@ pub async fn write_joined_accounts(
 }
 
 /// Writes the groups of a first sync.
-pub async fn write_groups(
-    tx: &mut Transaction<'_, Sqlite>,
+pub(crate) async fn write_groups(
+    tx: &mut Tx<'_>,
     site: SiteKey,
     run_id: RunId,
     groups: &[&Group],
@@ -81,19 +79,19 @@ pub async fn write_groups(
     upsert_groups(tx, site, run_id, groups).await
 }
 
-/// Writes (group id, user id) memberships of a first sync; fastest in
+/// Writes (group key, account key) memberships of a first sync; fastest in
 /// primary-key order.
-pub async fn write_memberships(
-    tx: &mut Transaction<'_, Sqlite>,
+pub(crate) async fn write_memberships(
+    tx: &mut Tx<'_>,
     site: SiteKey,
-    memberships: &[(&str, &str)],
+    memberships: &[(i64, i64)],
 ) -> Result<()> {
-    add_memberships(tx, site, memberships).await
+    add_by_keys(tx, site, memberships).await
 }
 
 /// Writes owned content items of a first sync.
-pub async fn write_owned_items(
-    tx: &mut Transaction<'_, Sqlite>,
+pub(crate) async fn write_owned_items(
+    tx: &mut Tx<'_>,
     site: SiteKey,
     items: &[&OwnedItem],
 ) -> Result<()> {
@@ -102,12 +100,12 @@ pub async fn write_owned_items(
 
 /// Gives `conn` the page cache of bulk writes; returns the setting to
 /// restore with [`restore_cache`]. Many memberships written into the
-/// `(site_id, user_id)` index out of order need it (see `apply_sync`).
-pub async fn bulk_cache(conn: &mut SqliteConnection) -> Result<i64> {
-    set_cache_size(conn, -crate::apply::BULK_CACHE_KIB).await
+/// `(account_key)` index out of order need it (see `apply_sync`).
+pub(crate) async fn bulk_cache(conn: &mut Conn) -> Result<i64> {
+    set_cache_size(conn, -super::apply::BULK_CACHE_KIB).await
 }
 
 /// Puts back the page cache [`bulk_cache`] replaced.
-pub async fn restore_cache(conn: &mut SqliteConnection, before: i64) -> Result<()> {
+pub(crate) async fn restore_cache(conn: &mut Conn, before: i64) -> Result<()> {
     set_cache_size(conn, before).await.map(drop)
 }

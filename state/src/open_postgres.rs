@@ -1,0 +1,65 @@
+//! Opening a PostgreSQL store: a pool on the server, refused below
+//! PostgreSQL 15, migrated under the migrator's own advisory lock (so two
+//! processes opening a new database at once apply each migration once).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection};
+
+use crate::backend::Pool;
+use crate::redact::redacted;
+use crate::store::Location;
+use crate::{Error, Result, Store};
+
+/// Connections per process: a sync uses one, its writer one, readers the rest.
+const MAX_CONNECTIONS: u32 = 8;
+
+/// How long to wait for a connection, from the pool or a server that is
+/// slow to answer, before saying the store is unreachable.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The oldest server the schema and statements are written for.
+const MINIMUM_VERSION_NUM: i64 = 150_000;
+
+/// Opens and migrates the PostgreSQL store at `url`.
+pub(crate) async fn open(url: &str, demo: bool) -> Result<Store> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| Error::BadStoreUrl {
+            url: redacted(url),
+            reason: e.to_string(),
+        })?
+        .application_name("tabgov");
+    let unreachable = |reason: String| Error::Unreachable {
+        url: redacted(url),
+        reason,
+    };
+    // One connection of its own first: a server that is down is reported
+    // at once and with its reason, where the pool would retry a refused
+    // connection until its timeout and then say only that it timed out.
+    let mut probe = tokio::time::timeout(CONNECT_TIMEOUT, options.connect())
+        .await
+        .map_err(|_| unreachable(format!("no answer in {} s", CONNECT_TIMEOUT.as_secs())))?
+        .map_err(|e| unreachable(e.to_string()))?;
+    let version: Result<String> = sqlx::query_scalar("SHOW server_version_num")
+        .fetch_one(&mut probe)
+        .await
+        .map_err(Error::from);
+    let _ = probe.close().await;
+    let version = version?;
+    if version.parse::<i64>().unwrap_or(0) < MINIMUM_VERSION_NUM {
+        return Err(Error::PostgresTooOld {
+            url: redacted(url),
+            version,
+        });
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .acquire_timeout(CONNECT_TIMEOUT)
+        .connect_with(options.clone())
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
+    let location = Location::Postgres(Box::new(options));
+    Store::prepare(Pool::Postgres(pool), location, url, demo).await
+}

@@ -1,0 +1,170 @@
+//! What the store answers: sites, accounts, groups, the change feed, runs
+//! and the journal. Readers see only published sites (a first sync that has
+//! not finished is invisible).
+
+use std::collections::HashMap;
+
+use tabgov_mapping::{GroupId, UserId};
+
+use crate::backend::on_engine;
+use crate::{
+    AccountFilter, AccountRecord, ChangeFilter, ChangeRecord, GroupRecord, JournalAction,
+    JournalEntry, JournalFilter, Result, RunId, RunRecord, SiteKey, SiteRecord, Store,
+};
+
+impl Store {
+    /// Adds the site if new and returns its key; a known site keeps its key
+    /// and takes `site_luid` when one is given.
+    pub async fn upsert_site(
+        &self,
+        server: &str,
+        content_url: &str,
+        site_luid: Option<&str>,
+    ) -> Result<SiteKey> {
+        on_engine!(&self.pool, |db, sql| sql::site::upsert(
+            db,
+            server,
+            content_url,
+            site_luid
+        )
+        .await)
+    }
+
+    /// Finds a site by content URL, on `server` if given. Without a server,
+    /// a content URL known on several servers is
+    /// [`Error::AmbiguousSite`](crate::Error::AmbiguousSite).
+    pub async fn find_site(
+        &self,
+        server: Option<&str>,
+        content_url: &str,
+    ) -> Result<Option<SiteRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::site::find(
+            db,
+            server,
+            content_url
+        )
+        .await)
+    }
+
+    /// The site with this key, if any.
+    pub async fn site(&self, key: SiteKey) -> Result<Option<SiteRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::site::get(db, key).await)
+    }
+
+    /// Every known site, by server then content URL.
+    pub async fn list_sites(&self) -> Result<Vec<SiteRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::site::list(db).await)
+    }
+
+    /// Removes a site that nothing was ever recorded for (no run, account or
+    /// journal entry): a sync or action that failed before its first write
+    /// (a mistyped `--site`, a wrong token) leaves the store as it was.
+    /// Returns whether the row was removed.
+    pub async fn forget_unused_site(&self, key: SiteKey) -> Result<bool> {
+        on_engine!(&self.pool, |db, sql| sql::site::forget_unused(db, key)
+            .await)
+    }
+
+    /// Accounts of published sites matching `filter`, by site, name and id,
+    /// each with its group names and owned-content counts.
+    pub async fn list_accounts(&self, filter: &AccountFilter) -> Result<Vec<AccountRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::accounts::list_accounts(
+            db, filter
+        )
+        .await)
+    }
+
+    /// One account by Tableau id.
+    pub async fn account(&self, site: SiteKey, id: &UserId) -> Result<Option<AccountRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::accounts::account(
+            db,
+            site,
+            id.as_str()
+        )
+        .await)
+    }
+
+    /// Accounts of `site` whose id, name or email (case-insensitively) is
+    /// `query`; current accounts first.
+    pub async fn find_accounts(&self, site: SiteKey, query: &str) -> Result<Vec<AccountRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::accounts::find_accounts(
+            db, site, query
+        )
+        .await)
+    }
+
+    /// How many accounts of `site` are not deprovisioned.
+    pub async fn count_site_accounts(&self, site: SiteKey) -> Result<u64> {
+        on_engine!(&self.pool, |db, sql| sql::accounts::count_site_accounts(
+            db, site
+        )
+        .await)
+    }
+
+    /// The site's groups (not removed), by name, with their members.
+    pub async fn list_groups(&self, site: SiteKey) -> Result<Vec<GroupRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::groups::list_groups(db, site)
+            .await)
+    }
+
+    /// The names of the groups with these ids that the site still has.
+    pub async fn group_names(
+        &self,
+        site: SiteKey,
+        ids: &[GroupId],
+    ) -> Result<HashMap<GroupId, String>> {
+        on_engine!(&self.pool, |db, sql| sql::groups::group_names(
+            db, site, ids
+        )
+        .await)
+    }
+
+    /// The change feed, oldest first (in the order each run wrote it).
+    pub async fn list_changes(&self, filter: &ChangeFilter) -> Result<Vec<ChangeRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::feed::list_changes(db, filter)
+            .await)
+    }
+
+    /// Runs, newest first, of one site or of all.
+    pub async fn list_runs(&self, site: Option<SiteKey>) -> Result<Vec<RunRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::run::list(db, site).await)
+    }
+
+    /// One run by id.
+    pub async fn run(&self, run_id: RunId) -> Result<Option<RunRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::run::get(db, run_id).await)
+    }
+
+    /// Journal entries matching `filter`, oldest first.
+    pub async fn journal_list(&self, filter: &JournalFilter) -> Result<Vec<JournalEntry>> {
+        on_engine!(&self.pool, |db, sql| sql::journal::journal_list(db, filter)
+            .await)
+    }
+
+    /// The newest open intent (not a dry run) of `action` on the user: an
+    /// attempt that died between its intent and its outcome.
+    pub async fn journal_open_intent(
+        &self,
+        site: SiteKey,
+        user_id: &UserId,
+        action: &JournalAction,
+    ) -> Result<Option<JournalEntry>> {
+        on_engine!(&self.pool, |db, sql| sql::journal::journal_open_intent(
+            db, site, user_id, action
+        )
+        .await)
+    }
+
+    /// The newest completed suspend (not a dry run) of the user: what a
+    /// restore puts back.
+    pub async fn journal_last_suspend(
+        &self,
+        site: SiteKey,
+        user_id: &UserId,
+    ) -> Result<Option<JournalEntry>> {
+        on_engine!(&self.pool, |db, sql| sql::journal::journal_last_suspend(
+            db, site, user_id
+        )
+        .await)
+    }
+}
