@@ -8,7 +8,7 @@ use crate::AccountRecord;
 use crate::RunId;
 use crate::{time, Error, Result, SiteKey};
 
-/// Which accounts [`list_accounts`] returns; every field narrows.
+/// Which accounts [`Store::list_accounts`](crate::Store::list_accounts) returns; every field narrows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountFilter {
     pub site: Option<SiteKey>,

@@ -237,7 +237,7 @@ pub(crate) const SELECT: &str =
      j.state, j.outcome, j.tableau_code, j.created_at, j.completed_at \
      FROM action_journal j JOIN sites s ON s.id = j.site_id";
 
-/// Which entries [`journal_list`] returns; every field narrows.
+/// Which entries [`Store::journal_list`](crate::Store::journal_list) returns; every field narrows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JournalFilter {
     pub site: Option<SiteKey>,
