@@ -52,7 +52,7 @@ impl HeldSiteLock {
     pub async fn acquire(store: &Store, site: SiteKey) -> Result<HeldSiteLock> {
         let held = match &store.location {
             Location::Postgres(options) => Held::Advisory {
-                _conn: crate::advisory_lock::try_lock(options, site).await?,
+                _conn: crate::advisory_lock::try_lock(&options.0, site).await?,
             },
             Location::File(db) => Held::File {
                 _file: lock_file(db, site)?,

@@ -10,7 +10,7 @@ use sqlx::{ConnectOptions, Connection};
 
 use crate::backend::Pool;
 use crate::redact::redacted;
-use crate::store::Location;
+use crate::store::{Location, ServerOptions};
 use crate::{Error, Result, Store};
 
 /// Connections per process: a sync uses one, its writer one, readers the rest.
@@ -60,6 +60,6 @@ pub(crate) async fn open(url: &str, demo: bool) -> Result<Store> {
         .connect_with(options.clone())
         .await
         .map_err(|e| unreachable(e.to_string()))?;
-    let location = Location::Postgres(Box::new(options));
+    let location = Location::Postgres(ServerOptions(Box::new(options)));
     Store::prepare(Pool::Postgres(pool), location, url, demo).await
 }

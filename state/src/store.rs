@@ -29,7 +29,26 @@ pub(crate) enum Location {
     /// A PostgreSQL database; locks are its advisory locks, each held by a
     /// connection of its own (opened with these options), so they hold
     /// across machines and end with their holder's connection.
-    Postgres(Box<PgConnectOptions>),
+    Postgres(ServerOptions),
+}
+
+/// How to open another connection to a PostgreSQL store. Its `Debug` shows
+/// where, never the password the options may carry.
+#[derive(Clone)]
+pub(crate) struct ServerOptions(pub(crate) Box<PgConnectOptions>);
+
+impl std::fmt::Debug for ServerOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let o = &self.0;
+        write!(
+            f,
+            "postgres://{}@{}:{}/{}",
+            o.get_username(),
+            o.get_host(),
+            o.get_port(),
+            o.get_database().unwrap_or("")
+        )
+    }
 }
 
 /// The database engine a store URL names.
@@ -142,6 +161,17 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_options_never_show_the_password() {
+        let options: PgConnectOptions = "postgres://tabgov:hunter2@db.example.com:5433/gov"
+            .parse()
+            .unwrap();
+        let location = Location::Postgres(ServerOptions(Box::new(options)));
+        let shown = format!("{location:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("tabgov@db.example.com:5433/gov"), "{shown}");
+    }
 
     #[test]
     fn the_url_names_the_engine() {
