@@ -20,9 +20,13 @@ const TABGOV_LOCKS: i32 = 0x7461_6267;
 pub(crate) async fn try_lock(options: &PgConnectOptions, site: SiteKey) -> Result<PgConnection> {
     let key = lock_key(site)?;
     let me = holder_name();
+    // The lock lives as long as this session: a server-side idle timeout
+    // (common on managed PostgreSQL) must not end it while the sync or
+    // action it guards is still running.
     let mut conn = options
         .clone()
         .application_name(&format!("tabgov {me}"))
+        .options([("idle_session_timeout", "0")])
         .connect()
         .await?;
     let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, $2)")
@@ -35,7 +39,8 @@ pub(crate) async fn try_lock(options: &PgConnectOptions, site: SiteKey) -> Resul
     }
     let holder: Option<String> = sqlx::query_scalar(
         "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
-         WHERE l.locktype = 'advisory' AND l.granted \
+         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 \
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
          AND CAST(l.classid AS BIGINT) = $1 AND CAST(l.objid AS BIGINT) = $2 \
          LIMIT 1",
     )

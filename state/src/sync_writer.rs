@@ -283,29 +283,42 @@ impl SyncWriter {
 
 impl Drop for SyncWriter {
     /// A sync abandoned unfinished (an error that skipped its ending, a
-    /// panic, a cancelled task) still ends its run: as failed, with what it
-    /// wrote removed, on a task of its own. Without a runtime the next sync
-    /// of the site marks the run `interrupted`.
+    /// panic, a cancelled task) still ends its run, as failed, on a task of
+    /// its own. That task may run after the site's lock was released and a
+    /// new sync began, so it only ends the run (and only if it is still
+    /// `running`): what a first sync wrote is left for the next first sync,
+    /// which clears it before it writes. Without a runtime the next sync of
+    /// the site marks the run `interrupted`.
     fn drop(&mut self) {
-        let Some(conn) = self.conn.take() else {
+        let Some(mut conn) = self.conn.take() else {
             return;
         };
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
-        let writer = SyncWriter {
-            conn: Some(conn),
-            site: self.site,
-            run_id: self.run_id,
-            published: self.published,
-            cache_before: self.cache_before.take(),
-            keys: None,
-        };
+        let (run_id, cache_before) = (self.run_id, self.cache_before.take());
         runtime.spawn(async move {
-            let traffic = RunTraffic::default();
             let reason = "the sync stopped before it finished";
-            if let Err(e) = writer.fail(RunStatus::Failed, reason, traffic).await {
-                tracing::warn!("could not record the abandoned sync run: {e}");
+            let ended = on_conn!(&mut conn, |c, sql| async {
+                if let Some(before) = cache_before {
+                    sql::first_sync::restore_cache(c, before).await?;
+                }
+                let mut tx = sql::begin_write(c).await?;
+                sql::run::fail(
+                    &mut tx,
+                    run_id,
+                    RunStatus::Failed,
+                    reason,
+                    RunTraffic::default(),
+                )
+                .await?;
+                Ok::<_, crate::Error>(tx.commit().await?)
+            }
+            .await);
+            match ended {
+                // A new sync of the site already marked it interrupted.
+                Ok(()) | Err(crate::Error::RunNotRunning { .. }) => {}
+                Err(e) => tracing::warn!("could not record the abandoned sync run: {e}"),
             }
         });
     }

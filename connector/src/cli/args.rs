@@ -10,9 +10,12 @@ use tabgov::transport::{DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS, DEFAULT_PAGE_SIZE}
 /// Where the store is and which config file to read.
 #[derive(Debug, Clone, Args)]
 pub struct StoreArgs {
-    /// The store: sqlite://FILE (created if missing) or a plain file path.
+    /// The store: sqlite://FILE (created if missing), a plain file path, or
+    /// postgres://USER@HOST/DATABASE (password in PGPASSWORD or ~/.pgpass).
     /// Default: `db` of the config file, else sqlite://tabgov.db.
-    #[arg(long, env = "TABGOV_DB", global = true)]
+    // hide_env_values: a TABGOV_DB URL may carry a password; --help must
+    // not print it.
+    #[arg(long, env = "TABGOV_DB", global = true, hide_env_values = true)]
     pub db: Option<String>,
 
     /// Config file listing sites (default: ./tabgov.toml when it exists).

@@ -38,8 +38,9 @@ enum StoreStep {
     /// Copy every site, run, account, group, change and journal entry of
     /// the store (--from, default --db) into a new, empty one (--to), keys
     /// and all, in one transaction: nothing is copied if any of it fails.
-    /// The source is left as it was. Give a PostgreSQL password through
-    /// PGPASSWORD or ~/.pgpass, not in the URL.
+    /// The source is brought to this tabgov's schema first, as every
+    /// command that opens it does, and otherwise only read. Give a
+    /// PostgreSQL password through PGPASSWORD or ~/.pgpass, not in the URL.
     #[command(after_help = "Examples:
   tabgov store copy --to postgres://tabgov@db.example.com/governance
   tabgov store copy --from sqlite:///var/lib/tabgov/tabgov.db --to postgres://tabgov@db/gov")]
@@ -161,7 +162,8 @@ pub async fn run(store_args: &StoreArgs, args: StoreCommandArgs) -> Result<(), F
     output::print(format, std::slice::from_ref(&report), COLUMNS)?;
     if !report.sound {
         return Err(Failure::runtime(format!(
-            "the store at {url} is damaged ({} integrity finding(s), {} broken reference(s)): restore it from a backup, or sync into a new store",
+            "the store at {} is damaged ({} integrity finding(s), {} broken reference(s)): restore it from a backup, or sync into a new store",
+            tabgov_state::redacted(&url),
             report.integrity.len(),
             report.foreign_key_violations
         )));

@@ -51,8 +51,7 @@ pub(crate) async fn load(conn: &mut Conn, site: SiteKey) -> Result<SiteSnapshot>
 /// Accounts not deprovisioned, in batches of [`ACCOUNTS_PER_BATCH`] by id,
 /// each batch one JSON array of rows; beside them, their keys.
 async fn load_accounts(conn: &mut Conn, site: SiteKey) -> Result<(Vec<Account>, Vec<i64>)> {
-    let mut accounts = Vec::new();
-    let mut keys = Vec::new();
+    let mut rows_read: Vec<(Account, i64)> = Vec::new();
     let mut after = String::new();
     loop {
         let batch: Option<String> = sqlx::query_scalar(match DIALECT {
@@ -80,11 +79,15 @@ async fn load_accounts(conn: &mut Conn, site: SiteKey) -> Result<(Vec<Account>, 
             if row.id > after {
                 after.clone_from(&row.id);
             }
-            keys.push(row.account_key);
-            accounts.push(Account::try_from(row)?);
+            let key = row.account_key;
+            rows_read.push((Account::try_from(row)?, key));
         }
         if !full {
-            return Ok((accounts, keys));
+            // In id order, as `Accounts` keeps them, so that each key stays
+            // beside its account whatever order the database returned
+            // (already sorted: one pass).
+            rows_read.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
+            return Ok(rows_read.into_iter().unzip());
         }
     }
 }

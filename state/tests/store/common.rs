@@ -162,6 +162,10 @@ pub async fn sync(
     let lock = lock(store, site).await;
     let mut writer = store.begin_sync(&lock).await.unwrap();
     let run = writer.run_id();
+    if writer.is_first() {
+        // As the sync engine does: rows an abandoned first sync left go.
+        writer.clear_unpublished().await.unwrap();
+    }
     let previous = writer.load_snapshot().await.unwrap();
     let changes = diff(&previous, next);
     let difference = Difference {
