@@ -6,7 +6,7 @@
 use std::str::FromStr;
 
 use serde::Serialize;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
 use crate::backend::{postgres, sqlite};
@@ -63,18 +63,13 @@ impl Store {
     /// [`Store::inspect`] of a PostgreSQL store. The server enforces the
     /// schema's keys and checks itself, so there is no integrity scan to run.
     async fn inspect_postgres(url: &str) -> Result<StoreReport> {
-        let options = PgConnectOptions::from_str(url).map_err(|e| Error::BadStoreUrl {
-            url: redacted(url),
-            reason: e.to_string(),
-        })?;
+        let options = crate::open_postgres::connect_options(url)?;
+        crate::open_postgres::probe(url, &options).await?;
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect_with(options)
             .await
-            .map_err(|e| Error::Unreachable {
-                url: redacted(url),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| crate::open_postgres::unreachable(url, e.to_string()))?;
         let report = postgres::sql::inspect::examine(&pool, &redacted(url)).await;
         pool.close().await;
         report

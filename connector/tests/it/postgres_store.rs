@@ -89,6 +89,18 @@ async fn a_sync_and_a_suspend_on_postgres_match_the_simulator_and_the_journal() 
     assert_eq!(shown(&env.accounts().await), Some("Suspended".into()));
     env.sync(&[]).await.ok();
     assert_eq!(shown(&env.accounts().await), Some("Suspended".into()));
+
+    // `store check` reads the PostgreSQL store as it reads a file.
+    let check = env
+        .tabgov(&["store", "check", "--format", "json"])
+        .await
+        .ok();
+    let report = &check.json()[0];
+    assert_eq!(report["version"], report["latest"], "{report}");
+    assert_eq!(report["sound"], true);
+    assert_eq!(report["sites"], 1);
+    assert_eq!(report["accounts"], env.sim.users("").len());
+    assert_eq!(report["journal_entries"], 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

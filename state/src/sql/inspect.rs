@@ -47,8 +47,5 @@ async fn rows(pool: &Pool, migrated: bool, table: &str) -> Result<u64> {
     if !migrated {
         return Ok(0);
     }
-    let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
-        .fetch_one(pool)
-        .await?;
-    Ok(n as u64)
+    super::copy::count(pool, table).await
 }
