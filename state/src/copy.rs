@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::backend::{on_engine, Pool};
+use crate::backend::{in_write_tx, on_engine, Pool};
 use crate::{Error, Result, Store};
 
 /// How a column is read from one engine and bound on the other.
@@ -192,9 +192,8 @@ impl Store {
         if sites + journal > 0 {
             return Err(Error::CopyTargetNotEmpty { sites, journal });
         }
-        on_engine!(&target.pool, |db, sql| async {
-            let mut conn = db.acquire().await?;
-            let mut tx = sql::begin_write(&mut conn).await?;
+        let mut conn = target.pool.acquire().await?;
+        in_write_tx!(&mut conn, |tx, sql| {
             let mut report = CopyReport::default();
             // One table in memory at a time.
             for table in TABLES {
@@ -205,10 +204,8 @@ impl Store {
                     .push((table.name.to_owned(), rows.len() as u64));
             }
             sql::copy::advance_sequences(&mut tx).await?;
-            tx.commit().await?;
-            Ok(report)
-        }
-        .await)
+            report
+        })
     }
 }
 

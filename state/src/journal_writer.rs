@@ -10,7 +10,7 @@
 
 use tabgov_mapping::{GroupId, SiteRole, UserId};
 
-use crate::backend::on_engine;
+use crate::backend::in_write_tx;
 use crate::{JournalId, JournalState, NewJournalEntry, Result, SiteKey, Store};
 
 /// What an action changed on Tableau, to reflect in the store without
@@ -67,14 +67,11 @@ pub struct Closing<'a> {
 impl Store {
     /// Records an action's intent, committed at once, before its Tableau call.
     pub async fn journal_intent(&self, entry: &NewJournalEntry) -> Result<JournalId> {
-        on_engine!(&self.pool, |db, sql| async {
-            let mut conn = db.acquire().await?;
-            let mut tx = sql::begin_write(&mut conn).await?;
-            let id = sql::journal::journal_intent(&mut tx, entry).await?;
-            tx.commit().await?;
-            Ok(id)
-        }
-        .await)
+        let mut conn = self.pool.acquire().await?;
+        in_write_tx!(&mut conn, |tx, sql| sql::journal::journal_intent(
+            &mut tx, entry
+        )
+        .await?)
     }
 
     /// Ends the open intent `id` (of `user_id` on `site`) and reflects
@@ -87,20 +84,16 @@ impl Store {
         closing: Closing<'_>,
         change: &StoreChange,
     ) -> Result<()> {
-        on_engine!(&self.pool, |db, sql| async {
-            let mut conn = db.acquire().await?;
-            let mut tx = sql::begin_write(&mut conn).await?;
+        let Closing {
+            state,
+            outcome,
+            tableau_code,
+        } = closing;
+        let mut conn = self.pool.acquire().await?;
+        in_write_tx!(&mut conn, |tx, sql| {
             sql::mutate::reflect(&mut tx, site, user_id, change).await?;
-            let Closing {
-                state,
-                outcome,
-                tableau_code,
-            } = closing;
-            sql::journal::journal_complete(&mut tx, id, state, Some(outcome), tableau_code).await?;
-            tx.commit().await?;
-            Ok(())
-        }
-        .await)
+            sql::journal::journal_complete(&mut tx, id, state, Some(outcome), tableau_code).await?
+        })
     }
 
     /// Records an action that found nothing to do on Tableau (a `noop`
@@ -112,16 +105,13 @@ impl Store {
         outcome: &str,
         change: &StoreChange,
     ) -> Result<JournalId> {
-        on_engine!(&self.pool, |db, sql| async {
-            let mut conn = db.acquire().await?;
-            let mut tx = sql::begin_write(&mut conn).await?;
+        let mut conn = self.pool.acquire().await?;
+        in_write_tx!(&mut conn, |tx, sql| {
             sql::mutate::reflect(&mut tx, entry.site, &entry.target_user_id, change).await?;
             let id = sql::journal::journal_intent(&mut tx, entry).await?;
             sql::journal::journal_complete(&mut tx, id, JournalState::Noop, Some(outcome), None)
                 .await?;
-            tx.commit().await?;
-            Ok(id)
-        }
-        .await)
+            id
+        })
     }
 }

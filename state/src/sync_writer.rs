@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use tabgov_mapping::{Account, Change, Group, OwnedItem, SiteSnapshot};
 
-use crate::backend::{on_conn, on_engine, Conn};
+use crate::backend::{in_write_tx, on_conn, on_engine, Conn};
 use crate::{
     ApplySummary, HeldSiteLock, Result, RunId, RunOutcome, RunStatus, RunTraffic, SiteKey, Store,
 };
@@ -116,13 +116,9 @@ impl SyncWriter {
     /// published site. Returns how many rows went.
     pub async fn clear_unpublished(&mut self) -> Result<u64> {
         let site = self.site;
-        on_conn!(self.conn(), |c, sql| async {
-            let mut tx = sql::begin_write(c).await?;
-            let removed = sql::first_sync::clear_unpublished(&mut tx, site).await?;
-            tx.commit().await?;
-            Ok(removed)
-        }
-        .await)
+        in_write_tx!(self.conn(), |tx, sql| {
+            sql::first_sync::clear_unpublished(&mut tx, site).await?
+        })
     }
 
     /// First sync: writes listed accounts, each with its `joined` event, in
@@ -133,23 +129,17 @@ impl SyncWriter {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let (site, run_id) = (self.site, self.run_id);
-        on_conn!(self.conn(), |c, sql| async {
-            let mut tx = sql::begin_write(c).await?;
-            sql::first_sync::write_joined_accounts(&mut tx, site, run_id, accounts, now).await?;
-            Ok(tx.commit().await?)
-        }
-        .await)
+        in_write_tx!(self.conn(), |tx, sql| {
+            sql::first_sync::write_joined_accounts(&mut tx, site, run_id, accounts, now).await?
+        })
     }
 
     /// First sync: writes listed groups in one transaction.
     pub async fn write_groups(&mut self, groups: &[&Group]) -> Result<()> {
         let (site, run_id) = (self.site, self.run_id);
-        on_conn!(self.conn(), |c, sql| async {
-            let mut tx = sql::begin_write(c).await?;
-            sql::first_sync::write_groups(&mut tx, site, run_id, groups).await?;
-            Ok(tx.commit().await?)
-        }
-        .await)
+        in_write_tx!(self.conn(), |tx, sql| {
+            sql::first_sync::write_groups(&mut tx, site, run_id, groups).await?
+        })
     }
 
     /// First sync: writes (group id, user id) memberships in one
@@ -173,23 +163,17 @@ impl SyncWriter {
             None => Vec::new(),
         };
         keys.sort_unstable();
-        on_conn!(self.conn(), |c, sql| async {
-            let mut tx = sql::begin_write(c).await?;
-            sql::first_sync::write_memberships(&mut tx, site, &keys).await?;
-            Ok(tx.commit().await?)
-        }
-        .await)
+        in_write_tx!(self.conn(), |tx, sql| {
+            sql::first_sync::write_memberships(&mut tx, site, &keys).await?
+        })
     }
 
     /// First sync: writes owned content items in one transaction.
     pub async fn write_owned_items(&mut self, items: &[&OwnedItem]) -> Result<()> {
         let site = self.site;
-        on_conn!(self.conn(), |c, sql| async {
-            let mut tx = sql::begin_write(c).await?;
-            sql::first_sync::write_owned_items(&mut tx, site, items).await?;
-            Ok(tx.commit().await?)
-        }
-        .await)
+        in_write_tx!(self.conn(), |tx, sql| {
+            sql::first_sync::write_owned_items(&mut tx, site, items).await?
+        })
     }
 
     /// Re-sync: the stored snapshot of the site, read in one transaction.
@@ -208,12 +192,9 @@ impl SyncWriter {
     pub async fn finish(mut self, outcome: &RunOutcome) -> Result<()> {
         let run_id = self.run_id;
         let mut conn = self.take_conn().await;
-        on_conn!(&mut conn, |c, sql| async {
-            let mut tx = sql::begin_write(c).await?;
-            sql::run::finish(&mut tx, run_id, outcome).await?;
-            Ok(tx.commit().await?)
-        }
-        .await)
+        in_write_tx!(&mut conn, |tx, sql| {
+            sql::run::finish(&mut tx, run_id, outcome).await?
+        })
     }
 
     /// Re-sync: writes `difference` (accounts, groups, memberships, owned
@@ -228,8 +209,7 @@ impl SyncWriter {
     ) -> Result<ApplySummary> {
         let (site, run_id) = (self.site, self.run_id);
         let mut conn = self.take_conn().await;
-        on_conn!(&mut conn, |c, sql| async {
-            let mut tx = sql::begin_write(c).await?;
+        in_write_tx!(&mut conn, |tx, sql| {
             let summary = sql::apply::apply_sync(&mut tx, site, run_id, difference, now).await?;
             let outcome = RunOutcome {
                 finished_at: now,
@@ -237,47 +217,30 @@ impl SyncWriter {
                 traffic,
             };
             sql::run::finish(&mut tx, run_id, &outcome).await?;
-            tx.commit().await?;
-            Ok(summary)
-        }
-        .await)
+            summary
+        })
     }
 
     /// Ends the run as `failed` or `refused` with `error` and the traffic
     /// it caused. A first sync's rows are removed first (unpublished rows
     /// are unread; should that fail, the next sync removes them).
     pub async fn fail(mut self, status: RunStatus, error: &str, traffic: RunTraffic) -> Result<()> {
-        let (site, run_id, first) = (self.site, self.run_id, !self.published);
-        let mut conn = self.take_conn().await;
-        on_conn!(&mut conn, |c, sql| async {
-            if first {
-                let mut tx = sql::begin_write(c).await?;
-                if let Err(e) = sql::first_sync::clear_unpublished(&mut tx, site).await {
-                    tracing::warn!("could not remove what the failed first sync wrote: {e}");
-                } else {
-                    tx.commit().await?;
-                }
+        if !self.published {
+            if let Err(e) = self.clear_unpublished().await {
+                tracing::warn!("could not remove what the failed first sync wrote: {e}");
             }
-            let mut tx = sql::begin_write(c).await?;
-            sql::run::fail(&mut tx, run_id, status, error, traffic).await?;
-            Ok(tx.commit().await?)
         }
-        .await)
+        let run_id = self.run_id;
+        let mut conn = self.take_conn().await;
+        in_write_tx!(&mut conn, |tx, sql| {
+            sql::run::fail(&mut tx, run_id, status, error, traffic).await?
+        })
     }
 
     /// The connection, with the page cache a first sync raised put back.
     async fn take_conn(&mut self) -> Conn {
-        let mut conn = self.conn.take().expect("a sync ends once");
-        if let Some(before) = self.cache_before.take() {
-            let restored = on_conn!(&mut conn, |c, sql| sql::first_sync::restore_cache(
-                c, before
-            )
-            .await);
-            if let Err(e) = restored {
-                tracing::debug!("could not restore the page cache: {e}");
-            }
-        }
-        conn
+        let conn = self.conn.take().expect("a sync ends once");
+        with_cache_restored(conn, self.cache_before.take()).await
     }
 }
 
@@ -290,7 +253,7 @@ impl Drop for SyncWriter {
     /// which clears it before it writes. Without a runtime the next sync of
     /// the site marks the run `interrupted`.
     fn drop(&mut self) {
-        let Some(mut conn) = self.conn.take() else {
+        let Some(conn) = self.conn.take() else {
             return;
         };
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
@@ -299,22 +262,11 @@ impl Drop for SyncWriter {
         let (run_id, cache_before) = (self.run_id, self.cache_before.take());
         runtime.spawn(async move {
             let reason = "the sync stopped before it finished";
-            let ended = on_conn!(&mut conn, |c, sql| async {
-                if let Some(before) = cache_before {
-                    sql::first_sync::restore_cache(c, before).await?;
-                }
-                let mut tx = sql::begin_write(c).await?;
-                sql::run::fail(
-                    &mut tx,
-                    run_id,
-                    RunStatus::Failed,
-                    reason,
-                    RunTraffic::default(),
-                )
-                .await?;
-                Ok::<_, crate::Error>(tx.commit().await?)
-            }
-            .await);
+            let mut conn = with_cache_restored(conn, cache_before).await;
+            let traffic = RunTraffic::default();
+            let ended = in_write_tx!(&mut conn, |tx, sql| {
+                sql::run::fail(&mut tx, run_id, RunStatus::Failed, reason, traffic).await?
+            });
             match ended {
                 // A new sync of the site already marked it interrupted.
                 Ok(()) | Err(crate::Error::RunNotRunning { .. }) => {}
@@ -322,4 +274,19 @@ impl Drop for SyncWriter {
             }
         });
     }
+}
+
+/// `conn` with the page cache a first sync raised (`cache_before`) put back;
+/// a failure only costs memory, so it is logged and the connection kept.
+async fn with_cache_restored(mut conn: Conn, cache_before: Option<i64>) -> Conn {
+    if let Some(before) = cache_before {
+        let restored = on_conn!(&mut conn, |c, sql| sql::first_sync::restore_cache(
+            c, before
+        )
+        .await);
+        if let Err(e) = restored {
+            tracing::debug!("could not restore the page cache: {e}");
+        }
+    }
+    conn
 }

@@ -87,4 +87,20 @@ macro_rules! on_conn {
     };
 }
 
-pub(crate) use {on_conn, on_engine};
+/// [`on_conn!`] inside one write transaction (`sql::begin_write`): `$body`
+/// runs with `$tx` the transaction and may return early with `?`, which
+/// rolls it back; otherwise it commits and `$body`'s value is returned. The
+/// one place a writer opens and commits a transaction.
+macro_rules! in_write_tx {
+    ($conn:expr, |$tx:ident, $sql:ident| $body:expr) => {
+        $crate::backend::on_conn!($conn, |conn, $sql| async {
+            let mut $tx = $sql::begin_write(conn).await?;
+            let value = $body;
+            $tx.commit().await?;
+            Ok::<_, $crate::Error>(value)
+        }
+        .await)
+    };
+}
+
+pub(crate) use {in_write_tx, on_conn, on_engine};
