@@ -201,3 +201,22 @@ pub fn with_owned(mut next: SiteSnapshot, owned: &[OwnedItem]) -> SiteSnapshot {
     next.owned = OwnedItem::count_by_owner(owned);
     next
 }
+
+/// Waits (up to 5 s) for the run of a dropped, unfinished `SyncWriter` to be
+/// ended by its own task, and checks it ended as failed, saying why.
+pub async fn abandoned_run_ends_failed(store: &Store, run: RunId) {
+    let mut status = RunStatus::Running;
+    for _ in 0..250 {
+        status = store.run(run).await.unwrap().unwrap().status;
+        if status != RunStatus::Running {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, RunStatus::Failed);
+    let record = store.run(run).await.unwrap().unwrap();
+    assert_eq!(
+        record.error.as_deref(),
+        Some("the sync stopped before it finished")
+    );
+}

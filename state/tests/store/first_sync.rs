@@ -1,15 +1,16 @@
 //! A first sync written as it is listed: unreadable until its run
 //! succeeds, and cleared when it does not.
 
-use std::time::Duration;
-
 use tabgov_mapping::{ContentKind, OwnedItem, SiteRole};
 use tabgov_state::{
     AccountFilter, ChangeFilter, RunOutcome, RunStatus, RunTraffic, SiteKey, Store, SyncCounts,
     SyncWriter,
 };
 
-use crate::common::{account, at, base, group, lock, on_both_engines, site, sync, TestStore};
+use crate::common::{
+    abandoned_run_ends_failed, account, at, base, group, lock, on_both_engines, site, sync,
+    TestStore,
+};
 
 on_both_engines!(
     parts_of_a_first_sync_are_unread_until_its_run_succeeds,
@@ -143,20 +144,7 @@ async fn an_abandoned_first_sync_is_unread_and_cleared_by_the_next(t: TestStore)
     drop(writer);
     drop(held);
 
-    let mut status = RunStatus::Running;
-    for _ in 0..250 {
-        status = store.run(run).await.unwrap().unwrap().status;
-        if status != RunStatus::Running {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(status, RunStatus::Failed);
-    let record = store.run(run).await.unwrap().unwrap();
-    assert_eq!(
-        record.error.as_deref(),
-        Some("the sync stopped before it finished")
-    );
+    abandoned_run_ends_failed(&store, run).await;
     // Its rows stay, unpublished and unread: the run may have been ended
     // after another sync of the site took the lock, whose rows these could
     // be by then.

@@ -1,12 +1,13 @@
 //! Sync runs that do not succeed: failed, refused, abandoned, or left
 //! running by a process that died. None changes the published snapshot.
 
-use std::time::Duration;
-
 use tabgov_mapping::{diff, SiteSnapshot};
 use tabgov_state::{AccountFilter, Difference, Error, RunStatus, RunTraffic};
 
-use crate::common::{at, base, lock, on_both_engines, site, stored_snapshot, sync, TestStore};
+use crate::common::{
+    abandoned_run_ends_failed, at, base, lock, on_both_engines, site, stored_snapshot, sync,
+    TestStore,
+};
 
 on_both_engines!(
     a_failed_run_changes_nothing_but_its_own_record,
@@ -99,20 +100,7 @@ async fn an_abandoned_resync_writes_nothing_and_records_its_run_as_failed(t: Tes
     drop(writer);
     drop(held);
 
-    let mut status = RunStatus::Running;
-    for _ in 0..250 {
-        status = store.run(run).await.unwrap().unwrap().status;
-        if status != RunStatus::Running {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(status, RunStatus::Failed);
-    let record = store.run(run).await.unwrap().unwrap();
-    assert_eq!(
-        record.error.as_deref(),
-        Some("the sync stopped before it finished")
-    );
+    abandoned_run_ends_failed(&store, run).await;
     assert_eq!(stored_snapshot(&store, s).await, base());
     let events = store
         .scalar_for_test("SELECT COUNT(*) FROM change_events")
