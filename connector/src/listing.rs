@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use futures::future::BoxFuture;
 use futures::{stream, StreamExt, TryStreamExt};
 use tokio::sync::Semaphore;
 
@@ -32,8 +33,8 @@ pub async fn fetch_all<T, B, D, I>(
 ) -> Result<Vec<T>>
 where
     T: Send + 'static,
-    B: Fn(PageRequest) -> ApiRequest,
-    D: Fn(&[u8]) -> Result<Page<T>> + Clone + Send + 'static,
+    B: Fn(PageRequest) -> ApiRequest + Sync,
+    D: Fn(&[u8]) -> Result<Page<T>> + Clone + Send + Sync + 'static,
     I: Fn(&T) -> &str,
 {
     let size = transport
@@ -45,7 +46,10 @@ where
     let pages = first.page_count();
     let mut all: Vec<Page<T>> = vec![first];
     let rest: Vec<Page<T>> = stream::iter(2..=pages)
-        .map(|n| fetch_page(transport, &build, &decode, PageRequest::new(n, size)))
+        // Boxed as Send where the lifetimes are concrete (see sync/list.rs).
+        .map(|n| -> BoxFuture<'_, Result<Page<T>>> {
+            Box::pin(fetch_page(transport, &build, &decode, PageRequest::new(n, size)))
+        })
         .buffer_unordered(PAGES_IN_FLIGHT)
         .try_collect()
         .await?;

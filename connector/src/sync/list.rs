@@ -4,6 +4,7 @@
 //! listing is handed on as soon as it is complete, so a first sync can
 //! write it while the others are still being read.
 
+use futures::future::BoxFuture;
 use futures::{stream, StreamExt, TryStreamExt};
 use tabgov_mapping::{Account, ContentKind, Group, GroupId, OwnedItem, UserId};
 use tokio::sync::mpsc::UnboundedSender;
@@ -48,7 +49,10 @@ pub(super) async fn list_site(
             .send(part)
             .map_err(|_| crate::Error::Internal("the store stopped taking the listing".into()))
     };
-    let users = async {
+    // Each part is boxed as `Send` here, where its lifetimes are concrete:
+    // rustc cannot prove the streams' closures' futures `Send` for every
+    // lifetime, and the service runs syncs on spawned tasks.
+    let users: BoxFuture<'_, Result<()>> = Box::pin(async {
         let accounts = fetch_all(
             transport,
             "users",
@@ -58,8 +62,8 @@ pub(super) async fn list_site(
         )
         .await?;
         send(ListingPart::Users(accounts))
-    };
-    let groups_and_members = async {
+    });
+    let groups_and_members: BoxFuture<'_, Result<()>> = Box::pin(async {
         let groups = fetch_all(
             transport,
             "groups",
@@ -69,10 +73,13 @@ pub(super) async fn list_site(
         )
         .await?;
         send(ListingPart::Groups(groups.clone()))?;
-        stream::iter(groups.iter().filter(|g| !g.is_all_users()))
-            .map(|g| {
+        // Owned groups: a closure over `&Group` held across an await is
+        // not provably `Send` (see above).
+        let listed: Vec<Group> = groups.into_iter().filter(|g| !g.is_all_users()).collect();
+        stream::iter(listed)
+            .map(|g| -> BoxFuture<'_, Result<()>> {
                 let site = &site;
-                async move {
+                Box::pin(async move {
                     let user_ids = fetch_all(
                         transport,
                         &format!("members of group {}", g.name),
@@ -85,16 +92,16 @@ pub(super) async fn list_site(
                         group_id: g.id.clone(),
                         user_ids,
                     })
-                }
+                })
             })
             .buffer_unordered(GROUPS_IN_FLIGHT)
             .try_collect::<()>()
             .await
-    };
-    let owned = stream::iter(ContentKind::SYNCED)
-        .map(|kind| {
+    });
+    let owned: BoxFuture<'_, Result<()>> = Box::pin(stream::iter(ContentKind::SYNCED)
+        .map(|kind| -> BoxFuture<'_, Result<()>> {
             let site = &site;
-            async move {
+            Box::pin(async move {
                 let items = fetch_all(
                     transport,
                     &format!("{kind}s"),
@@ -109,10 +116,10 @@ pub(super) async fn list_site(
                         .filter_map(content::ListedItem::into_owned_item)
                         .collect(),
                 ))
-            }
+            })
         })
         .buffer_unordered(ContentKind::SYNCED.len())
-        .try_collect::<()>();
+        .try_collect::<()>());
 
     tokio::try_join!(users, groups_and_members, owned)?;
     Ok(())
