@@ -246,4 +246,12 @@ pub struct JournalFilter {
     pub state: Option<JournalState>,
     /// Entries created at or after this time.
     pub since: Option<DateTime<Utc>>,
+    /// Entries created before this time.
+    pub until: Option<DateTime<Utc>>,
+    /// The target's LUID or sign-in name (any case).
+    pub user: Option<String>,
+    /// Entries after this one (a page's cursor).
+    pub after: Option<JournalId>,
+    /// At most this many entries.
+    pub limit: Option<u32>,
 }

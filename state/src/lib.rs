@@ -57,7 +57,7 @@ pub use lock::HeldSiteLock;
 pub use open_sqlite::sqlite_file;
 pub use private_file::create_private_file;
 pub use redact::redacted;
-pub use run::{RunOutcome, RunRecord, RunStatus};
+pub use run::{LatestRuns, RunOutcome, RunRecord, RunStatus};
 pub use site::SiteRecord;
 pub use store::{EngineKind, Store, DEFAULT_URL};
 pub use sync_writer::{Difference, SyncWriter};

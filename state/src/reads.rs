@@ -9,7 +9,7 @@ use tabgov_mapping::{GroupId, UserId};
 use crate::backend::on_engine;
 use crate::{
     AccountFilter, AccountRecord, ChangeFilter, ChangeRecord, GroupRecord, JournalAction,
-    JournalEntry, JournalFilter, Result, RunId, RunRecord, SiteKey, SiteRecord, Store,
+    JournalEntry, JournalFilter, LatestRuns, Result, RunId, RunRecord, SiteKey, SiteRecord, Store,
 };
 
 impl Store {
@@ -128,6 +128,11 @@ impl Store {
     /// Runs, newest first, of one site or of all.
     pub async fn list_runs(&self, site: Option<SiteKey>) -> Result<Vec<RunRecord>> {
         on_engine!(&self.pool, |db, sql| sql::run::list(db, site).await)
+    }
+
+    /// A site's newest run and newest success, for health checks.
+    pub async fn latest_runs(&self, site: SiteKey) -> Result<LatestRuns> {
+        on_engine!(&self.pool, |db, sql| sql::run::latest(db, site).await)
     }
 
     /// One run by id.

@@ -92,6 +92,13 @@ pub struct RunRecord {
     pub duration_ms: Option<i64>,
 }
 
+/// A site's newest run and its newest successful run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LatestRuns {
+    pub last: Option<RunRecord>,
+    pub last_success: Option<RunRecord>,
+}
+
 #[derive(FromRow)]
 pub(crate) struct RunRow {
     id: RunId,

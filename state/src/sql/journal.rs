@@ -136,7 +136,24 @@ pub(crate) async fn journal_list(pool: &Pool, filter: &JournalFilter) -> Result<
         qb.push(" AND j.created_at >= ")
             .push_bind(time::to_text(since));
     }
+    if let Some(until) = filter.until {
+        qb.push(" AND j.created_at < ")
+            .push_bind(time::to_text(until));
+    }
+    if let Some(user) = &filter.user {
+        qb.push(" AND (j.target_user_id = ")
+            .push_bind(user.clone())
+            .push(" OR LOWER(j.target_user_name) = LOWER(")
+            .push_bind(user.clone())
+            .push("))");
+    }
+    if let Some(after) = filter.after {
+        qb.push(" AND j.id > ").push_bind(after);
+    }
     qb.push(" ORDER BY j.id");
+    if let Some(limit) = filter.limit {
+        qb.push(" LIMIT ").push_bind(i64::from(limit));
+    }
     let rows: Vec<JournalRow> = qb.build_query_as().fetch_all(pool).await?;
     rows.into_iter().map(JournalEntry::try_from).collect()
 }

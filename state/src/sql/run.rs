@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 
 use super::{begin_write, Pool, Tx};
 use crate::run::{RunRow, SELECT};
-use crate::{time, Error, Result, RunId, RunOutcome, RunRecord, RunStatus, RunTraffic, SiteKey};
+use crate::{
+    time, Error, LatestRuns, Result, RunId, RunOutcome, RunRecord, RunStatus, RunTraffic, SiteKey,
+};
 
 /// Records a new `running` run for `site` in its own small transaction and
 /// returns its id. Called under the site's lock, so a run of the site still
@@ -140,6 +142,28 @@ pub(crate) async fn list(pool: &Pool, site: Option<SiteKey>) -> Result<Vec<RunRe
         }
     };
     rows.into_iter().map(RunRecord::try_from).collect()
+}
+
+/// A site's newest run, and its newest successful one (the two indexed
+/// look-ups a health check makes per site, never the whole history).
+pub(crate) async fn latest(pool: &Pool, site: SiteKey) -> Result<LatestRuns> {
+    let last: Option<RunRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.site_id = $1 ORDER BY r.id DESC LIMIT 1"
+    ))
+    .bind(site)
+    .fetch_optional(pool)
+    .await?;
+    let last_success: Option<RunRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.site_id = $1 AND r.status = $2 ORDER BY r.id DESC LIMIT 1"
+    ))
+    .bind(site)
+    .bind(RunStatus::Succeeded)
+    .fetch_optional(pool)
+    .await?;
+    Ok(LatestRuns {
+        last: last.map(RunRecord::try_from).transpose()?,
+        last_success: last_success.map(RunRecord::try_from).transpose()?,
+    })
 }
 
 /// One run by id.

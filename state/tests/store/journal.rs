@@ -10,7 +10,51 @@ use crate::common::{on_both_engines, site, TestStore};
 on_both_engines!(
     an_intent_is_found_open_until_completed_once,
     a_restore_finds_the_last_completed_suspend_only,
+    the_journal_filters_by_user_name_or_id_time_and_pages,
 );
+
+async fn the_journal_filters_by_user_name_or_id_time_and_pages(t: TestStore) {
+    let store = t.store;
+    let s = site(&store).await;
+    let mut ids = Vec::new();
+    for user in ["u-alice", "u-bob", "u-alice"] {
+        let mut entry = suspend(s, user, SiteRole::Creator);
+        entry.target_user_name = Some(user.trim_start_matches("u-").to_owned());
+        ids.push(intent(&store, &entry).await);
+    }
+    let list = |filter: JournalFilter| {
+        let store = &store;
+        async move {
+            let entries = store.journal_list(&filter).await.unwrap();
+            entries.into_iter().map(|e| e.id).collect::<Vec<_>>()
+        }
+    };
+    let by = |user: &str| JournalFilter {
+        user: Some(user.to_owned()),
+        ..JournalFilter::default()
+    };
+    assert_eq!(list(by("ALICE")).await, [ids[0], ids[2]], "name, any case");
+    assert_eq!(list(by("u-bob")).await, [ids[1]], "LUID");
+    let page = |after: Option<JournalId>| JournalFilter {
+        after,
+        limit: Some(2),
+        ..JournalFilter::default()
+    };
+    assert_eq!(list(page(None)).await, [ids[0], ids[1]]);
+    assert_eq!(list(page(Some(ids[1]))).await, [ids[2]]);
+    let future = Utc::now() + chrono::Duration::hours(1);
+    let until = JournalFilter {
+        until: Some(future),
+        since: Some(future - chrono::Duration::days(1)),
+        ..JournalFilter::default()
+    };
+    assert_eq!(list(until).await.len(), 3);
+    let before = JournalFilter {
+        until: Some(future - chrono::Duration::days(1)),
+        ..JournalFilter::default()
+    };
+    assert!(list(before).await.is_empty());
+}
 
 fn suspend(site: SiteKey, user: &str, previous: SiteRole) -> NewJournalEntry {
     NewJournalEntry {

@@ -13,7 +13,28 @@ on_both_engines!(
     a_failed_run_changes_nothing_but_its_own_record,
     an_abandoned_resync_writes_nothing_and_records_its_run_as_failed,
     a_run_left_running_is_interrupted_by_the_next_and_cannot_publish,
+    the_latest_runs_are_the_newest_and_the_newest_success,
 );
+
+async fn the_latest_runs_are_the_newest_and_the_newest_success(t: TestStore) {
+    let store = t.store;
+    let s = site(&store).await;
+    assert_eq!(store.latest_runs(s).await.unwrap(), Default::default());
+    sync(&store, s, &base(), &[], at("2026-02-01T00:00:00Z")).await;
+    let held = lock(&store, s).await;
+    let writer = store.begin_sync(&held).await.unwrap();
+    let failed = writer.run_id();
+    writer
+        .fail(RunStatus::Failed, "HTTP 500", RunTraffic::default())
+        .await
+        .unwrap();
+
+    let latest = store.latest_runs(s).await.unwrap();
+    assert_eq!(latest.last.map(|r| r.id), Some(failed));
+    let success = latest.last_success.unwrap();
+    assert_eq!(success.status, RunStatus::Succeeded);
+    assert!(success.id < failed);
+}
 
 async fn a_failed_run_changes_nothing_but_its_own_record(t: TestStore) {
     let store = t.store;
