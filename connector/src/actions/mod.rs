@@ -24,6 +24,7 @@ mod inventory;
 mod journal;
 mod listing_match;
 pub mod offboard;
+pub mod offboard_rows;
 mod progress;
 pub mod remove_member;
 pub mod render;
@@ -36,7 +37,7 @@ mod safety;
 pub mod scopes;
 mod suspend;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tabgov_mapping::{BatchPolicy, OnContent};
 
 pub use batch::run_batch;
@@ -48,7 +49,7 @@ pub use result::{ActionResult, Outcome};
 pub use safety::{other_site_admins, site_admins_request};
 
 /// The action asked for one target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verb {
     Suspend,
@@ -92,8 +93,9 @@ impl std::fmt::Display for Verb {
     }
 }
 
-/// One target as the operator named it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One target as the operator named it (serialisable: the service keeps
+/// an accepted job's targets until it has run them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TargetRequest {
     /// Line of the offboarding file, for messages; `None` on the command line.
     pub line: Option<u64>,

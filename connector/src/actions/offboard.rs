@@ -82,14 +82,9 @@ pub fn parse_offboard<R: Read>(
         };
         match row(line, &field, defaults) {
             Ok(request) => {
-                let key = request.user.to_lowercase();
-                if let Some(first) = seen.get(&key) {
-                    problems.push(format!(
-                        "line {line}: duplicate: user '{}' is already on line {first}",
-                        request.user
-                    ));
+                if let Err(problem) = unique(&mut seen, &request, "line") {
+                    problems.push(problem);
                 } else {
-                    seen.insert(key, line);
                     requests.push(request);
                 }
             }
@@ -174,8 +169,27 @@ fn column_positions(
     }
 }
 
+/// Records `request`'s user as seen at its line, or says where it was
+/// first (`unit` is "line" for files, "row" for JSON).
+pub(super) fn unique(
+    seen: &mut HashMap<String, u64>,
+    request: &TargetRequest,
+    unit: &str,
+) -> Result<(), String> {
+    let line = request.line.unwrap_or_default();
+    let key = request.user.to_lowercase();
+    if let Some(first) = seen.get(&key) {
+        return Err(format!(
+            "{unit} {line}: duplicate: user '{}' is already on {unit} {first}",
+            request.user
+        ));
+    }
+    seen.insert(key, line);
+    Ok(())
+}
+
 /// One row as a request, or why not.
-fn row(
+pub(super) fn row(
     line: u64,
     field: &dyn Fn(&str) -> Option<String>,
     defaults: &RowDefaults,

@@ -22,7 +22,7 @@ pub use restore::{plan_restore, GroupRef, RestorePlan, RestoreRefusal};
 pub use suspend::{plan_suspend, SuspendPlan, Suspension};
 
 /// What to do when a user to deprovision still owns content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum OnContent {
