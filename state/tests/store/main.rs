@@ -8,6 +8,7 @@ mod common;
 mod accounts;
 mod file_safety;
 mod first_sync;
+mod jobs;
 mod journal;
 mod lock;
 mod open;
