@@ -125,6 +125,24 @@ impl Store {
             .await)
     }
 
+    /// Up to `limit` events of the change feed with ids above `after` (from
+    /// the start without it), of `site` or of every site, by id: a poller
+    /// that asks again with the last id it got never misses an event, and
+    /// never gets one twice. Events commit in id order on both engines,
+    /// and a first sync's events take ids after every other when it is
+    /// published.
+    pub async fn changes_after(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+        site: Option<SiteKey>,
+    ) -> Result<Vec<ChangeRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::feed::changes_after(
+            db, after, limit, site
+        )
+        .await)
+    }
+
     /// Runs, newest first, of one site or of all.
     pub async fn list_runs(&self, site: Option<SiteKey>) -> Result<Vec<RunRecord>> {
         on_engine!(&self.pool, |db, sql| sql::run::list(db, site).await)
