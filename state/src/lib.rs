@@ -44,13 +44,13 @@ pub mod testing;
 mod time;
 
 pub use account_record::AccountRecord;
-pub use accounts::AccountFilter;
+pub use accounts::{AccountCursor, AccountFilter};
 pub use copy::CopyReport;
 pub use counts::{ApplySummary, RunTraffic, SyncCounts};
 pub use demo_store::UnmarkedDemoStores;
 pub use error::{Error, Result};
 pub use feed::{ChangeFilter, ChangeRecord};
-pub use groups::GroupRecord;
+pub use groups::{GroupCursor, GroupRecord};
 pub use ids::{JobId, JournalId, RunId, SiteKey};
 pub use inspect::StoreReport;
 pub use jobs::{JobRecord, JobState, NewJob, Submitted};

@@ -8,8 +8,9 @@ use tabgov_mapping::{GroupId, UserId};
 
 use crate::backend::on_engine;
 use crate::{
-    AccountFilter, AccountRecord, ChangeFilter, ChangeRecord, GroupRecord, JournalAction,
-    JournalEntry, JournalFilter, Result, RunId, RunRecord, SiteKey, SiteRecord, Store,
+    AccountFilter, AccountRecord, ChangeFilter, ChangeRecord, GroupCursor, GroupRecord,
+    JournalAction, JournalEntry, JournalFilter, Result, RunId, RunRecord, SiteKey, SiteRecord,
+    Store,
 };
 
 impl Store {
@@ -103,8 +104,27 @@ impl Store {
 
     /// The site's groups (not removed), by name, with their members.
     pub async fn list_groups(&self, site: SiteKey) -> Result<Vec<GroupRecord>> {
-        on_engine!(&self.pool, |db, sql| sql::groups::list_groups(db, site)
-            .await)
+        on_engine!(&self.pool, |db, sql| sql::groups::list_groups(
+            db, site, None
+        )
+        .await)
+    }
+
+    /// Up to `limit` of the site's groups (not removed) after `after` in
+    /// the order of [`Store::list_groups`] (name, id), with their members:
+    /// one page; the next starts after the last group returned.
+    pub async fn list_groups_page(
+        &self,
+        site: SiteKey,
+        after: Option<&GroupCursor>,
+        limit: u32,
+    ) -> Result<Vec<GroupRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::groups::list_groups(
+            db,
+            site,
+            Some((after, limit))
+        )
+        .await)
     }
 
     /// The names of the groups with these ids that the site still has.

@@ -13,6 +13,7 @@ mod jobs;
 mod journal;
 mod lock;
 mod open;
+mod paging;
 mod runs;
 mod scale;
 mod sync;
