@@ -1,6 +1,7 @@
 //! Reading accounts for the command line and the reports.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use tabgov_mapping::{Account, AccountStatus, License, OwnedContent, SignInIdentity, SiteRole};
 
@@ -22,6 +23,35 @@ pub struct AccountFilter {
     pub inactive_days: Option<u32>,
     /// The clock for `inactive_days`; the current time when `None`.
     pub now: Option<DateTime<Utc>>,
+    /// Only accounts after this one in the listing's order (site, name,
+    /// id): the last of the previous page. With `site` set, only its
+    /// name and id are compared (every row has the site's content URL).
+    pub after: Option<AccountCursor>,
+    /// At most this many accounts.
+    pub limit: Option<u32>,
+}
+
+/// Where a page of accounts ended: the sort key of its last account, from
+/// which the next page goes on ([`AccountFilter::after`]). Paging by key,
+/// not by offset, costs the same on every page and neither skips nor
+/// repeats an account when rows are added or removed between pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountCursor {
+    /// The site's content URL.
+    pub site: String,
+    pub name: String,
+    pub id: String,
+}
+
+impl AccountCursor {
+    /// The position right after `record`.
+    pub fn after(record: &AccountRecord) -> AccountCursor {
+        AccountCursor {
+            site: record.site.clone(),
+            name: record.account.name.clone(),
+            id: record.account.id.as_str().to_owned(),
+        }
+    }
 }
 
 #[derive(FromRow)]

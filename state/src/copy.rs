@@ -171,6 +171,26 @@ pub(crate) const TABLES: &[Table] = &[
         ],
         generated: Some("id"),
     },
+    Table {
+        name: "jobs",
+        columns: &[
+            ("id", Int),
+            ("idempotency_key", Text),
+            ("request_hash", Text),
+            ("site_label", Text),
+            ("dry_run", Bool),
+            ("request", Text),
+            ("state", Text),
+            ("results", Text),
+            ("error", Text),
+            ("submitted_by", Text),
+            ("created_at", Text),
+            ("started_at", Text),
+            ("finished_at", Text),
+            ("attempts", Int),
+        ],
+        generated: Some("id"),
+    },
 ];
 
 /// Rows copied per table, as `tabgov store copy` reports them.

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::{JournalId, RunId};
-use crate::{JournalState, RunStatus, SiteKey};
+use crate::{JobId, JournalId, RunId};
+use crate::{JobState, JournalState, RunStatus, SiteKey};
 
 /// Everything the store can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +135,19 @@ pub enum Error {
     /// Only an open intent can be completed, and only with a final state.
     #[error("journal entry {id} cannot move to {state:?}: it is not an open intent")]
     JournalNotOpen { id: JournalId, state: JournalState },
+
+    /// An idempotency key came back with a different request than the one
+    /// it was first used for: a client bug, or two clients sharing keys.
+    #[error("the idempotency key {key:?} was already used for a different request; nothing was queued: use a new key for a new request")]
+    IdempotencyKeyReused { key: String },
+
+    /// Only a running job can be finished, and only once.
+    #[error("job {id} is not running (it is {})", state.map(|s| s.as_str()).unwrap_or("unknown"))]
+    JobNotRunning { id: JobId, state: Option<JobState> },
+
+    /// A job ends as succeeded, failed or interrupted.
+    #[error("a job cannot end as {0}: use succeeded, failed or interrupted")]
+    InvalidJobEnd(JobState),
 
     /// More than one site has this content URL; name the server too.
     #[error("site {content_url:?} exists on several servers; name the server")]

@@ -53,6 +53,14 @@ pub(crate) struct EventRow {
     detail: String,
 }
 
+/// The columns [`EventRow`] reads, of published sites only (a first sync
+/// that has not finished is invisible); filters follow with `AND`.
+pub(crate) const SELECT: &str =
+    "SELECT e.id, e.run_id, s.content_url, e.at, e.user_id, e.user_name, e.kind, \
+     e.from_value, e.to_value, e.group_id, e.detail \
+     FROM change_events e JOIN sites s ON s.id = e.site_id \
+     WHERE s.last_success_run_id IS NOT NULL";
+
 impl TryFrom<EventRow> for ChangeRecord {
     type Error = Error;
 

@@ -1,6 +1,6 @@
 //! Reading groups and their members.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use tabgov_mapping::{is_directory_domain, GroupId};
 
@@ -23,6 +23,25 @@ pub struct GroupRecord {
     pub member_count: u64,
     /// Members' sign-in names, sorted.
     pub members: Vec<String>,
+}
+
+/// Where a page of a site's groups ended: the sort key (name, id) of its
+/// last group, from which the next page goes on
+/// ([`Store::list_groups_page`](crate::Store::list_groups_page)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCursor {
+    pub name: String,
+    pub id: String,
+}
+
+impl GroupCursor {
+    /// The position right after `group`.
+    pub fn after(group: &GroupRecord) -> GroupCursor {
+        GroupCursor {
+            name: group.name.clone(),
+            id: group.id.as_str().to_owned(),
+        }
+    }
 }
 
 #[derive(FromRow)]

@@ -43,6 +43,10 @@ store_key!(
     /// An action journal entry (`action_journal.id`).
     JournalId
 );
+store_key!(
+    /// An offboarding job accepted by the service (`jobs.id`).
+    JobId
+);
 
 #[cfg(test)]
 mod tests {

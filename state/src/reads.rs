@@ -8,8 +8,9 @@ use tabgov_mapping::{GroupId, UserId};
 
 use crate::backend::on_engine;
 use crate::{
-    AccountFilter, AccountRecord, ChangeFilter, ChangeRecord, GroupRecord, JournalAction,
-    JournalEntry, JournalFilter, LatestRuns, Result, RunId, RunRecord, SiteKey, SiteRecord, Store,
+    AccountFilter, AccountRecord, ChangeFilter, ChangeRecord, GroupCursor, GroupRecord,
+    JournalAction, JournalEntry, JournalFilter, LatestRuns, Result, RunId, RunRecord, SiteKey,
+    SiteRecord, Store,
 };
 
 impl Store {
@@ -103,8 +104,27 @@ impl Store {
 
     /// The site's groups (not removed), by name, with their members.
     pub async fn list_groups(&self, site: SiteKey) -> Result<Vec<GroupRecord>> {
-        on_engine!(&self.pool, |db, sql| sql::groups::list_groups(db, site)
-            .await)
+        on_engine!(&self.pool, |db, sql| sql::groups::list_groups(
+            db, site, None
+        )
+        .await)
+    }
+
+    /// Up to `limit` of the site's groups (not removed) after `after` in
+    /// the order of [`Store::list_groups`] (name, id), with their members:
+    /// one page; the next starts after the last group returned.
+    pub async fn list_groups_page(
+        &self,
+        site: SiteKey,
+        after: Option<&GroupCursor>,
+        limit: u32,
+    ) -> Result<Vec<GroupRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::groups::list_groups(
+            db,
+            site,
+            Some((after, limit))
+        )
+        .await)
     }
 
     /// The names of the groups with these ids that the site still has.
@@ -123,6 +143,24 @@ impl Store {
     pub async fn list_changes(&self, filter: &ChangeFilter) -> Result<Vec<ChangeRecord>> {
         on_engine!(&self.pool, |db, sql| sql::feed::list_changes(db, filter)
             .await)
+    }
+
+    /// Up to `limit` events of the change feed with ids above `after` (from
+    /// the start without it), of `site` or of every site, by id: a poller
+    /// that asks again with the last id it got never misses an event, and
+    /// never gets one twice. Events commit in id order on both engines,
+    /// and a first sync's events take ids after every other when it is
+    /// published.
+    pub async fn changes_after(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+        site: Option<SiteKey>,
+    ) -> Result<Vec<ChangeRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::feed::changes_after(
+            db, after, limit, site
+        )
+        .await)
     }
 
     /// Runs, newest first, of one site or of all.

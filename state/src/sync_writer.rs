@@ -188,11 +188,14 @@ impl SyncWriter {
         .await)
     }
 
-    /// First sync: publishes everything written, with the run record.
+    /// First sync: publishes everything written, with the run record. Its
+    /// `joined` events move after any event written meanwhile, so a reader
+    /// of the feed that is already past them still gets them.
     pub async fn finish(mut self, outcome: &RunOutcome) -> Result<()> {
         let run_id = self.run_id;
         let mut conn = self.take_conn().await;
         in_write_tx!(&mut conn, |tx, sql| {
+            sql::feed::move_run_to_end(&mut tx, run_id).await?;
             sql::run::finish(&mut tx, run_id, outcome).await?
         })
     }

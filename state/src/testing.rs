@@ -68,3 +68,48 @@ impl Store {
         done.unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 }
+
+/// A transaction that added one event to the change feed the way a sync's
+/// writer does and has not committed yet, for tests of the feed's order
+/// (PostgreSQL only: SQLite's writers wait for each other anyway).
+pub struct OpenFeedWriter(sqlx::Transaction<'static, sqlx::Postgres>);
+
+impl std::fmt::Debug for OpenFeedWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OpenFeedWriter")
+    }
+}
+
+impl OpenFeedWriter {
+    /// Commits the event.
+    pub async fn commit(self) {
+        self.0.commit().await.expect("the open feed writer commits");
+    }
+}
+
+impl Store {
+    /// Adds `change` as an event of `run` on `site` in a transaction left
+    /// open; `None` on SQLite.
+    pub async fn open_feed_writer_for_test(
+        &self,
+        site: crate::SiteKey,
+        run: crate::RunId,
+        change: &tabgov_mapping::Change,
+    ) -> Option<OpenFeedWriter> {
+        let Pool::Postgres(pool) = &self.pool else {
+            return None;
+        };
+        let mut tx = pool.begin().await.expect("a transaction begins");
+        let now = crate::time::to_text(chrono::Utc::now());
+        crate::backend::postgres::sql::feed::insert_events(
+            &mut tx,
+            site,
+            run,
+            std::slice::from_ref(change),
+            &now,
+        )
+        .await
+        .expect("the event is inserted");
+        Some(OpenFeedWriter(tx))
+    }
+}

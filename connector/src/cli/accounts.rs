@@ -77,7 +77,7 @@ pub async fn run(store_args: &StoreArgs, args: AccountsArgs) -> Result<(), Failu
         license,
         group: args.group,
         inactive_days: args.inactive_days,
-        now: None,
+        ..AccountFilter::default()
     };
     let accounts = store.list_accounts(&filter).await?;
     store.close().await;

@@ -51,7 +51,36 @@ pub(crate) async fn list_accounts(
             .push_bind(cutoff)
             .push("))");
     }
-    qb.push(" ORDER BY s.content_url, a.name, a.id");
+    // With one site, its content URL is the same on every row: ordering
+    // and comparing by (name, id) alone is the same order, and lets both
+    // engines walk the (site_id, name, id) index instead of sorting the site.
+    match (&filter.after, filter.site.is_some()) {
+        (Some(c), true) => {
+            qb.push(" AND (a.name, a.id) > (")
+                .push_bind(c.name.clone())
+                .push(", ")
+                .push_bind(c.id.clone())
+                .push(")");
+        }
+        (Some(c), false) => {
+            qb.push(" AND (s.content_url, a.name, a.id) > (")
+                .push_bind(c.site.clone())
+                .push(", ")
+                .push_bind(c.name.clone())
+                .push(", ")
+                .push_bind(c.id.clone())
+                .push(")");
+        }
+        (None, _) => {}
+    }
+    if filter.site.is_some() {
+        qb.push(" ORDER BY a.name, a.id");
+    } else {
+        qb.push(" ORDER BY s.content_url, a.name, a.id");
+    }
+    if let Some(limit) = filter.limit {
+        qb.push(" LIMIT ").push_bind(i64::from(limit));
+    }
     fetch(pool, qb).await
 }
 

@@ -8,34 +8,66 @@ use tabgov_mapping::GroupId;
 
 use super::{Engine, Pool};
 use crate::groups::Row;
-use crate::{GroupRecord, Result, SiteKey};
+use crate::{GroupCursor, GroupRecord, Result, SiteKey};
 
-/// The site's groups (not removed), by name, with their members (one query
-/// for the groups, one for every membership).
-pub(crate) async fn list_groups(pool: &Pool, site: SiteKey) -> Result<Vec<GroupRecord>> {
-    let rows: Vec<Row> = sqlx::query_as(
+/// Up to this many groups of a page are named in the memberships query;
+/// beyond it, the site's memberships are read.
+const BY_ID: usize = 500;
+
+/// The site's groups (not removed), by name and id, with their members
+/// (one query for the groups, one for the memberships); with `page`, only
+/// those after its cursor, up to its limit, and only their memberships.
+pub(crate) async fn list_groups(
+    pool: &Pool,
+    site: SiteKey,
+    page: Option<(Option<&GroupCursor>, u32)>,
+) -> Result<Vec<GroupRecord>> {
+    let mut qb: QueryBuilder<Engine> = QueryBuilder::new(
         "SELECT s.content_url, g.id, g.name, g.domain, g.minimum_site_role, \
          g.grant_license_mode FROM groups g JOIN sites s ON s.id = g.site_id \
-         WHERE g.site_id = $1 AND g.removed_at IS NULL AND s.last_success_run_id IS NOT NULL \
-         ORDER BY g.name, g.id",
-    )
-    .bind(site)
-    .fetch_all(pool)
-    .await?;
+         WHERE g.removed_at IS NULL AND s.last_success_run_id IS NOT NULL AND g.site_id = ",
+    );
+    qb.push_bind(site);
+    if let Some((Some(after), _)) = page {
+        qb.push(" AND (g.name, g.id) > (")
+            .push_bind(after.name.clone())
+            .push(", ")
+            .push_bind(after.id.clone())
+            .push(")");
+    }
+    qb.push(" ORDER BY g.name, g.id");
+    if let Some((_, limit)) = page {
+        qb.push(" LIMIT ").push_bind(i64::from(limit));
+    }
+    let rows: Vec<Row> = qb.build_query_as().fetch_all(pool).await?;
     let mut groups: Vec<GroupRecord> = rows.into_iter().map(GroupRecord::from).collect();
     let index: HashMap<GroupId, usize> = groups
         .iter()
         .enumerate()
         .map(|(i, g)| (g.id.clone(), i))
         .collect();
-    let mut rows = sqlx::query_as::<_, (String, String)>(
+    if groups.is_empty() {
+        return Ok(groups);
+    }
+    let mut qb: QueryBuilder<Engine> = QueryBuilder::new(
         "SELECT g.id, a.name FROM memberships m \
          JOIN accounts a ON a.account_key = m.account_key \
-         JOIN groups g ON g.group_key = m.group_key \
-         WHERE m.site_id = $1 ORDER BY a.name",
-    )
-    .bind(site)
-    .fetch(pool);
+         JOIN groups g ON g.group_key = m.group_key WHERE m.site_id = ",
+    );
+    qb.push_bind(site);
+    // A page's groups by id, unless there are too many to name.
+    if page.is_some() && groups.len() <= BY_ID {
+        qb.push(" AND g.site_id = ")
+            .push_bind(site)
+            .push(" AND g.id IN (");
+        let mut list = qb.separated(", ");
+        for g in &groups {
+            list.push_bind(g.id.as_str().to_owned());
+        }
+        qb.push(")");
+    }
+    qb.push(" ORDER BY a.name");
+    let mut rows = qb.build_query_as::<(String, String)>().fetch(pool);
     while let Some((group, member)) = rows.try_next().await? {
         if let Some(&i) = index.get(group.as_str()) {
             groups[i].members.push(member);

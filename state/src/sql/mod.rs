@@ -11,6 +11,7 @@ pub(crate) mod feed;
 pub(crate) mod first_sync;
 pub(crate) mod groups;
 pub(crate) mod inspect;
+pub(crate) mod jobs;
 pub(crate) mod journal;
 pub(crate) mod memberships;
 pub(crate) mod mutate;

@@ -6,11 +6,14 @@
 mod common;
 
 mod accounts;
+mod feed;
 mod file_safety;
 mod first_sync;
+mod jobs;
 mod journal;
 mod lock;
 mod open;
+mod paging;
 mod runs;
 mod scale;
 mod sync;
