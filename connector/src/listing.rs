@@ -24,37 +24,48 @@ const PAGES_IN_FLIGHT: usize = 32;
 /// makes the request for a page, `decode` reads one, `id` gives an item's id.
 /// Pages are decoded on the blocking pool, so that a large listing decodes
 /// on every core while more pages are fetched.
-pub async fn fetch_all<T, B, D, I>(
-    transport: &Transport,
-    what: &str,
+///
+/// The future is boxed as `Send` here, where its types are concrete:
+/// rustc cannot prove the pages' stream `Send` for every lifetime once it
+/// is nested in a caller's future, and the service runs syncs and actions
+/// on spawned tasks.
+pub fn fetch_all<'a, T, B, D, I>(
+    transport: &'a Transport,
+    what: &'a str,
     build: B,
     decode: D,
     id: I,
-) -> Result<Vec<T>>
+) -> BoxFuture<'a, Result<Vec<T>>>
 where
     T: Send + 'static,
-    B: Fn(PageRequest) -> ApiRequest + Sync,
+    B: Fn(PageRequest) -> ApiRequest + Send + Sync + 'a,
     D: Fn(&[u8]) -> Result<Page<T>> + Clone + Send + Sync + 'static,
-    I: Fn(&T) -> &str,
+    I: Fn(&T) -> &str + Send + 'a,
 {
-    let size = transport
-        .options()
-        .page_size
-        .clamp(1, PageRequest::MAX_SIZE);
-    let first = fetch_page(transport, &build, &decode, PageRequest::new(1, size)).await?;
-    let expected = first.total_available;
-    let pages = first.page_count();
-    let mut all: Vec<Page<T>> = vec![first];
-    let rest: Vec<Page<T>> = stream::iter(2..=pages)
-        // Boxed as Send where the lifetimes are concrete (see sync/list.rs).
-        .map(|n| -> BoxFuture<'_, Result<Page<T>>> {
-            Box::pin(fetch_page(transport, &build, &decode, PageRequest::new(n, size)))
-        })
-        .buffer_unordered(PAGES_IN_FLIGHT)
-        .try_collect()
-        .await?;
-    all.extend(rest);
-    assemble(what, expected, size, all, id)
+    Box::pin(async move {
+        let size = transport
+            .options()
+            .page_size
+            .clamp(1, PageRequest::MAX_SIZE);
+        let first = fetch_page(transport, &build, &decode, PageRequest::new(1, size)).await?;
+        let expected = first.total_available;
+        let pages = first.page_count();
+        let mut all: Vec<Page<T>> = vec![first];
+        let rest: Vec<Page<T>> = stream::iter(2..=pages)
+            .map(|n| -> BoxFuture<'_, Result<Page<T>>> {
+                Box::pin(fetch_page(
+                    transport,
+                    &build,
+                    &decode,
+                    PageRequest::new(n, size),
+                ))
+            })
+            .buffer_unordered(PAGES_IN_FLIGHT)
+            .try_collect()
+            .await?;
+        all.extend(rest);
+        assemble(what, expected, size, all, id)
+    })
 }
 
 async fn fetch_page<T, B, D>(

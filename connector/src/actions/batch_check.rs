@@ -31,9 +31,12 @@ pub(super) async fn prepare(
         first_seen: HashMap::new(),
         problems: Vec::new(),
     };
-    let named = requests
+    // Collected, not passed as a lazy iterator: a closure over `&TargetRequest`
+    // held in the future would keep it from being provably `Send`.
+    let named: Vec<&str> = requests
         .iter()
-        .flat_map(|r| std::iter::once(r.user.as_str()).chain(r.transfer_to.as_deref()));
+        .flat_map(|r| std::iter::once(r.user.as_str()).chain(r.transfer_to.as_deref()))
+        .collect();
     check.resolver.prepare(ctx, named).await?;
     let total = requests.len();
     let mut prepared = Vec::with_capacity(total);

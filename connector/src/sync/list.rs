@@ -98,28 +98,30 @@ pub(super) async fn list_site(
             .try_collect::<()>()
             .await
     });
-    let owned: BoxFuture<'_, Result<()>> = Box::pin(stream::iter(ContentKind::SYNCED)
-        .map(|kind| -> BoxFuture<'_, Result<()>> {
-            let site = &site;
-            Box::pin(async move {
-                let items = fetch_all(
-                    transport,
-                    &format!("{kind}s"),
-                    |p| content::list_content(site, kind, p),
-                    move |body| content::decode_content(kind, body),
-                    |item| item.id.as_str(),
-                )
-                .await?;
-                send(ListingPart::Owned(
-                    items
-                        .into_iter()
-                        .filter_map(content::ListedItem::into_owned_item)
-                        .collect(),
-                ))
+    let owned: BoxFuture<'_, Result<()>> = Box::pin(
+        stream::iter(ContentKind::SYNCED)
+            .map(|kind| -> BoxFuture<'_, Result<()>> {
+                let site = &site;
+                Box::pin(async move {
+                    let items = fetch_all(
+                        transport,
+                        &format!("{kind}s"),
+                        |p| content::list_content(site, kind, p),
+                        move |body| content::decode_content(kind, body),
+                        |item| item.id.as_str(),
+                    )
+                    .await?;
+                    send(ListingPart::Owned(
+                        items
+                            .into_iter()
+                            .filter_map(content::ListedItem::into_owned_item)
+                            .collect(),
+                    ))
+                })
             })
-        })
-        .buffer_unordered(ContentKind::SYNCED.len())
-        .try_collect::<()>());
+            .buffer_unordered(ContentKind::SYNCED.len())
+            .try_collect::<()>(),
+    );
 
     tokio::try_join!(users, groups_and_members, owned)?;
     Ok(())
