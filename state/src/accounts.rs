@@ -23,11 +23,13 @@ pub struct AccountFilter {
     pub inactive_days: Option<u32>,
     /// The clock for `inactive_days`; the current time when `None`.
     pub now: Option<DateTime<Utc>>,
-    /// Only accounts after this one in the listing's order (site, name,
-    /// id): the last of the previous page. With `site` set, only its
-    /// name and id are compared (every row has the site's content URL).
+    /// Only accounts after this one in the pages' order: the last of the
+    /// previous page. With `site` set, only its name and id are compared.
     pub after: Option<AccountCursor>,
-    /// At most this many accounts.
+    /// At most this many accounts. With `limit` or `after` set, accounts of
+    /// every site come by site key (the order sites were first synced),
+    /// then name and id, the order of the `(site_id, name, id)` index, so a
+    /// page costs the same at any depth; otherwise by content URL.
     pub limit: Option<u32>,
 }
 
@@ -37,8 +39,7 @@ pub struct AccountFilter {
 /// repeats an account when rows are added or removed between pages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountCursor {
-    /// The site's content URL.
-    pub site: String,
+    pub site: SiteKey,
     pub name: String,
     pub id: String,
 }
@@ -47,7 +48,7 @@ impl AccountCursor {
     /// The position right after `record`.
     pub fn after(record: &AccountRecord) -> AccountCursor {
         AccountCursor {
-            site: record.site.clone(),
+            site: record.site_key,
             name: record.account.name.clone(),
             id: record.account.id.as_str().to_owned(),
         }

@@ -51,9 +51,10 @@ pub(crate) async fn list_accounts(
             .push_bind(cutoff)
             .push("))");
     }
-    // With one site, its content URL is the same on every row: ordering
-    // and comparing by (name, id) alone is the same order, and lets both
-    // engines walk the (site_id, name, id) index instead of sorting the site.
+    // Pages walk the (site_id, name, id) index: with one site by (name, id),
+    // across sites by (site_id, name, id). Sorting by content URL would
+    // sort every account of every site for each page.
+    let paged = filter.after.is_some() || filter.limit.is_some();
     match (&filter.after, filter.site.is_some()) {
         (Some(c), true) => {
             qb.push(" AND (a.name, a.id) > (")
@@ -63,8 +64,8 @@ pub(crate) async fn list_accounts(
                 .push(")");
         }
         (Some(c), false) => {
-            qb.push(" AND (s.content_url, a.name, a.id) > (")
-                .push_bind(c.site.clone())
+            qb.push(" AND (a.site_id, a.name, a.id) > (")
+                .push_bind(c.site)
                 .push(", ")
                 .push_bind(c.name.clone())
                 .push(", ")
@@ -75,6 +76,8 @@ pub(crate) async fn list_accounts(
     }
     if filter.site.is_some() {
         qb.push(" ORDER BY a.name, a.id");
+    } else if paged {
+        qb.push(" ORDER BY a.site_id, a.name, a.id");
     } else {
         qb.push(" ORDER BY s.content_url, a.name, a.id");
     }
@@ -127,8 +130,9 @@ pub(crate) async fn count_site_accounts(pool: &Pool, site: SiteKey) -> Result<u6
 }
 
 /// Up to this many accounts, groups and content are looked up by account id;
-/// beyond it, for the whole of each site involved.
-const BY_ID: usize = 500;
+/// beyond it, for the whole of each site involved. As large as the service's
+/// largest page, so a page never reads every membership of its site.
+const BY_ID: usize = 1000;
 
 async fn fetch(pool: &Pool, mut qb: QueryBuilder<'_, Engine>) -> Result<Vec<AccountRecord>> {
     let rows: Vec<Row> = qb.build_query_as().fetch_all(pool).await?;
