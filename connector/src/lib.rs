@@ -116,6 +116,8 @@ pub mod exit_code;
 pub mod listing;
 pub mod reports;
 pub mod secret;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod site_lock;
 pub mod sync;
 pub mod transport;

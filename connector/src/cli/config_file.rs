@@ -27,6 +27,9 @@ pub struct ConfigFile {
     pub prices: Option<PriceConfig>,
     #[serde(default, rename = "site")]
     pub sites: Vec<SiteConfig>,
+    /// `tabgov serve`'s settings.
+    #[cfg(feature = "serve")]
+    pub serve: Option<tabgov::serve::ServeSettings>,
 }
 
 /// Licence prices per user per month, overriding the built-in list prices.
@@ -61,6 +64,11 @@ pub struct SiteConfig {
     pub jwt_username: Option<String>,
     pub jwt_secret_env: Option<String>,
     pub jwt_secret_file: Option<PathBuf>,
+    /// `tabgov serve`: how often to sync this site ("30m"), overriding
+    /// `[serve] every`.
+    pub every: Option<String>,
+    /// `tabgov serve`: /readyz fails when the last success is older.
+    pub fresh_within: Option<String>,
 }
 
 impl SiteConfig {

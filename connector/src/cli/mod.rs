@@ -32,6 +32,8 @@ mod report;
 mod restore;
 mod review;
 mod review_apply;
+#[cfg(feature = "serve")]
+mod serve;
 mod session;
 mod site_filter;
 mod store;
@@ -64,6 +66,17 @@ struct Cli {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
 
+    /// Log lines as text or as one JSON object per line (for a log
+    /// collector; `tabgov serve` logs at info level unless -q).
+    #[arg(
+        long,
+        value_enum,
+        global = true,
+        env = "TABGOV_LOG_FORMAT",
+        default_value_t
+    )]
+    log_format: LogFormat,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -78,6 +91,14 @@ const EXAMPLES: &str = "Examples:
   tabgov report licenses --format html --out licences.html
   tabgov suspend alice@example.com --reason \"left\" --ticket HR-1234 --dry-run
   tabgov offboard --file leavers.csv --action deprovision --on-content suspend";
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -105,6 +126,12 @@ enum Command {
     Review(review::ReviewArgs),
     /// The store itself: `store check` (version, integrity), `store migrate`.
     Store(store::StoreCommandArgs),
+    /// The service: scheduled syncs, the HTTP API, health, metrics, alerts.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
+    /// API tokens of `tabgov serve`: `token new` makes one.
+    #[cfg(feature = "serve")]
+    Token(serve::TokenArgs),
     /// The whole flow against a simulated site in this process: sync, the
     /// accounts, the licence report, a dry-run offboarding plan.
     #[cfg(feature = "demo")]
@@ -117,7 +144,16 @@ pub fn main() -> ExitCode {
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     #[cfg(feature = "demo")]
     let cli = demo_ignores_env_db(cli, &matches);
-    init_tracing(cli.verbose, cli.quiet);
+    // A service's log is its record of requests and syncs: info unless asked otherwise.
+    #[cfg(feature = "serve")]
+    let verbose = if matches!(cli.command, Command::Serve(_)) {
+        cli.verbose.max(1)
+    } else {
+        cli.verbose
+    };
+    #[cfg(not(feature = "serve"))]
+    let verbose = cli.verbose;
+    init_tracing(verbose, cli.quiet, cli.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -153,6 +189,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Report(a) => report::run(&cli.store, a).await,
         Command::Review(a) => review::run(&cli.store, a).await,
         Command::Store(a) => store::run(&cli.store, a).await,
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::run(&cli.store, a).await,
+        #[cfg(feature = "serve")]
+        Command::Token(a) => serve::token(a),
         #[cfg(feature = "demo")]
         Command::Demo(a) => demo::run(&cli.store, a).await,
     }
@@ -171,7 +211,7 @@ fn demo_ignores_env_db(mut cli: Cli, matches: &clap::ArgMatches) -> Cli {
     cli
 }
 
-fn init_tracing(verbose: u8, quiet: bool) {
+fn init_tracing(verbose: u8, quiet: bool, format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     // Libraries stay quiet below warnings; sqlx's "slow statement" warnings
     // on large first syncs are not the user's business.
@@ -186,12 +226,14 @@ fn init_tracing(verbose: u8, quiet: bool) {
         std::io::stderr().is_terminal(),
         std::env::var_os("NO_COLOR").as_deref(),
     );
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(colour)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Text => builder.with_ansi(colour).try_init(),
+        LogFormat::Json => builder.json().with_current_span(true).try_init(),
+    };
 }
 
 /// Colours only for a person at a terminal: never in a file, a pipe or a

@@ -40,7 +40,7 @@ impl Transport {
         self.counters.page();
     }
 
-    /// Requests, retries, sign-ins and pages so far.
+    /// Requests, retries, sign-ins, pages and 429s so far.
     pub fn stats(&self) -> TransportStats {
         self.counters.snapshot()
     }

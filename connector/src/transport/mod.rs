@@ -297,6 +297,7 @@ impl Transport {
                     Ok(answer) => {
                         if answer.status == 429 {
                             self.gate.throttled(sent_at);
+                            self.counters.rate_limited();
                             throttled += 1;
                         }
                         let retry = retry::retryable_status(answer.status, request.retry_safe);

@@ -15,6 +15,10 @@ pub struct TransportStats {
     pub sign_ins: u64,
     /// Listing pages received whole (a page retried counts once).
     pub pages: u64,
+    /// Answers 429 (Too Many Requests) received, retried or not: how often
+    /// the site's rate limit was hit, which `retries` alone cannot tell
+    /// apart from server or network failures.
+    pub rate_limited: u64,
 }
 
 #[derive(Debug, Default)]
@@ -23,6 +27,7 @@ pub(super) struct Counters {
     retries: AtomicU64,
     sign_ins: AtomicU64,
     pages: AtomicU64,
+    rate_limited: AtomicU64,
 }
 
 impl Counters {
@@ -42,12 +47,17 @@ impl Counters {
         self.pages.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub fn rate_limited(&self) {
+        self.rate_limited.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn snapshot(&self) -> TransportStats {
         TransportStats {
             requests: self.requests.load(Ordering::Relaxed),
             retries: self.retries.load(Ordering::Relaxed),
             sign_ins: self.sign_ins.load(Ordering::Relaxed),
             pages: self.pages.load(Ordering::Relaxed),
+            rate_limited: self.rate_limited.load(Ordering::Relaxed),
         }
     }
 }

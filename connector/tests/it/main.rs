@@ -31,6 +31,14 @@ mod reports_licenses;
 mod reports_review_apply;
 mod reports_review_export;
 mod scope_docs;
+mod serve_api;
+mod serve_docs;
+#[cfg(feature = "serve")]
+mod serve_observe;
+mod serve_offboard;
+mod serve_reads;
+#[cfg(feature = "serve")]
+mod serve_webhooks;
 mod store_cli;
 mod store_commands;
 mod store_copy;

@@ -2,6 +2,7 @@
 //! file, and the real `tabgov` binary run against both.
 
 pub mod bare;
+pub mod serve;
 pub mod settle;
 
 use std::process::Stdio;
