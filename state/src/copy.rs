@@ -191,6 +191,17 @@ pub(crate) const TABLES: &[Table] = &[
         ],
         generated: Some("id"),
     },
+    Table {
+        name: "scim_external_ids",
+        columns: &[
+            ("site_id", Int),
+            ("resource_kind", Text),
+            ("resource_id", Text),
+            ("external_id", Text),
+            ("updated_at", Text),
+        ],
+        generated: None,
+    },
 ];
 
 /// Rows copied per table, as `tabgov store copy` reports them.

@@ -29,6 +29,7 @@ pub(crate) async fn read(pool: &Pool, table: &Table) -> Result<Vec<Vec<Cell>>> {
         "groups" => "group_key",
         "memberships" => "site_id, group_key, account_key",
         "owned_content" => "site_id, kind, content_id",
+        "scim_external_ids" => "site_id, resource_kind, resource_id",
         _ => "id",
     };
     let sql = format!(

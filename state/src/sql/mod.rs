@@ -7,6 +7,7 @@ pub(crate) mod accounts;
 pub(crate) mod apply;
 pub(crate) mod copy;
 pub(crate) mod demo;
+pub(crate) mod external_ids;
 pub(crate) mod feed;
 pub(crate) mod first_sync;
 pub(crate) mod groups;

@@ -6,6 +6,7 @@
 mod common;
 
 mod accounts;
+mod external_ids;
 mod feed;
 mod file_safety;
 mod first_sync;
