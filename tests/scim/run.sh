@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SCIM compliance: the checker scim2-tester (pinned in requirements.txt,
+# installed into a virtualenv under target/) against `tabgov serve` and
+# tableau-sim. Syncs a small simulated site into a fresh store, makes a
+# `scim` token, starts the service on a free port and runs scim2_check.py,
+# which fails on any failed check not documented in docs/scim.md.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+target="${CARGO_TARGET_DIR:-$root/target}"
+venv="$target/scim-venv"
+
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "scim2-tester needs Python 3.11 or newer" >&2
+    exit 1
+fi
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r tests/scim/requirements.txt
+
+cargo build --quiet -p tabgov --bin tabgov
+cargo build --quiet -p tableau-sim
+bin="$target/debug"
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The address a process prints on its first "listening on" line.
+wait_for_address() {
+    local file="$1"
+    for _ in $(seq 1 300); do
+        if grep -q "listening on http://" "$file" 2>/dev/null; then
+            grep -o "listening on http://[^ ]*" "$file" | head -1 | sed 's/listening on //'
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "no address in $file:" >&2
+    cat "$file" >&2
+    return 1
+}
+
+"$bin/tableau-sim" --users 40 --groups 6 --memberships-per-user 2 --owners-fraction 0.2 \
+    --seed 11 > "$work/sim.out" &
+pids+=($!)
+sim=$(wait_for_address "$work/sim.out")
+
+export TABGOV_PAT_SECRET=admin-secret
+unset TABGOV_DB RUST_LOG
+db="sqlite://$work/store.db"
+"$bin/tabgov" --db "$db" -q sync --server "$sim" --site "" --pat-name admin-pat
+"$bin/tabgov" token new --name scim-check --scope scim > "$work/tokens.txt" 2> "$work/token.err"
+token=$(sed -n 's/.*keep it secret): //p' "$work/token.err")
+
+"$bin/tabgov" --db "$db" serve --server "$sim" --site "" --pat-name admin-pat \
+    --listen 127.0.0.1:0 --tokens-file "$work/tokens.txt" --every 24h 2> "$work/serve.log" &
+pids+=($!)
+base=$(wait_for_address "$work/serve.log")
+
+status=0
+TABGOV_SCIM_TOKEN="$token" "$venv/bin/python" tests/scim/scim2_check.py "$base/scim/v2/default" || status=$?
+if [ "$status" -ne 0 ]; then
+    echo "--- tabgov serve's log" >&2
+    tail -n 40 "$work/serve.log" >&2
+fi
+exit "$status"
