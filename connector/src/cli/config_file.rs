@@ -69,6 +69,10 @@ pub struct SiteConfig {
     pub every: Option<String>,
     /// `tabgov serve`: /readyz fails when the last success is older.
     pub fresh_within: Option<String>,
+    /// `tabgov serve`'s SCIM face: default role, delete policy, removal
+    /// guard (`[site.scim]`).
+    #[cfg(feature = "serve")]
+    pub scim: Option<tabgov::serve::ScimSitePolicy>,
 }
 
 impl SiteConfig {

@@ -207,12 +207,15 @@ fn served_sites(
                 target.label
             )));
         }
+        let scim = site_config.and_then(|s| s.scim.clone()).unwrap_or_default();
+        scim.validate(&target.label).map_err(Failure::usage)?;
         sites.push(ServedSite {
             label: target.label,
             options: target.options,
             credential: target.credential,
             every,
             fresh_within,
+            scim,
         });
     }
     Ok(sites)

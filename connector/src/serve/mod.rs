@@ -17,6 +17,8 @@ mod request_log;
 mod router;
 mod routes;
 mod scheduler;
+pub mod scim_policy;
+pub mod scim_session;
 pub mod served_site;
 pub mod settings;
 pub mod signature;
@@ -34,6 +36,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use api_error::ApiError;
+pub use scim_policy::{DeleteOnContent, ScimSitePolicy};
 pub use served_site::ServedSite;
 pub use settings::ServeSettings;
 pub use tokens::{Scope, Tokens};

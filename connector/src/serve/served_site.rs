@@ -10,6 +10,8 @@ use tokio::sync::{Mutex, Notify};
 use crate::credentials::Credential;
 use crate::transport::TransportOptions;
 
+use super::ScimSitePolicy;
+
 /// How to reach a site and how often to sync it.
 #[derive(Debug, Clone)]
 pub struct ServedSite {
@@ -20,6 +22,8 @@ pub struct ServedSite {
     pub every: Duration,
     /// Older than this, the last success makes /readyz fail.
     pub fresh_within: Duration,
+    /// What the SCIM face may do to the site.
+    pub scim: ScimSitePolicy,
 }
 
 /// A site as the running service tracks it.

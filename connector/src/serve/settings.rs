@@ -43,6 +43,10 @@ pub struct ServeSettings {
     pub stop_grace: Duration,
     #[serde(rename = "webhook")]
     pub webhooks: Vec<WebhookSettings>,
+    /// The address callers reach the service at (e.g. behind a TLS
+    /// proxy, `https://tabgov.example.com`): the base of the SCIM
+    /// resources' `meta.location`. Unset, `http://` and the request's Host.
+    pub public_url: Option<String>,
 }
 
 impl Default for ServeSettings {
@@ -58,6 +62,7 @@ impl Default for ServeSettings {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             stop_grace: Duration::from_secs(60),
             webhooks: Vec::new(),
+            public_url: None,
         }
     }
 }
@@ -75,6 +80,12 @@ impl ServeSettings {
         }
         if self.every < Duration::from_secs(1) {
             return Err("[serve] every must be at least 1s".into());
+        }
+        if let Some(url) = &self.public_url {
+            let parsed = url::Url::parse(url).map_err(|e| format!("[serve] public_url {url:?}: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(format!("[serve] public_url {url:?} is not an http(s) URL"));
+            }
         }
         if self.max_body_bytes < 1024 {
             return Err("[serve] max_body_bytes must be at least 1024".into());
