@@ -31,6 +31,10 @@ pub struct AccountFilter {
     /// then name and id, the order of the `(site_id, name, id)` index, so a
     /// page costs the same at any depth; otherwise by content URL.
     pub limit: Option<u32>,
+    /// Skip this many accounts first (in the paged order, as `limit`):
+    /// for protocols that page by position, as SCIM's `startIndex` does.
+    /// Keyset paging (`after`) costs less at depth; prefer it.
+    pub offset: Option<u32>,
 }
 
 /// Where a page of accounts ended: the sort key of its last account, from

@@ -7,8 +7,9 @@ use futures::TryStreamExt;
 use sqlx::QueryBuilder;
 use tabgov_mapping::{ContentKind, ALL_USERS};
 
-use super::{Engine, Pool};
+use super::{Engine, Pool, DIALECT};
 use crate::accounts::{Row, SELECT};
+use crate::backend::Dialect;
 use crate::owned::set_count;
 use crate::{time, AccountFilter, AccountRecord, Error, Result, SiteKey};
 
@@ -54,7 +55,7 @@ pub(crate) async fn list_accounts(
     // Pages walk the (site_id, name, id) index: with one site by (name, id),
     // across sites by (site_id, name, id). Sorting by content URL would
     // sort every account of every site for each page.
-    let paged = filter.after.is_some() || filter.limit.is_some();
+    let paged = filter.after.is_some() || filter.limit.is_some() || filter.offset.is_some();
     match (&filter.after, filter.site.is_some()) {
         (Some(c), true) => {
             qb.push(" AND (a.name, a.id) > (")
@@ -81,8 +82,23 @@ pub(crate) async fn list_accounts(
     } else {
         qb.push(" ORDER BY s.content_url, a.name, a.id");
     }
-    if let Some(limit) = filter.limit {
-        qb.push(" LIMIT ").push_bind(i64::from(limit));
+    match (filter.limit, filter.offset) {
+        (Some(limit), offset) => {
+            qb.push(" LIMIT ").push_bind(i64::from(limit));
+            if let Some(offset) = offset {
+                qb.push(" OFFSET ").push_bind(i64::from(offset));
+            }
+        }
+        // SQLite takes OFFSET only after a LIMIT; -1 is none on SQLite,
+        // and PostgreSQL takes LIMIT ALL.
+        (None, Some(offset)) => {
+            qb.push(match DIALECT {
+                Dialect::Sqlite => " LIMIT -1 OFFSET ",
+                Dialect::Postgres => " LIMIT ALL OFFSET ",
+            })
+            .push_bind(i64::from(offset));
+        }
+        (None, None) => {}
     }
     fetch(pool, qb).await
 }

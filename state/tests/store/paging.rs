@@ -69,6 +69,32 @@ async fn account_pages_give_every_account_once_in_order(t: TestStore) {
     let names: Vec<_> = unpaged_a.iter().map(|r| r.account.name.as_str()).collect();
     assert_eq!(names, ["Zed", "alice", "alice", "bob", "carol", "eve"]);
     assert_eq!(paged(&store, &of_a, 2).await, unpaged_a);
+    // By position (SCIM's startIndex), the same order: every offset, with
+    // and without a limit.
+    for offset in 0..=unpaged_a.len() as u32 + 1 {
+        let rest = store
+            .list_accounts(&AccountFilter {
+                offset: Some(offset),
+                ..of_a.clone()
+            })
+            .await
+            .unwrap();
+        let want = &unpaged_a[(offset as usize).min(unpaged_a.len())..];
+        assert_eq!(keys(&rest), keys(want), "offset {offset}");
+        let two = store
+            .list_accounts(&AccountFilter {
+                offset: Some(offset),
+                limit: Some(2),
+                ..of_a.clone()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            keys(&two),
+            keys(&want[..want.len().min(2)]),
+            "offset {offset}, limit 2"
+        );
+    }
     let viewers = AccountFilter {
         license: Some(tabgov_mapping::License::Viewer),
         ..AccountFilter::default()

@@ -57,6 +57,7 @@ pub async fn list(
         now: None,
         after,
         limit: Some(limit),
+        offset: None,
     };
     let items = state.store.list_accounts(&filter).await?;
     let next = Page::next_after(&items, limit, |a| encode_cursor(&AccountCursor::after(a)));
