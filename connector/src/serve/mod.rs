@@ -17,6 +17,7 @@ mod request_log;
 mod router;
 mod routes;
 mod scheduler;
+pub mod scim;
 pub mod served_site;
 pub mod settings;
 pub mod signature;
