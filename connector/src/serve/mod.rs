@@ -17,6 +17,7 @@ mod request_log;
 mod router;
 mod routes;
 mod scheduler;
+pub mod scim;
 pub mod scim_policy;
 pub mod scim_session;
 pub mod served_site;
