@@ -127,6 +127,13 @@ impl Store {
         .await)
     }
 
+    /// Every group the site still has as (id, name), by name, without
+    /// members: what turns an account's group names into references.
+    pub async fn group_index(&self, site: SiteKey) -> Result<Vec<(GroupId, String)>> {
+        on_engine!(&self.pool, |db, sql| sql::groups::group_index(db, site)
+            .await)
+    }
+
     /// The names of the groups with these ids that the site still has.
     pub async fn group_names(
         &self,

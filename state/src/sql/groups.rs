@@ -82,6 +82,22 @@ pub(crate) async fn list_groups(
 /// The names of the live groups among `ids`, by id: one keyed query that
 /// reads those groups only, not the site's groups and memberships (an
 /// action naming the groups a user left calls it once per user).
+/// Every live group of the site as (id, name), without members.
+pub(crate) async fn group_index(pool: &Pool, site: SiteKey) -> Result<Vec<(GroupId, String)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT g.id, g.name FROM groups g JOIN sites s ON s.id = g.site_id \
+         WHERE g.site_id = $1 AND g.removed_at IS NULL AND s.last_success_run_id IS NOT NULL \
+         ORDER BY g.name, g.id",
+    )
+    .bind(site)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (GroupId::from(id), name))
+        .collect())
+}
+
 pub(crate) async fn group_names(
     pool: &Pool,
     site: SiteKey,

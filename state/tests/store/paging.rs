@@ -119,6 +119,13 @@ async fn group_pages_give_every_group_once_with_its_members(t: TestStore) {
 
     let unpaged = store.list_groups(s).await.unwrap();
     assert_eq!(unpaged.len(), 5);
+    // The index without members lists the same groups in the same order.
+    let index = store.group_index(s).await.unwrap();
+    let want: Vec<_> = unpaged
+        .iter()
+        .map(|g| (g.id.clone(), g.name.clone()))
+        .collect();
+    assert_eq!(index, want);
     let mut pages = Vec::new();
     loop {
         let after = pages.last().map(GroupCursor::after);
