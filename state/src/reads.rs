@@ -134,6 +134,19 @@ impl Store {
             .await)
     }
 
+    /// The members still on the site of one live group, as (user id,
+    /// sign-in name), by name.
+    pub async fn group_members(
+        &self,
+        site: SiteKey,
+        group: &GroupId,
+    ) -> Result<Vec<(UserId, String)>> {
+        on_engine!(&self.pool, |db, sql| sql::groups::group_members(
+            db, site, group
+        )
+        .await)
+    }
+
     /// The names of the groups with these ids that the site still has.
     pub async fn group_names(
         &self,

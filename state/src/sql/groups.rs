@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use futures::TryStreamExt;
 use sqlx::QueryBuilder;
-use tabgov_mapping::GroupId;
+use tabgov_mapping::{GroupId, UserId};
 
 use super::{Engine, Pool};
 use crate::groups::Row;
@@ -95,6 +95,29 @@ pub(crate) async fn group_index(pool: &Pool, site: SiteKey) -> Result<Vec<(Group
     Ok(rows
         .into_iter()
         .map(|(id, name)| (GroupId::from(id), name))
+        .collect())
+}
+
+/// The members of one live group as (user id, sign-in name), by name.
+pub(crate) async fn group_members(
+    pool: &Pool,
+    site: SiteKey,
+    group: &GroupId,
+) -> Result<Vec<(UserId, String)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.id, a.name FROM memberships m \
+         JOIN groups g ON g.group_key = m.group_key \
+         JOIN accounts a ON a.account_key = m.account_key \
+         WHERE g.site_id = $1 AND g.id = $2 AND g.removed_at IS NULL \
+         AND a.deprovisioned_at IS NULL ORDER BY a.name, a.id",
+    )
+    .bind(site)
+    .bind(group.as_str())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (UserId::from(id), name))
         .collect())
 }
 

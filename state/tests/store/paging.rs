@@ -126,6 +126,11 @@ async fn group_pages_give_every_group_once_with_its_members(t: TestStore) {
         .map(|g| (g.id.clone(), g.name.clone()))
         .collect();
     assert_eq!(index, want);
+    let sales = unpaged.iter().find(|g| g.name == "Sales").unwrap();
+    let members = store.group_members(s, &sales.id).await.unwrap();
+    let names: Vec<_> = members.iter().map(|(_, n)| n.clone()).collect();
+    assert_eq!(names, sales.members, "the members' names, with their ids");
+    assert!(members.iter().any(|(id, _)| id.as_str() == "u-carol"));
     let mut pages = Vec::new();
     loop {
         let after = pages.last().map(GroupCursor::after);
