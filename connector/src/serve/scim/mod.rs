@@ -8,12 +8,20 @@
 
 pub mod error;
 pub mod filter;
+pub mod filter_ast;
 pub mod filter_eval;
+pub mod group_patch;
+pub mod patch;
+pub mod user_patch;
+pub mod user_resource;
 pub mod values;
 
 pub use error::{ScimError, ScimJson, ScimType};
 pub use filter::{parse_filter, parse_path, AttrPath, CompareOp, Filter, PatchPath};
 pub use filter_eval::{default_case_exact, matches, simple_equality};
+pub use group_patch::{parse_group_patch, GroupChanges};
+pub use user_patch::{parse_user_patch, UserChanges};
+pub use user_resource::{parse_new_user, render_user, NewUser};
 
 /// The media type of every SCIM body (RFC 7644 §3.1).
 pub const CONTENT_TYPE: &str = "application/scim+json";
