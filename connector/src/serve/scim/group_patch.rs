@@ -131,7 +131,7 @@ fn set_group(
 }
 
 /// The user ids of a members value: `[{"value": id}, ...]` or one object.
-fn member_ids(value: &Value) -> Result<Vec<String>, ScimError> {
+pub(super) fn member_ids(value: &Value) -> Result<Vec<String>, ScimError> {
     let bad =
         || ScimError::invalid_value("members must be an array of {\"value\": user id} objects");
     let items = match value {
