@@ -328,35 +328,3 @@ fn malformed_paths_are_invalid_path() {
         assert!(e.detail.contains(expected), "{text}: {}", e.detail);
     }
 }
-
-#[test]
-fn attr_paths_know_core_and_extension_and_print_as_written() {
-    let table = [
-        ("userName", true, "username"),
-        (
-            "urn:ietf:params:scim:schemas:core:2.0:User:userName",
-            true,
-            "username",
-        ),
-        (
-            "urn:ietf:params:scim:schemas:core:2.0:Group:displayName",
-            true,
-            "displayname",
-        ),
-        (
-            "urn:tabgov:params:scim:schemas:extension:tableau:2.0:User:siteRole",
-            false,
-            "siterole",
-        ),
-        ("name.familyName", true, "name.familyname"),
-    ];
-    for (text, core, dotted) in table {
-        let parsed = path(text);
-        assert_eq!(parsed.is_core(), core, "{text}");
-        assert_eq!(parsed.dotted(), dotted, "{text}");
-        assert_eq!(parsed.to_string(), text);
-    }
-    assert!(path("USERNAME").is_attr("userName"));
-    assert!(!path("name.formatted").is_attr("name"));
-    assert!(!path("urn:x:y:userName").is_attr("userName"));
-}
