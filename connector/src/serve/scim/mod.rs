@@ -7,6 +7,7 @@
 //! the store and call Tableau around it.
 
 pub mod attributes;
+pub mod discovery;
 pub mod error;
 pub mod filter;
 pub mod filter_ast;
@@ -15,6 +16,7 @@ pub mod group_patch;
 pub mod group_resource;
 pub mod list;
 pub mod patch;
+mod schema_defs;
 pub mod user_patch;
 pub mod user_resource;
 pub mod values;
