@@ -40,6 +40,7 @@ pub(super) fn read_only(attr: &AttrPath) -> ScimError {
     ScimError::mutability(format!("{attr} is read-only"))
 }
 
+/// The three PATCH operations (the name is read in any case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Op {
     Add,
