@@ -30,10 +30,10 @@ pub struct StoreChange {
     /// An account added or updated, as Tableau shows it now: written
     /// whole (licence and status derived as a sync derives them), and its
     /// LUID recorded in an intent that had only its name.
-    pub account: Option<Account>,
+    pub account: Option<Box<Account>>,
     /// A group created, as Tableau shows it; its LUID is recorded in an
     /// intent that had only its name.
-    pub created_group: Option<Group>,
+    pub created_group: Option<Box<Group>>,
     /// A group deleted (its memberships go; its members stay).
     pub deleted_group: Option<GroupId>,
 }

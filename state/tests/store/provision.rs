@@ -73,7 +73,7 @@ async fn added_and_updated_accounts_and_their_groups_show_at_once(t: TestStore) 
         ..account("u-dan", "dan", SiteRole::Creator)
     };
     let added = StoreChange {
-        account: Some(dan.clone()),
+        account: Some(Box::new(dan.clone())),
         ..StoreChange::default()
     };
     let done = provision(&store, add, IntentTarget::UserName("dan"), added).await;
@@ -99,7 +99,7 @@ async fn added_and_updated_accounts_and_their_groups_show_at_once(t: TestStore) 
         ..account("u-dan", "dan", SiteRole::Viewer)
     };
     let change = StoreChange {
-        account: Some(updated),
+        account: Some(Box::new(updated)),
         ..StoreChange::default()
     };
     let user: UserId = "u-dan".into();
@@ -151,7 +151,7 @@ async fn created_and_deleted_groups_show_at_once(t: TestStore) {
     let mut create = entry(s, JournalAction::CreateGroup, "");
     create.target_group_name = Some("Finance".into());
     let change = StoreChange {
-        created_group: Some(group("g-fin", "Finance")),
+        created_group: Some(Box::new(group("g-fin", "Finance"))),
         ..StoreChange::default()
     };
     let done = provision(&store, create, IntentTarget::GroupName("Finance"), change).await;
