@@ -25,6 +25,9 @@ pub enum Scope {
     GroupsUpdate,
     ContentRead,
     FlowsRead,
+    UsersCreate,
+    GroupsCreate,
+    GroupsDelete,
 }
 
 impl Scope {
@@ -38,6 +41,9 @@ impl Scope {
             Scope::GroupsUpdate => "tableau:groups:update",
             Scope::ContentRead => "tableau:content:read",
             Scope::FlowsRead => "tableau:flows:read",
+            Scope::UsersCreate => "tableau:users:create",
+            Scope::GroupsCreate => "tableau:groups:create",
+            Scope::GroupsDelete => "tableau:groups:delete",
         }
     }
 

@@ -145,6 +145,38 @@ pub enum Error {
     /// Nothing was changed.
     #[error("{0}")]
     BatchNotConfirmed(tabgov_mapping::BatchTooLarge),
+
+    /// Provisioning: Tableau already has a user or group of that name
+    /// (Tableau's 409, or found before asking). Nothing was added: a
+    /// uniqueness conflict for the caller.
+    #[error("{what} already exists on the site")]
+    AlreadyExists { what: String },
+
+    /// Provisioning: the user or group named is not on the site.
+    #[error("{what} is not on the site")]
+    NotFound { what: String },
+
+    /// Provisioning: a safety rule refused the change (the account tabgov
+    /// signs in with, the last site administrator, "All Users"). Nothing
+    /// was changed.
+    #[error("{0}")]
+    Refused(String),
+
+    /// Provisioning: the group is synchronised from a directory, so it is
+    /// managed there; tabgov deletes local groups only. Nothing was changed.
+    #[error(
+        "refused: group '{name}' is synchronised from the directory '{domain}'; delete it there"
+    )]
+    DirectoryGroup { name: String, domain: String },
+
+    /// Provisioning in a dry run: what would be done. Nothing was changed.
+    #[error("dry run: {0}")]
+    Planned(String),
+
+    /// Provisioning: Tableau accepted the call but does not show the
+    /// change, or showed only part of it; the journal entry says which.
+    #[error("{0}")]
+    NotDone(String),
 }
 
 impl Error {
@@ -168,7 +200,12 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::Config(_) | Error::UnreadableFile { .. } => ExitCode::Usage,
-            Error::MassRemovalRefused(_) | Error::BatchNotConfirmed(_) => ExitCode::Refused,
+            Error::MassRemovalRefused(_)
+            | Error::BatchNotConfirmed(_)
+            | Error::AlreadyExists { .. }
+            | Error::Refused(_)
+            | Error::DirectoryGroup { .. } => ExitCode::Refused,
+            Error::Planned(_) => ExitCode::Success,
             Error::Tableau(_)
             | Error::Decode { .. }
             | Error::Unreachable { .. }
@@ -179,7 +216,9 @@ impl Error {
             | Error::ListingChanged { .. }
             | Error::Internal(_)
             | Error::SessionStolen { .. }
-            | Error::Store(_) => ExitCode::Runtime,
+            | Error::Store(_)
+            | Error::NotFound { .. }
+            | Error::NotDone(_) => ExitCode::Runtime,
         }
     }
 

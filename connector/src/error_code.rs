@@ -63,8 +63,13 @@ codes! {
     UserNotFound = USER_NOT_FOUND = "404002";
     /// `404012`: the group does not exist.
     GroupNotFound = GROUP_NOT_FOUND = "404012";
+    /// `409000`: a name the site already has (Add User to Site: a user of
+    /// that name exists).
+    NameConflict = NAME_CONFLICT = "409000";
     /// `409003`: the user owns content and was set Unlicensed instead of removed.
     UserOwnsContent = USER_OWNS_CONTENT = "409003";
+    /// `409009`: the site already has a group of that name.
+    GroupNameConflict = GROUP_NAME_CONFLICT = "409009";
     /// `409011`: the user is already in the group.
     AlreadyMember = ALREADY_MEMBER = "409011";
     /// `409014`: no licence left for the site role asked (unverified).
@@ -119,7 +124,9 @@ mod tests {
             ("404000", ErrorCode::SITE_NOT_FOUND),
             ("404002", ErrorCode::USER_NOT_FOUND),
             ("404012", ErrorCode::GROUP_NOT_FOUND),
+            ("409000", ErrorCode::NAME_CONFLICT),
             ("409003", ErrorCode::USER_OWNS_CONTENT),
+            ("409009", ErrorCode::GROUP_NAME_CONFLICT),
             ("409011", ErrorCode::ALREADY_MEMBER),
             ("409014", ErrorCode::NO_LICENSE_CAPACITY),
             ("429000", ErrorCode::RATE_LIMITED),

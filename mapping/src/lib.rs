@@ -36,9 +36,10 @@ pub use license::{License, UnknownLicense};
 pub use memberships::Memberships;
 pub use owned_item::OwnedItem;
 pub use plan::{
-    heir_refusal, plan_deprovision, plan_remove_member, plan_restore, plan_suspend, BatchPolicy,
-    BatchTooLarge, DeprovisionPlan, GroupRef, OnContent, Refusal, RemoveMemberPlan, RestorePlan,
-    RestoreRefusal, SuspendPlan, Suspension, TargetFacts, DEFAULT_MAX_ACTIONS,
+    heir_refusal, plan_deprovision, plan_remove_member, plan_restore, plan_suspend,
+    role_change_refusal, BatchPolicy, BatchTooLarge, DeprovisionPlan, GroupRef, OnContent, Refusal,
+    RemoveMemberPlan, RestorePlan, RestoreRefusal, SuspendPlan, Suspension, TargetFacts,
+    DEFAULT_MAX_ACTIONS,
 };
 pub use prices::{PriceError, PriceTable};
 pub use reclaim::{

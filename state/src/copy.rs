@@ -168,6 +168,8 @@ pub(crate) const TABLES: &[Table] = &[
             ("tableau_code", Text),
             ("created_at", Text),
             ("completed_at", Text),
+            ("target_group_id", Text),
+            ("target_group_name", Text),
         ],
         generated: Some("id"),
     },

@@ -23,6 +23,16 @@ pub enum JournalAction {
     Restore,
     Deprovision,
     RemoveMember,
+    /// A user added to the site (provisioning).
+    AddUser,
+    /// A user's full name, email or site role set (provisioning).
+    UpdateUser,
+    /// A user added to a group.
+    AddMember,
+    /// A local group created.
+    CreateGroup,
+    /// A group deleted.
+    DeleteGroup,
     /// An action this version does not name, verbatim.
     Other(String),
 }
@@ -35,6 +45,11 @@ impl JournalAction {
             JournalAction::Restore => "restore",
             JournalAction::Deprovision => "deprovision",
             JournalAction::RemoveMember => "remove_member",
+            JournalAction::AddUser => "add_user",
+            JournalAction::UpdateUser => "update_user",
+            JournalAction::AddMember => "add_member",
+            JournalAction::CreateGroup => "create_group",
+            JournalAction::DeleteGroup => "delete_group",
             JournalAction::Other(s) => s,
         }
     }
@@ -46,6 +61,11 @@ impl JournalAction {
             "restore" => JournalAction::Restore,
             "deprovision" => JournalAction::Deprovision,
             "remove_member" => JournalAction::RemoveMember,
+            "add_user" => JournalAction::AddUser,
+            "update_user" => JournalAction::UpdateUser,
+            "add_member" => JournalAction::AddMember,
+            "create_group" => JournalAction::CreateGroup,
+            "delete_group" => JournalAction::DeleteGroup,
             other => JournalAction::Other(other.to_owned()),
         }
     }
@@ -110,6 +130,9 @@ pub struct NewJournalEntry {
     #[serde(rename = "site_key")]
     pub site: SiteKey,
     pub action: JournalAction,
+    /// The user acted on. Empty for an action on a group alone, and in the
+    /// intent of an added user, whose LUID Tableau gives (its completion
+    /// records it).
     pub target_user_id: UserId,
     pub target_user_name: Option<String>,
     /// Who asked (operator, HR feed, review campaign...).
@@ -125,6 +148,10 @@ pub struct NewJournalEntry {
     pub groups_removed: Vec<GroupId>,
     /// The user LUID that receives the target's content.
     pub transfer_to: Option<UserId>,
+    /// The group acted on (created, deleted, joined); a group being
+    /// created has only its name until its completion records the LUID.
+    pub target_group_id: Option<GroupId>,
+    pub target_group_name: Option<String>,
     pub dry_run: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -151,6 +178,8 @@ impl NewJournalEntry {
             new_site_role: None,
             groups_removed: Vec::new(),
             transfer_to: None,
+            target_group_id: None,
+            target_group_name: None,
             dry_run: false,
             created_at,
         }
@@ -190,6 +219,8 @@ pub(crate) struct JournalRow {
     new_site_role: Option<String>,
     groups_removed: String,
     transfer_to: Option<String>,
+    target_group_id: Option<String>,
+    target_group_name: Option<String>,
     dry_run: bool,
     state: JournalState,
     outcome: Option<String>,
@@ -219,6 +250,8 @@ impl TryFrom<JournalRow> for JournalEntry {
                 new_site_role: r.new_site_role.as_deref().map(SiteRole::parse),
                 groups_removed: serde_json::from_str(&r.groups_removed)?,
                 transfer_to: r.transfer_to.map(UserId::from),
+                target_group_id: r.target_group_id.map(GroupId::from),
+                target_group_name: r.target_group_name,
                 dry_run: r.dry_run,
                 created_at: time::from_text("action_journal.created_at", &r.created_at)?,
             },
@@ -233,9 +266,22 @@ impl TryFrom<JournalRow> for JournalEntry {
 pub(crate) const SELECT: &str =
     "SELECT j.id, j.site_id, s.content_url, j.action, j.target_user_id, \
      j.target_user_name, j.actor, j.reason, j.ticket, j.campaign, j.reviewer, \
-     j.previous_site_role, j.new_site_role, j.groups_removed, j.transfer_to, j.dry_run, \
+     j.previous_site_role, j.new_site_role, j.groups_removed, j.transfer_to, \
+     j.target_group_id, j.target_group_name, j.dry_run, \
      j.state, j.outcome, j.tableau_code, j.created_at, j.completed_at \
      FROM action_journal j JOIN sites s ON s.id = j.site_id";
+
+/// Whom an open intent is looked up by, when it is not a user's LUID
+/// ([`Store::journal_open_intent_for`](crate::Store::journal_open_intent_for)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntentTarget<'a> {
+    /// The sign-in name of a user being added (no LUID yet).
+    UserName(&'a str),
+    /// A group by LUID.
+    Group(&'a GroupId),
+    /// A group being created, by name (no LUID yet).
+    GroupName(&'a str),
+}
 
 /// Which entries [`Store::journal_list`](crate::Store::journal_list) returns; every field narrows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 //! since the last sync) are skipped by the store update; the journal still
 //! records the action.
 
-use tabgov_mapping::{GroupId, SiteRole, UserId};
+use tabgov_mapping::{Account, Group, GroupId, SiteRole, UserId};
 
 use crate::backend::in_write_tx;
 use crate::{JournalId, JournalState, NewJournalEntry, Result, SiteKey, Store};
@@ -27,6 +27,15 @@ pub struct StoreChange {
     pub removed: bool,
     /// Who took over the removed user's content.
     pub transfer_to: Option<UserId>,
+    /// An account added or updated, as Tableau shows it now: written
+    /// whole (licence and status derived as a sync derives them), and its
+    /// LUID recorded in an intent that had only its name.
+    pub account: Option<Box<Account>>,
+    /// A group created, as Tableau shows it; its LUID is recorded in an
+    /// intent that had only its name.
+    pub created_group: Option<Box<Group>>,
+    /// A group deleted (its memberships go; its members stay).
+    pub deleted_group: Option<GroupId>,
 }
 
 impl StoreChange {
@@ -90,8 +99,11 @@ impl Store {
             tableau_code,
         } = closing;
         let mut conn = self.pool.acquire().await?;
+        let user = change.account.as_ref().map(|a| &a.id);
+        let group = change.created_group.as_ref().map(|g| &g.id);
         in_write_tx!(&mut conn, |tx, sql| {
             sql::mutate::reflect(&mut tx, site, user_id, change).await?;
+            sql::journal::journal_record_created(&mut tx, id, user, group).await?;
             sql::journal::journal_complete(&mut tx, id, state, Some(outcome), tableau_code).await?
         })
     }

@@ -56,7 +56,9 @@ pub use groups::{GroupCursor, GroupRecord};
 pub use ids::{JobId, JournalId, RunId, SiteKey};
 pub use inspect::StoreReport;
 pub use jobs::{JobRecord, JobState, NewJob, Submitted};
-pub use journal::{JournalAction, JournalEntry, JournalFilter, JournalState, NewJournalEntry};
+pub use journal::{
+    IntentTarget, JournalAction, JournalEntry, JournalFilter, JournalState, NewJournalEntry,
+};
 pub use journal_writer::{Closing, StoreChange};
 pub use lock::HeldSiteLock;
 pub use open_sqlite::sqlite_file;

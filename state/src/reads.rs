@@ -9,8 +9,8 @@ use tabgov_mapping::{GroupId, UserId};
 use crate::backend::on_engine;
 use crate::{
     AccountFilter, AccountRecord, ChangeFilter, ChangeRecord, GroupCursor, GroupRecord,
-    JournalAction, JournalEntry, JournalFilter, LatestRuns, Result, RunId, RunRecord, SiteKey,
-    SiteRecord, Store,
+    IntentTarget, JournalAction, JournalEntry, JournalFilter, LatestRuns, Result, RunId, RunRecord,
+    SiteKey, SiteRecord, Store,
 };
 
 impl Store {
@@ -214,6 +214,21 @@ impl Store {
     ) -> Result<Option<JournalEntry>> {
         on_engine!(&self.pool, |db, sql| sql::journal::journal_open_intent(
             db, site, user_id, action
+        )
+        .await)
+    }
+
+    /// The newest open intent (not a dry run) of `action` about `target`:
+    /// a user being added (by name) or a group (by LUID, or by name while
+    /// it is being created).
+    pub async fn journal_open_intent_for(
+        &self,
+        site: SiteKey,
+        action: &JournalAction,
+        target: IntentTarget<'_>,
+    ) -> Result<Option<JournalEntry>> {
+        on_engine!(&self.pool, |db, sql| sql::journal::journal_open_intent_for(
+            db, site, action, target
         )
         .await)
     }

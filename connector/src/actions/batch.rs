@@ -60,6 +60,11 @@ pub async fn run_batch(
                 Outcome::Refused,
                 "a membership removal names a group: it is an access review's action",
             ),
+            (verb, _) if verb.is_provisioning() => ActionResult::new(&p.request, opts.dry_run)
+                .ended(
+                    Outcome::Refused,
+                    "provisioning is not an offboarding action: it is called one change at a time",
+                ),
             (_, gone) => ActionResult::new(&p.request, opts.dry_run)
                 .user_is(gone.id(), gone.name())
                 .ended(Outcome::Failed, "the user is no longer on the site"),

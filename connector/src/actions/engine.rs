@@ -160,6 +160,11 @@ pub(crate) fn journal_action(verb: Verb) -> JournalAction {
         Verb::Restore => JournalAction::Restore,
         Verb::Deprovision => JournalAction::Deprovision,
         Verb::RemoveMember => JournalAction::RemoveMember,
+        Verb::AddUser => JournalAction::AddUser,
+        Verb::UpdateUser => JournalAction::UpdateUser,
+        Verb::AddMember => JournalAction::AddMember,
+        Verb::CreateGroup => JournalAction::CreateGroup,
+        Verb::DeleteGroup => JournalAction::DeleteGroup,
     }
 }
 
@@ -188,6 +193,28 @@ pub(crate) async fn act<C: Change>(
     base: &ActionResult,
     planning: impl Future<Output = Result<Planned<C>>>,
 ) -> ActionResult {
+    act_keeping_error(ctx, verb, who, base, planning)
+        .await
+        .result
+}
+
+/// What [`act_keeping_error`] ends with.
+pub(crate) struct Acted {
+    pub result: ActionResult,
+    /// The error behind a failed result (planning's, the store's, or
+    /// Tableau's refusal of the change, journalled first), for a caller
+    /// that answers with a typed error instead of a result.
+    pub error: Option<Error>,
+}
+
+/// [`act`], keeping the error a failure ended with.
+pub(crate) async fn act_keeping_error<C: Change>(
+    ctx: &ActionContext<'_>,
+    verb: Verb,
+    who: Subject<'_>,
+    base: &ActionResult,
+    planning: impl Future<Output = Result<Planned<C>>>,
+) -> Acted {
     let run = async {
         let Planned {
             open,
@@ -195,17 +222,25 @@ pub(crate) async fn act<C: Change>(
             result,
         } = planning.await?;
         match decision {
-            Decision::Ended(outcome, detail) => Ok(result.ended(outcome, detail)),
-            Decision::AlreadyDone(done) => already_done(ctx, verb, who, open, done, result).await,
+            Decision::Ended(outcome, detail) => Ok((result.ended(outcome, detail), None)),
+            Decision::AlreadyDone(done) => already_done(ctx, verb, who, open, done, result)
+                .await
+                .map(|r| (r, None)),
             Decision::Change { change, planned } => {
                 if ctx.opts.dry_run {
-                    return Ok(result.ended(Outcome::Planned, planned));
+                    return Ok((result.ended(Outcome::Planned, planned), None));
                 }
                 change_tableau(ctx, verb, who, open, change, result).await
             }
         }
     };
-    run.await.unwrap_or_else(|e| base.clone().failed(&e))
+    match run.await {
+        Ok((result, error)) => Acted { result, error },
+        Err(e) => Acted {
+            result: base.clone().failed(&e),
+            error: Some(e),
+        },
+    }
 }
 
 async fn already_done(
@@ -238,7 +273,7 @@ async fn change_tableau<C: Change>(
     open: Option<JournalEntry>,
     mut change: C,
     mut result: ActionResult,
-) -> Result<ActionResult> {
+) -> Result<(ActionResult, Option<Error>)> {
     let Some(site) = ctx.site else {
         return Err(Error::Internal("the site has no row in the store".into()));
     };
@@ -254,7 +289,11 @@ async fn change_tableau<C: Change>(
     let intent = Open::new(site, id, who.user_id);
     let sent = match change.send(ctx).await {
         Ok(sent) => sent,
-        Err(e) => return refused(ctx, intent, change.refused(&e), &e, result).await,
+        Err(e) => {
+            let refusal = change.refused(&e);
+            let result = refused(ctx, intent, refusal, &e, result).await?;
+            return Ok((result, Some(e)));
+        }
     };
     crash_point(verb);
     match change.verify(ctx, sent, &mut result).await? {
@@ -264,16 +303,19 @@ async fn change_tableau<C: Change>(
             unfinished,
         } => {
             intent.completed(ctx, &outcome, &change).await?;
-            Ok(match unfinished {
-                None => result.ended(Outcome::Completed, outcome),
-                Some(advice) => result.ended(Outcome::Failed, format!("{outcome}; {advice}")),
-            })
+            Ok((
+                match unfinished {
+                    None => result.ended(Outcome::Completed, outcome),
+                    Some(advice) => result.ended(Outcome::Failed, format!("{outcome}; {advice}")),
+                },
+                None,
+            ))
         }
         Verdict::NotDone { outcome, change } => {
             intent
                 .close(ctx, JournalState::Failed, &outcome, None, &change)
                 .await?;
-            Ok(result.ended(Outcome::Failed, outcome))
+            Ok((result.ended(Outcome::Failed, outcome), None))
         }
     }
 }

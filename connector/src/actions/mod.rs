@@ -1,5 +1,7 @@
 //! The governance actions: suspend, restore and deprovision, one user or a
-//! batch (an offboarding file) at a time.
+//! batch (an offboarding file) at a time; and provisioning, one change at a
+//! time ([`provision`]: add and update users; [`group_admin`]: add members,
+//! create and delete groups).
 //!
 //! Every action follows the same path. Targets are resolved against Tableau
 //! (by LUID, sign-in name or email) and the whole batch is validated before
@@ -20,12 +22,15 @@ mod current;
 mod deprovision;
 mod engine;
 mod fault;
+pub mod group_admin;
 mod inventory;
 mod journal;
 mod listing_match;
 pub mod offboard;
 pub mod offboard_rows;
 mod progress;
+pub mod provision;
+mod provisioned;
 pub mod remove_member;
 pub mod render;
 pub mod resolve;
@@ -59,6 +64,13 @@ pub enum Verb {
     /// offboarding action (it needs a group), so [`Verb::parse`] does not
     /// read it.
     RemoveMember,
+    /// Provisioning (see [`provision`] and [`group_admin`]): called one at a
+    /// time by a service, never read from an offboarding file.
+    AddUser,
+    UpdateUser,
+    AddMember,
+    CreateGroup,
+    DeleteGroup,
 }
 
 impl Verb {
@@ -69,6 +81,11 @@ impl Verb {
             Verb::Restore => "restore",
             Verb::Deprovision => "deprovision",
             Verb::RemoveMember => "remove_member",
+            Verb::AddUser => "add_user",
+            Verb::UpdateUser => "update_user",
+            Verb::AddMember => "add_member",
+            Verb::CreateGroup => "create_group",
+            Verb::DeleteGroup => "delete_group",
         }
     }
 
@@ -78,6 +95,18 @@ impl Verb {
         [Verb::Suspend, Verb::Restore, Verb::Deprovision]
             .into_iter()
             .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// True for the provisioning actions, which a batch does not run.
+    pub fn is_provisioning(self) -> bool {
+        matches!(
+            self,
+            Verb::AddUser
+                | Verb::UpdateUser
+                | Verb::AddMember
+                | Verb::CreateGroup
+                | Verb::DeleteGroup
+        )
     }
 
     /// True for the actions that take a licence or an account away, which
@@ -160,6 +189,8 @@ mod tests {
         assert_eq!(Verb::parse(" Deprovision "), Some(Verb::Deprovision));
         assert_eq!(Verb::parse("delete"), None);
         assert_eq!(Verb::parse("remove_member"), None, "needs a group");
+        assert_eq!(Verb::parse("add_user"), None, "not an offboarding action");
+        assert!(Verb::CreateGroup.is_provisioning() && !Verb::Suspend.is_provisioning());
         assert!(Verb::Suspend.takes_access() && !Verb::Restore.takes_access());
     }
 

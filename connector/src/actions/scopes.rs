@@ -35,12 +35,51 @@ pub const DEPROVISION: &[Scope] = &[
 /// Removing a user from a group: find the user, list their groups, leave.
 pub const REMOVE_MEMBER: &[Scope] = &[Scope::UsersRead, Scope::GroupsRead, Scope::GroupsUpdate];
 
+/// Adding a user: look the name up, add, set full name and email, read
+/// back.
+pub const ADD_USER: &[Scope] = &[Scope::UsersRead, Scope::UsersCreate, Scope::UsersUpdate];
+
+/// Updating a user: read them (and, for a site-role change, the site's
+/// administrators), update, read back.
+pub const UPDATE_USER: &[Scope] = &[Scope::UsersRead, Scope::UsersUpdate];
+
+/// Adding a member: read the user and their groups, list the site's
+/// groups, join.
+pub const ADD_MEMBER: &[Scope] = &[Scope::UsersRead, Scope::GroupsRead, Scope::GroupsUpdate];
+
+/// Creating a local group: list the site's groups, create.
+pub const CREATE_GROUP: &[Scope] = &[Scope::GroupsRead, Scope::GroupsCreate];
+
+/// Deleting a group: list the site's groups, delete.
+pub const DELETE_GROUP: &[Scope] = &[Scope::GroupsRead, Scope::GroupsDelete];
+
+/// The scopes one action needs, by its verb alone (a batch target adds
+/// what its options ask for: see [`for_request`]).
+pub fn for_verb(verb: Verb) -> &'static [Scope] {
+    match verb {
+        Verb::AddUser => ADD_USER,
+        Verb::UpdateUser => UPDATE_USER,
+        Verb::AddMember => ADD_MEMBER,
+        Verb::CreateGroup => CREATE_GROUP,
+        Verb::DeleteGroup => DELETE_GROUP,
+        Verb::Suspend => SUSPEND,
+        Verb::Restore => RESTORE,
+        Verb::Deprovision => DEPROVISION,
+        Verb::RemoveMember => REMOVE_MEMBER,
+    }
+}
+
 /// The scopes one target needs.
 pub fn for_request(request: &TargetRequest) -> Vec<Scope> {
     let mut scopes: Vec<Scope> = match request.verb {
         Verb::Suspend => SUSPEND.to_vec(),
         Verb::Restore => RESTORE.to_vec(),
         Verb::RemoveMember => REMOVE_MEMBER.to_vec(),
+        Verb::AddUser
+        | Verb::UpdateUser
+        | Verb::AddMember
+        | Verb::CreateGroup
+        | Verb::DeleteGroup => for_verb(request.verb).to_vec(),
         Verb::Deprovision => {
             let mut s = DEPROVISION.to_vec();
             if request.on_content == tabgov_mapping::OnContent::Suspend {
@@ -125,6 +164,23 @@ mod tests {
                 "tableau:content:read",
                 "tableau:flows:read"
             ]
+        );
+        let add = for_batch(&[req(Verb::AddUser, false, OnContent::Refuse)]);
+        assert_eq!(
+            names(&add),
+            [
+                "tableau:users:read",
+                "tableau:users:update",
+                "tableau:users:create"
+            ]
+        );
+        assert_eq!(
+            names(for_verb(Verb::DeleteGroup)),
+            ["tableau:groups:read", "tableau:groups:delete"]
+        );
+        assert_eq!(
+            names(for_verb(Verb::CreateGroup)),
+            ["tableau:groups:read", "tableau:groups:create"]
         );
         let restore = for_batch(&[req(Verb::Restore, false, OnContent::Refuse)]);
         assert_eq!(

@@ -50,6 +50,24 @@ pub enum Joined {
     NoSuchGroup,
 }
 
+/// How creating a user or a group (Add User to Site, Create Group) ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    /// Tableau's answer, to decode.
+    Done(Bytes),
+    /// `409000` or `409009`: the site already has one of that name.
+    NameTaken,
+}
+
+/// How deleting a group ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupDeleted {
+    Done,
+    /// `404012`: no such group, whether it never was or a retried DELETE
+    /// went through the first time; the caller reads back either way.
+    AlreadyGone,
+}
+
 /// How removing a user from a group ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Left {
@@ -82,6 +100,27 @@ impl Joined {
         } else {
             answer.map(|_| Joined::Added)
         }
+    }
+}
+
+impl Created {
+    /// Reads the answer to [`super::users::add_user`] or
+    /// [`super::groups::create_group`].
+    pub fn from_answer(answer: Result<Bytes>) -> Result<Created> {
+        if is(&answer, ErrorCode::NAME_CONFLICT) || is(&answer, ErrorCode::GROUP_NAME_CONFLICT) {
+            return Ok(Created::NameTaken);
+        }
+        answer.map(Created::Done)
+    }
+}
+
+impl GroupDeleted {
+    /// Reads the answer to [`super::groups::delete_group`].
+    pub fn from_answer(answer: Result<Bytes>) -> Result<GroupDeleted> {
+        if is(&answer, ErrorCode::GROUP_NOT_FOUND) {
+            return Ok(GroupDeleted::AlreadyGone);
+        }
+        answer.map(|_| GroupDeleted::Done)
     }
 }
 
@@ -157,6 +196,28 @@ mod tests {
         let decode = |_: &[u8]| Ok(7);
         assert_eq!(found(tableau(404, "404002"), decode).unwrap(), None);
         assert_eq!(found(ok(), decode).unwrap(), Some(7));
+    }
+
+    #[test]
+    fn name_conflicts_and_a_gone_group_are_outcomes() {
+        let ok = || Ok(Bytes::from_static(b"<x/>"));
+        assert_eq!(
+            Created::from_answer(ok()).unwrap(),
+            Created::Done(Bytes::from_static(b"<x/>"))
+        );
+        for code in ["409000", "409009"] {
+            assert_eq!(
+                Created::from_answer(tableau(409, code)).unwrap(),
+                Created::NameTaken
+            );
+        }
+        assert!(Created::from_answer(tableau(400, "400013")).is_err());
+        assert_eq!(
+            GroupDeleted::from_answer(tableau(404, "404012")).unwrap(),
+            GroupDeleted::AlreadyGone
+        );
+        assert_eq!(GroupDeleted::from_answer(ok()).unwrap(), GroupDeleted::Done);
+        assert!(GroupDeleted::from_answer(tableau(400, "400000")).is_err());
     }
 
     #[test]

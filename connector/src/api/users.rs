@@ -1,5 +1,6 @@
-//! Users of a site: listing, lookup, site-role changes, removal, and the
-//! per-user listings (groups, owned workbooks and flows).
+//! Users of a site: listing, lookup, adding, updates (site role, full name,
+//! email), removal, and the per-user listings (groups, owned workbooks and
+//! flows).
 
 use chrono::{DateTime, Utc};
 use tabgov_mapping::{Account, SignInIdentity, SiteLuid, SiteRole, UserId};
@@ -43,10 +44,69 @@ pub fn get_user(site_id: &SiteLuid, user_id: &UserId) -> ApiRequest {
 /// without `id` (decode with [`decode_updated_user`]). The role is typed so
 /// only a role (Tableau's string for it, or one kept verbatim) is sent.
 pub fn update_site_role(site_id: &SiteLuid, user_id: &UserId, site_role: &SiteRole) -> ApiRequest {
-    ApiRequest::put(format!("sites/{site_id}/users/{user_id}")).body(format!(
-        "<tsRequest><user siteRole=\"{}\"/></tsRequest>",
+    let set = UserAttributes {
+        site_role: Some(site_role),
+        ..UserAttributes::default()
+    };
+    update_user(site_id, user_id, &set)
+}
+
+/// `POST sites/{site}/users` adding the user who signs in as `name` with
+/// `site_role` and, when given, `auth_setting` (`ServerDefault`, `SAML`,
+/// `OpenID`...). Answers 201 with `<user id name siteRole authSetting>`
+/// (decode with [`decode_user`]); `409000` when the site has a user of that
+/// name. Tableau takes no full name or email here: set them with
+/// [`update_user`] afterwards. Not retried: a repeat of a call that went
+/// through answers 409.
+pub fn add_user(
+    site_id: &SiteLuid,
+    name: &str,
+    site_role: &SiteRole,
+    auth_setting: Option<&str>,
+) -> ApiRequest {
+    let auth = auth_setting
+        .map(|a| format!(" authSetting=\"{}\"", escape_attr(a)))
+        .unwrap_or_default();
+    ApiRequest::post(format!("sites/{site_id}/users")).body(format!(
+        "<tsRequest><user name=\"{}\" siteRole=\"{}\"{auth}/></tsRequest>",
+        escape_attr(name),
         escape_attr(site_role.as_str())
     ))
+}
+
+/// What an Update User call sets: only the attributes given are sent, so
+/// Tableau leaves the others as they are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UserAttributes<'a> {
+    pub full_name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub site_role: Option<&'a SiteRole>,
+}
+
+impl UserAttributes<'_> {
+    /// Whether nothing would be sent.
+    pub fn is_empty(&self) -> bool {
+        self.full_name.is_none() && self.email.is_none() && self.site_role.is_none()
+    }
+}
+
+/// `PUT sites/{site}/users/{id}` setting the attributes `set` gives, in
+/// Tableau's order (`fullName`, `email`, `siteRole`); answers a `<user>`
+/// without `id` (decode with [`decode_updated_user`]).
+pub fn update_user(site_id: &SiteLuid, user_id: &UserId, set: &UserAttributes<'_>) -> ApiRequest {
+    let mut attrs = String::new();
+    let fields = [
+        ("fullName", set.full_name),
+        ("email", set.email),
+        ("siteRole", set.site_role.map(SiteRole::as_str)),
+    ];
+    for (name, value) in fields {
+        if let Some(value) = value {
+            attrs.push_str(&format!(" {name}=\"{}\"", escape_attr(value)));
+        }
+    }
+    ApiRequest::put(format!("sites/{site_id}/users/{user_id}"))
+        .body(format!("<tsRequest><user{attrs}/></tsRequest>"))
 }
 
 /// `DELETE sites/{site}/users/{id}`, moving the user's content to
@@ -203,7 +263,8 @@ pub(super) fn decode_users_tree(body: &[u8]) -> Result<Page<Account>> {
     decode_list(body, "users", "user", account)
 }
 
-/// Decodes the one `<user>` of Query User On Site (or of Add User to Group).
+/// Decodes the one `<user>` of Query User On Site (or of Add User to Site,
+/// or of Add User to Group).
 pub fn decode_user(body: &[u8]) -> Result<Account> {
     stream_one::decode_single(body, "user", &Accounts)
 }
@@ -214,10 +275,13 @@ pub(super) fn decode_user_tree(body: &[u8]) -> Result<Account> {
     decode_single(body, "user", account)
 }
 
-/// What Update User answers: the user without its `id`.
+/// What Update User answers: the user without its `id` (full name and
+/// email as Tableau now holds them, when it says).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdatedUser {
     pub name: Option<String>,
+    pub full_name: Option<String>,
+    pub email: Option<String>,
     pub site_role: SiteRole,
 }
 
@@ -225,6 +289,8 @@ pub struct UpdatedUser {
 fn updated_user(el: &impl AttrSource, path: &str) -> Result<UpdatedUser> {
     Ok(UpdatedUser {
         name: el.opt_attr("name"),
+        full_name: el.opt_attr("fullName"),
+        email: el.opt_attr("email"),
         site_role: SiteRole::parse(el.required(path, "siteRole")?),
     })
 }
@@ -237,7 +303,8 @@ impl ItemReader for UpdatedUsers {
     type Open = Result<UpdatedUser>;
 
     fn open(&self, attrs: &Attrs<'_>, path: &str) -> Result<Self::Open> {
-        Ok(updated_user(&attrs.values(["name", "siteRole"])?, path))
+        let attrs = attrs.values(["name", "fullName", "email", "siteRole"])?;
+        Ok(updated_user(&attrs, path))
     }
 
     fn child(&self, _: &mut Self::Open, _: &str, _: &Attrs<'_>, _: &str) -> Result<()> {

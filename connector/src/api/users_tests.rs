@@ -150,9 +150,78 @@ fn updated_user_needs_its_site_role() {
         u,
         UpdatedUser {
             name: Some("c".into()),
+            full_name: None,
+            email: None,
             site_role: SiteRole::Viewer
         }
     );
     let e = decode_updated_user(b"<tsResponse><user name=\"c\"/></tsResponse>").unwrap_err();
     assert!(e.to_string().contains("missing attribute siteRole"));
+}
+
+#[test]
+fn builds_provisioning_requests() {
+    let site = SiteLuid::new("s1");
+    let r = add_user(&site, "ann@x.org", &SiteRole::Viewer, None);
+    assert_eq!(
+        (r.method, r.path.as_str()),
+        (Method::Post, "sites/s1/users")
+    );
+    assert_eq!(
+        r.body.as_deref(),
+        Some("<tsRequest><user name=\"ann@x.org\" siteRole=\"Viewer\"/></tsRequest>")
+    );
+    assert!(!r.retry_safe, "a repeat that went through answers 409");
+    let r = add_user(&site, "a&b", &SiteRole::Creator, Some("SAML"));
+    assert_eq!(
+        r.body.as_deref(),
+        Some("<tsRequest><user name=\"a&amp;b\" siteRole=\"Creator\" authSetting=\"SAML\"/></tsRequest>")
+    );
+    let all = UserAttributes {
+        full_name: Some("Ann \"A\" Lee"),
+        email: Some("ann@x.org"),
+        site_role: Some(&SiteRole::Explorer),
+    };
+    let r = update_user(&site, &"u1".into(), &all);
+    assert_eq!(
+        (r.method, r.path.as_str()),
+        (Method::Put, "sites/s1/users/u1")
+    );
+    assert_eq!(
+        r.body.as_deref(),
+        Some("<tsRequest><user fullName=\"Ann &quot;A&quot; Lee\" email=\"ann@x.org\" siteRole=\"Explorer\"/></tsRequest>")
+    );
+    assert!(r.retry_safe);
+    let email = UserAttributes {
+        email: Some("b@x.org"),
+        ..UserAttributes::default()
+    };
+    assert!(!email.is_empty() && UserAttributes::default().is_empty());
+    assert_eq!(
+        update_user(&site, &"u1".into(), &email).body.as_deref(),
+        Some("<tsRequest><user email=\"b@x.org\"/></tsRequest>")
+    );
+}
+
+#[test]
+fn decodes_an_added_user_and_an_updated_one() {
+    // Add User to Site's answer (tableauserverclient's recorded user_add.xml).
+    let added = decode_user(br#"<?xml version='1.0' encoding='UTF-8'?>
+<tsResponse xmlns="http://tableau.com/api"><user id="4cc4c17f-898a-4de4-abed-a1681c673ced" name="Cassie" siteRole="Viewer" authSetting="ServerDefault" externalAuthUserId="" /></tsResponse>"#).unwrap();
+    assert_eq!(added.id.as_str(), "4cc4c17f-898a-4de4-abed-a1681c673ced");
+    assert_eq!(
+        (
+            added.name.as_str(),
+            &added.site_role,
+            added.auth_setting.as_deref()
+        ),
+        ("Cassie", &SiteRole::Viewer, Some("ServerDefault"))
+    );
+    let body = br#"<tsResponse><user name="Cassie" fullName="Cassie L" email="c@x.org" siteRole="Viewer"/></tsResponse>"#;
+    let u = decode_updated_user(body).unwrap();
+    assert_eq!(
+        (u.full_name.as_deref(), u.email.as_deref()),
+        (Some("Cassie L"), Some("c@x.org"))
+    );
+    assert_eq!(decode_updated_user_tree(body).unwrap(), u);
 }

@@ -248,6 +248,8 @@ fn users() {
         updated,
         UpdatedUser {
             name: Some("Cassie".into()),
+            full_name: Some("Cassie".into()),
+            email: Some("cassie@email.com".into()),
             site_role: SiteRole::Viewer
         }
     );

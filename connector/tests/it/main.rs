@@ -26,6 +26,7 @@ mod demo_safety;
 mod directory_identity;
 mod output_safety;
 mod postgres_store;
+mod provision;
 mod reports_demo;
 mod reports_licenses;
 mod reports_review_apply;

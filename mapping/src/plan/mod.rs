@@ -7,6 +7,7 @@ mod batch;
 mod deprovision;
 mod remove_member;
 mod restore;
+mod role_change;
 mod suspend;
 
 use std::fmt;
@@ -19,6 +20,7 @@ pub use batch::{BatchPolicy, BatchTooLarge, DEFAULT_MAX_ACTIONS};
 pub use deprovision::{heir_refusal, plan_deprovision, DeprovisionPlan};
 pub use remove_member::{plan_remove_member, RemoveMemberPlan};
 pub use restore::{plan_restore, GroupRef, RestorePlan, RestoreRefusal};
+pub use role_change::role_change_refusal;
 pub use suspend::{plan_suspend, SuspendPlan, Suspension};
 
 /// What to do when a user to deprovision still owns content.

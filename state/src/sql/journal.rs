@@ -2,12 +2,12 @@
 
 use chrono::Utc;
 use sqlx::QueryBuilder;
-use tabgov_mapping::UserId;
+use tabgov_mapping::{GroupId, UserId};
 
 use super::{Engine, Pool, Tx};
 use crate::journal::{JournalRow, SELECT};
 use crate::{
-    time, Error, JournalAction, JournalEntry, JournalFilter, JournalId, JournalState,
+    time, Error, IntentTarget, JournalAction, JournalEntry, JournalFilter, JournalId, JournalState,
     NewJournalEntry, Result, SiteKey,
 };
 
@@ -17,8 +17,9 @@ pub(crate) async fn journal_intent(tx: &mut Tx<'_>, entry: &NewJournalEntry) -> 
     let id = sqlx::query_scalar(
         "INSERT INTO action_journal (site_id, action, target_user_id, target_user_name, actor, \
          reason, ticket, campaign, reviewer, previous_site_role, new_site_role, groups_removed, \
-         transfer_to, dry_run, state, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'intent', $15) RETURNING id",
+         transfer_to, target_group_id, target_group_name, dry_run, state, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+         'intent', $17) RETURNING id",
     )
     .bind(entry.site)
     .bind(entry.action.as_str())
@@ -33,6 +34,8 @@ pub(crate) async fn journal_intent(tx: &mut Tx<'_>, entry: &NewJournalEntry) -> 
     .bind(entry.new_site_role.as_ref().map(|r| r.as_str()))
     .bind(serde_json::to_string(&entry.groups_removed)?)
     .bind(entry.transfer_to.as_ref().map(UserId::as_str))
+    .bind(entry.target_group_id.as_ref().map(GroupId::as_str))
+    .bind(&entry.target_group_name)
     .bind(entry.dry_run)
     .bind(time::to_text(entry.created_at))
     .fetch_one(&mut **tx)
@@ -92,6 +95,63 @@ where
     .fetch_optional(executor)
     .await?;
     row.map(JournalEntry::try_from).transpose()
+}
+
+/// The newest open (non-dry-run) intent of `action` about `target`.
+pub(crate) async fn journal_open_intent_for<'c, E>(
+    executor: E,
+    site: SiteKey,
+    action: &JournalAction,
+    target: IntentTarget<'_>,
+) -> Result<Option<JournalEntry>>
+where
+    E: sqlx::Executor<'c, Database = Engine>,
+{
+    let (column, value) = match target {
+        IntentTarget::UserName(name) => ("j.target_user_name", name),
+        IntentTarget::Group(id) => ("j.target_group_id", id.as_str()),
+        IntentTarget::GroupName(name) => ("j.target_group_name", name),
+    };
+    let row: Option<JournalRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE j.site_id = $1 AND {column} = $2 AND j.action = $3 \
+         AND j.state = 'intent' AND NOT j.dry_run ORDER BY j.id DESC LIMIT 1"
+    ))
+    .bind(site)
+    .bind(value)
+    .bind(action.as_str())
+    .fetch_optional(executor)
+    .await?;
+    row.map(JournalEntry::try_from).transpose()
+}
+
+/// Records the LUIDs Tableau gave to what entry `id` added (a user, a
+/// group), where its intent had only a name.
+pub(crate) async fn journal_record_created(
+    tx: &mut Tx<'_>,
+    id: JournalId,
+    user_id: Option<&UserId>,
+    group_id: Option<&GroupId>,
+) -> Result<()> {
+    if let Some(user) = user_id {
+        sqlx::query(
+            "UPDATE action_journal SET target_user_id = $1 WHERE id = $2 AND target_user_id = ''",
+        )
+        .bind(user.as_str())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if let Some(group) = group_id {
+        sqlx::query(
+            "UPDATE action_journal SET target_group_id = $1 \
+             WHERE id = $2 AND target_group_id IS NULL",
+        )
+        .bind(group.as_str())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// The newest completed (non-dry-run) suspend of `user_id`: its

@@ -17,6 +17,7 @@ pub(crate) mod journal;
 pub(crate) mod memberships;
 pub(crate) mod mutate;
 pub(crate) mod owned;
+pub(crate) mod provision;
 pub(crate) mod run;
 pub(crate) mod schema;
 pub(crate) mod site;

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use tabgov_mapping::{GroupId, SiteRole, UserId};
 
-use super::Tx;
+use super::{provision, Tx};
 use crate::{time, Result, RunId, SiteKey, StoreChange};
 
 /// Sets an account's site role (and the licence and status it implies).
@@ -129,15 +129,25 @@ pub(crate) async fn transfer_owned_content(
     Ok(done.rows_affected())
 }
 
-/// Reflects what an action changed on Tableau: a removal (with its heir's
-/// content), or a new role with the groups left and joined. An account the
-/// store does not hold is left alone.
+/// Reflects what an action changed on Tableau: an account or group it
+/// added (or updated) and a group it deleted; then a removal (with its
+/// heir's content), or a new role with the groups left and joined. An
+/// account the store does not hold is left alone.
 pub(crate) async fn reflect(
     tx: &mut Tx<'_>,
     site: SiteKey,
     user_id: &UserId,
     change: &StoreChange,
 ) -> Result<()> {
+    if let Some(account) = &change.account {
+        provision::record_account(tx, site, account).await?;
+    }
+    if let Some(group) = &change.created_group {
+        provision::record_group(tx, site, group).await?;
+    }
+    if let Some(group) = &change.deleted_group {
+        provision::record_group_deleted(tx, site, group).await?;
+    }
     if change.removed {
         mark_deprovisioned(tx, site, user_id, Utc::now()).await?;
         if let Some(heir) = &change.transfer_to {

@@ -15,6 +15,7 @@ mod journal;
 mod lock;
 mod open;
 mod paging;
+mod provision;
 mod runs;
 mod scale;
 mod sync;

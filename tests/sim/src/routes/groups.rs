@@ -1,4 +1,7 @@
-//! Groups: list, users of a group, add and remove members, groups of a user.
+//! Groups: list, create and delete local groups, users of a group, add and
+//! remove members, groups of a user.
+
+use std::collections::BTreeMap;
 
 use super::{authorize, render, users::page_users, wants_field};
 use crate::error::ApiError;
@@ -7,7 +10,7 @@ use crate::node::Node;
 use crate::paging;
 use crate::reqbody;
 use crate::server::{Ctx, Reply};
-use crate::state::{Group, Site};
+use crate::state::{new_luid, Group, Site};
 
 /// Filterable group fields.
 pub const GROUP_FIELDS: &[FieldSpec] = &[
@@ -201,6 +204,74 @@ pub fn remove_user(ctx: &Ctx<'_>, site: &str, group: &str, user: &str) -> Result
             "Resource Not Found",
             format!("User '{user}' is not a member of group '{group}'."),
         ));
+    }
+    Ok(Reply::no_content())
+}
+
+/// `POST sites/{s}/groups`: creates a local group, 201 with `<group id
+/// name>`; `409009` when the site has a group of that name (compared
+/// without regard to ASCII case).
+pub fn create(ctx: &Ctx<'_>, site: &str) -> Result<Reply, ApiError> {
+    let (_, idx) = authorize(ctx, site, "tableau:groups:create")?;
+    let req = reqbody::parse(ctx.body)?;
+    let el = req
+        .find("group")
+        .ok_or_else(|| ApiError::bad_request("The request has no <group> element."))?;
+    let name = el
+        .attr("name")
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| ApiError::bad_request("A group name is required."))?;
+    let minimum_site_role = el.attr("minimumSiteRole").map(String::from);
+    let mut sites = ctx.inner.sites.write().expect("sites lock");
+    let s = &mut sites[idx];
+    if s.groups.values().any(|g| g.name.eq_ignore_ascii_case(name)) {
+        return Err(ApiError::new(
+            409009,
+            "Conflict",
+            format!("A group with the name '{name}' already exists on the site."),
+        ));
+    }
+    let group = Group {
+        id: new_luid(&mut ctx.inner.rng.lock().expect("rng lock")),
+        name: name.to_owned(),
+        domain: "local".into(),
+        minimum_site_role,
+        grant_license_mode: el.attr("grantLicenseMode").map(String::from),
+        members: BTreeMap::new(),
+    };
+    let node = Node::new("group")
+        .attr("id", &group.id)
+        .attr("name", &group.name);
+    s.insert_group(group);
+    Ok(Reply::ok(vec![node]).with_status(201))
+}
+
+/// `DELETE sites/{s}/groups/{g}`: 204; `404012` for an unknown group. "All
+/// Users" cannot be deleted (`400000`, as removing its members is refused).
+/// The members stay on the site.
+pub fn delete(ctx: &Ctx<'_>, site: &str, group: &str) -> Result<Reply, ApiError> {
+    let (_, idx) = authorize(ctx, site, "tableau:groups:delete")?;
+    let mut sites = ctx.inner.sites.write().expect("sites lock");
+    let s = &mut sites[idx];
+    if group == s.all_users_id {
+        return Err(ApiError::bad_request(
+            "The 'All Users' group cannot be deleted.",
+        ));
+    }
+    let g = s
+        .groups
+        .remove(group)
+        .ok_or_else(|| ApiError::group_not_found(group))?;
+    s.group_order.retain(|id| id != group);
+    let members: Vec<String> = g
+        .members
+        .values()
+        .filter_map(|&slot| s.users.at(slot).map(|u| u.id.clone()))
+        .collect();
+    for id in members {
+        if let Some(u) = s.users.get_mut(&id) {
+            u.groups.retain(|x| x != group);
+        }
     }
     Ok(Reply::no_content())
 }

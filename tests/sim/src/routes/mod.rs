@@ -41,6 +41,10 @@ pub enum Route {
     UserContent(String, String, Kind),
     /// `GET sites/{s}/groups`.
     Groups(String),
+    /// `POST sites/{s}/groups` (create a local group).
+    CreateGroup(String),
+    /// `DELETE sites/{s}/groups/{g}`.
+    DeleteGroup(String, String),
     /// `GET sites/{s}/groups/{g}/users`.
     GroupUsers(String, String),
     /// `POST sites/{s}/groups/{g}/users`.
@@ -115,7 +119,12 @@ pub fn resolve(m: &Method, segs: &[&str]) -> Result<Route, Miss> {
         ["sites", site, "users", u, "flows"] => {
             only(m, &[M::GET], Route::UserContent(s(site), s(u), Kind::Flow))
         }
-        ["sites", site, "groups"] => only(m, &[M::GET], Route::Groups(s(site))),
+        ["sites", site, "groups"] => match *m {
+            M::GET => Ok(Route::Groups(s(site))),
+            M::POST => Ok(Route::CreateGroup(s(site))),
+            _ => Err(Miss::Method),
+        },
+        ["sites", site, "groups", g] => only(m, &[M::DELETE], Route::DeleteGroup(s(site), s(g))),
         ["sites", site, "groups", g, "users"] => match *m {
             M::GET => Ok(Route::GroupUsers(s(site), s(g))),
             M::POST => Ok(Route::AddGroupUser(s(site), s(g))),
@@ -157,6 +166,8 @@ pub fn dispatch(ctx: &Ctx<'_>, r: &Route) -> Result<Reply, ApiError> {
         Route::UserGroups(s, u) => groups::of_user(ctx, s, u),
         Route::UserContent(s, u, k) => content::of_user(ctx, s, u, *k),
         Route::Groups(s) => groups::list(ctx, s),
+        Route::CreateGroup(s) => groups::create(ctx, s),
+        Route::DeleteGroup(s, g) => groups::delete(ctx, s, g),
         Route::GroupUsers(s, g) => groups::users(ctx, s, g),
         Route::AddGroupUser(s, g) => groups::add_user(ctx, s, g),
         Route::RemoveGroupUser(s, g, u) => groups::remove_user(ctx, s, g, u),

@@ -387,3 +387,58 @@ async fn interactive_sign_in_grants_licence() {
     assert_eq!(sim.request_count(), before);
     sim.stop().await;
 }
+
+#[tokio::test]
+async fn local_groups_are_created_and_deleted() {
+    let (sim, c) = start(SimConfig::new().users(2)).await;
+    let r = c
+        .post(
+            "groups",
+            r#"<tsRequest><group name="Finance"/></tsRequest>"#,
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = attr(&r.body, "group", "id").unwrap();
+    assert_eq!(attr(&r.body, "group", "name").unwrap(), "Finance");
+    assert!(sim
+        .groups("")
+        .iter()
+        .any(|g| g.id == id && g.domain == "local"));
+    let again = c
+        .post(
+            "groups",
+            r#"<tsRequest><group name="finance"/></tsRequest>"#,
+        )
+        .await;
+    assert_eq!(
+        (again.status, error_code(&again.body).unwrap()),
+        (409, "409009".into())
+    );
+    let u = sim.user_by_name("", "user00001").unwrap();
+    sim.add_member("", &id, &u.id);
+    assert_eq!(c.delete(&format!("groups/{id}")).await.status, 204);
+    assert!(!sim.groups("").iter().any(|g| g.id == id));
+    // The member stays on the site, in "All Users" only.
+    assert_eq!(sim.user_groups("", &u.id).len(), 1);
+    assert!(sim.user("", &u.id).is_some());
+    let gone = c.delete(&format!("groups/{id}")).await;
+    assert_eq!(
+        (gone.status, error_code(&gone.body).unwrap()),
+        (404, "404012".into())
+    );
+    let all = sim
+        .groups("")
+        .into_iter()
+        .find(|g| g.name == "All Users")
+        .unwrap();
+    let refused = c.delete(&format!("groups/{}", all.id)).await;
+    assert_eq!(
+        (refused.status, error_code(&refused.body).unwrap()),
+        (400, "400000".into())
+    );
+    let r = c
+        .post("groups", r#"<tsRequest><group name=" "/></tsRequest>"#)
+        .await;
+    assert_eq!(r.status, 400);
+    sim.stop().await;
+}
