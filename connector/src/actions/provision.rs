@@ -378,8 +378,16 @@ impl Change for Update<'_> {
                 change: StoreChange::none(),
             });
         };
-        now.full_name = sent.full_name.or(now.full_name);
-        now.email = sent.email.or(now.email);
+        // A cleared name or email is kept as "" (the store's write keeps a
+        // stored value over an absent one), however Tableau shows it.
+        let shown = |asked: &Option<String>, sent: Option<String>, now: Option<String>| match asked
+            .as_deref()
+        {
+            Some("") => Some(String::new()),
+            _ => sent.or(now).filter(|v| !v.is_empty()),
+        };
+        now.full_name = shown(&self.full_name, sent.full_name, now.full_name);
+        now.email = shown(&self.email, sent.email, now.email);
         let missing = [
             (
                 self.role.as_ref().map(SiteRole::as_str),
