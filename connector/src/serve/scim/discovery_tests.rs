@@ -102,7 +102,6 @@ fn schemas_list_only_the_supported_attributes() {
                 "displayName",
                 "emails.value",
                 "emails.type",
-                "emails.primary",
                 "emails",
                 "active",
                 "groups.value",
@@ -117,7 +116,6 @@ fn schemas_list_only_the_supported_attributes() {
             &[
                 "displayName",
                 "members.value",
-                "members.display",
                 "members.$ref",
                 "members.type",
                 "members",
@@ -188,7 +186,7 @@ fn mutability_matches_what_patch_accepts() {
             .unwrap()
     };
     let table = [
-        (&user, "userName", "readWrite"),
+        (&user, "userName", "immutable"),
         (&user, "active", "readWrite"),
         (&user, "groups", "readOnly"),
         (&tableau, "siteRole", "readWrite"),

@@ -22,6 +22,8 @@ pub struct GroupChanges {
     pub remove_members: Vec<String>,
     /// The complete new member list (`Some(vec![])` removes every member).
     pub replace_members: Option<Vec<String>>,
+    /// The identity provider's id for the group; `Some(None)` when removed.
+    pub external_id: Option<Option<String>>,
 }
 
 impl GroupChanges {
@@ -82,11 +84,19 @@ fn set_group(
     let attr = &path.attr;
     if !attr.is_core() {
         return Err(ScimError::invalid_path(format!(
-            "tabgov cannot change {attr}; it supports displayName and members"
+            "tabgov cannot change {attr}; it supports displayName, members and externalId"
         )));
     }
     match (attr.dotted().as_str(), &path.filter) {
         ("id" | "meta" | "schemas", _) => Err(read_only(attr)),
+        ("externalid", None) => {
+            changes.external_id = Some(match (op, value) {
+                (Op::Remove, _) => None,
+                (_, Some(v)) => Some(require_string(v, "externalId")?),
+                (_, None) => return Err(ScimError::invalid_value("add and replace need a value")),
+            });
+            Ok(())
+        }
         ("displayname", None) => match (op, value) {
             (Op::Remove, _) | (_, None) => Err(ScimError::invalid_value(
                 "displayName is required and cannot be removed",
@@ -125,7 +135,7 @@ fn set_group(
             "members[...] can only be removed; add members with the path members",
         )),
         _ => Err(ScimError::invalid_path(format!(
-            "tabgov cannot change {attr}; it supports displayName and members"
+            "tabgov cannot change {attr}; it supports displayName, members and externalId"
         ))),
     }
 }

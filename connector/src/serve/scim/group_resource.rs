@@ -34,10 +34,9 @@ pub fn render_group(record: &GroupRecord, members: &[(UserId, String)], base_url
     if !members.is_empty() {
         let refs: Vec<Value> = members
             .iter()
-            .map(|(uid, name)| {
+            .map(|(uid, _)| {
                 json!({
                     "value": uid.as_str(),
-                    "display": name,
                     "$ref": format!("{base_url}/Users/{uid}"),
                     "type": "User",
                 })
@@ -142,7 +141,6 @@ mod tests {
                 "displayName": "Finance",
                 "members": [{
                     "value": "u1",
-                    "display": "alice",
                     "$ref": "https://h/scim/v2/finance/Users/u1",
                     "type": "User"
                 }],

@@ -114,9 +114,14 @@ impl AttrDef {
 /// `meta` are common attributes, defined by RFC 7643 §3.1, not here).
 pub(super) fn user_attributes() -> Vec<AttrDef> {
     vec![
-        attr("userName", "string", "The Tableau sign-in name.")
-            .required()
-            .unique(),
+        attr(
+            "userName",
+            "string",
+            "The Tableau sign-in name; set at creation, as Tableau does not rename users.",
+        )
+        .required()
+        .unique()
+        .mutability("immutable"),
         attr(
             "name",
             "complex",
@@ -137,11 +142,6 @@ pub(super) fn user_attributes() -> Vec<AttrDef> {
             .sub(vec![
                 attr("value", "string", "The email address."),
                 attr("type", "string", "Always work.").canonical(["work"]),
-                attr(
-                    "primary",
-                    "boolean",
-                    "Always true: the one email is primary.",
-                ),
             ]),
         attr(
             "active",
@@ -178,16 +178,20 @@ pub(super) fn user_attributes() -> Vec<AttrDef> {
 /// The core Group attributes tabgov supports.
 pub(super) fn group_attributes() -> Vec<AttrDef> {
     vec![
-        attr("displayName", "string", "The Tableau group's name.")
-            .required()
-            .unique(),
+        attr(
+            "displayName",
+            "string",
+            "The Tableau group's name; set at creation (rename it in Tableau).",
+        )
+        .required()
+        .unique()
+        .mutability("immutable"),
         attr("members", "complex", "The users in the group.")
             .multi()
             .sub(vec![
                 attr("value", "string", "The user's id.")
                     .case_exact()
                     .mutability("immutable"),
-                attr("display", "string", "The user's sign-in name.").mutability("readOnly"),
                 attr("$ref", "reference", "The user's URI.")
                     .case_exact()
                     .mutability("immutable")

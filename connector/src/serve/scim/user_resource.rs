@@ -62,10 +62,7 @@ pub fn render_user(
         user.insert("displayName".into(), full_name.into());
     }
     if let Some(email) = account.email.as_deref().filter(|e| !e.is_empty()) {
-        user.insert(
-            "emails".into(),
-            json!([{ "value": email, "type": "work", "primary": true }]),
-        );
+        user.insert("emails".into(), json!([{ "value": email, "type": "work" }]));
     }
     user.insert(
         "active".into(),

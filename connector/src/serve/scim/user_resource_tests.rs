@@ -56,7 +56,7 @@ fn a_user_renders_every_attribute_tabgov_knows() {
             "userName": "alice",
             "name": {"formatted": "Alice Cook"},
             "displayName": "Alice Cook",
-            "emails": [{"value": "alice@example.com", "type": "work", "primary": true}],
+            "emails": [{"value": "alice@example.com", "type": "work"}],
             "active": true,
             "groups": [{
                 "value": "g1",
