@@ -18,7 +18,7 @@ pub struct Caller {
 }
 
 /// The token of `Authorization: Bearer TOKEN`, if well formed.
-fn bearer(request: &Request) -> Option<&str> {
+pub(super) fn bearer(request: &Request) -> Option<&str> {
     let value = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (kind, token) = value.split_once(' ')?;
     kind.eq_ignore_ascii_case("bearer")

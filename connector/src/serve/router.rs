@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .merge(read)
         .merge(act)
+        .merge(super::scim_http::router(state.clone()))
         .fallback(|| async {
             ApiError::not_found("no such endpoint: see docs/serve.md for the API")
         })

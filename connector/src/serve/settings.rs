@@ -82,7 +82,8 @@ impl ServeSettings {
             return Err("[serve] every must be at least 1s".into());
         }
         if let Some(url) = &self.public_url {
-            let parsed = url::Url::parse(url).map_err(|e| format!("[serve] public_url {url:?}: {e}"))?;
+            let parsed =
+                url::Url::parse(url).map_err(|e| format!("[serve] public_url {url:?}: {e}"))?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(format!("[serve] public_url {url:?} is not an http(s) URL"));
             }

@@ -31,6 +31,8 @@ mod reports_demo;
 mod reports_licenses;
 mod reports_review_apply;
 mod reports_review_export;
+mod scim_flows;
+mod scim_reads;
 mod scope_docs;
 mod serve_api;
 mod serve_docs;

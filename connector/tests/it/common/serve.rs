@@ -197,6 +197,18 @@ impl Served {
         .await
     }
 
+    /// A SCIM request to `/scim/v2/main{path}` with the scim token.
+    pub async fn scim(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Answer {
+        let body = body.map(|b| ("application/scim+json", serde_json::to_vec(&b).unwrap()));
+        let path = format!("/scim/v2/main{path}");
+        self.call(method, &path, Some(&self.scim), body, &[]).await
+    }
+
     /// Waits until the site `main` has a successful run newer than
     /// `after` (a run id), and returns its id.
     pub async fn wait_for_success(&self, after: i64) -> i64 {
