@@ -69,6 +69,23 @@ fn the_actions_table_is_what_each_action_asks_for() {
             "deprovision `--on-content suspend --sticky`",
             request(Verb::Deprovision, OnContent::Suspend, true),
         ),
+        ("add_user", request(Verb::AddUser, OnContent::Refuse, false)),
+        (
+            "update_user",
+            request(Verb::UpdateUser, OnContent::Refuse, false),
+        ),
+        (
+            "add_member",
+            request(Verb::AddMember, OnContent::Refuse, false),
+        ),
+        (
+            "create_group",
+            request(Verb::CreateGroup, OnContent::Refuse, false),
+        ),
+        (
+            "delete_group",
+            request(Verb::DeleteGroup, OnContent::Refuse, false),
+        ),
     ];
     for (label, req) in &expected {
         let documented = rows
