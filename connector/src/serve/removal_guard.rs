@@ -62,7 +62,7 @@ pub async fn allow_removal(state: &AppState, site: &ScimSite) -> Result<(), Guar
     tracing::warn!(site = %site.handle.site.label, "{}", exceeded.message());
     state.webhooks.send(
         Alert::new(AlertKind::MassRemovalRefused, exceeded.message())
-            .with_site(site.handle.site.options.site.clone())
+            .with_site(site.handle.site.label.clone())
             .with_detail(json!({
                 "source": "scim",
                 "removed": exceeded.removed,

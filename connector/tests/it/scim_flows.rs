@@ -3,6 +3,8 @@
 //! the string "False"), reactivate, group push, delete; each ends with the
 //! simulator and the journal in the expected state.
 
+use std::time::Duration;
+
 use reqwest::Method;
 use serde_json::json;
 use tabgov_state::{JournalAction, JournalState};
@@ -10,6 +12,7 @@ use tabgov_state::{JournalAction, JournalState};
 use crate::action_helpers::{empty_site, journal};
 use crate::common::serve::{ServeConfig, Served};
 use crate::common::Env;
+use crate::serve_webhooks::{got, receiver};
 
 const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const TABLEAU_USER: &str = "urn:tabgov:params:scim:schemas:extension:tableau:2.0:User";
@@ -351,7 +354,7 @@ async fn deleting_a_content_owner_follows_the_site_policy() {
     assert_eq!(transfer.stop().await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_deletes_stops_at_the_site_limit() {
     let env = Env::start(empty_site()).await;
     env.sim
@@ -359,7 +362,15 @@ async fn a_burst_of_deletes_stops_at_the_site_limit() {
     let users: Vec<_> = (0..3)
         .map(|i| env.sim.add_user("", &format!("leaver{i}"), "Viewer"))
         .collect();
-    let served = started(&env, "[site.scim]\nmax_removals = 2").await;
+    let (hook, url) = receiver("webhook-secret", &[200], Duration::ZERO).await;
+    let served = env
+        .serve(ServeConfig {
+            site_extra: "[site.scim]\nmax_removals = 2".into(),
+            serve_extra: format!("[[serve.webhook]]\nurl = \"{url}\"\n"),
+            ..ServeConfig::default()
+        })
+        .await;
+    served.wait_for_success(0).await;
     for u in &users[..2] {
         let gone = served
             .scim(Method::DELETE, &format!("/Users/{}", u.id), None)
@@ -375,6 +386,25 @@ async fn a_burst_of_deletes_stops_at_the_site_limit() {
         .unwrap()
         .contains("max_removals"));
     assert!(env.sim.user("", &users[2].id).is_some(), "not carried out");
+
+    // And the operator hears of it, signed.
+    let mut alert = None;
+    for _ in 0..100 {
+        alert = got(&hook).into_iter().find(|g| {
+            serde_json::from_slice::<serde_json::Value>(&g.body).unwrap()["event"]
+                == "mass_removal_refused"
+        });
+        if alert.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let alert = alert.unwrap_or_else(|| panic!("no alert; log:\n{}", served.log()));
+    assert!(alert.valid, "signed with the shared secret");
+    let body: serde_json::Value = serde_json::from_slice(&alert.body).unwrap();
+    assert_eq!(body["site"], "main");
+    assert_eq!(body["detail"]["source"], "scim");
+    assert_eq!(body["detail"]["limit"], 2);
 }
 
 #[tokio::test]
