@@ -105,7 +105,9 @@ impl Store {
     /// The site's groups (not removed), by name, with their members.
     pub async fn list_groups(&self, site: SiteKey) -> Result<Vec<GroupRecord>> {
         on_engine!(&self.pool, |db, sql| sql::groups::list_groups(
-            db, site, None
+            db,
+            site,
+            sql::groups::Which::All
         )
         .await)
     }
@@ -122,7 +124,7 @@ impl Store {
         on_engine!(&self.pool, |db, sql| sql::groups::list_groups(
             db,
             site,
-            Some((after, limit))
+            sql::groups::Which::Page(after, limit)
         )
         .await)
     }
@@ -143,6 +145,17 @@ impl Store {
     ) -> Result<Vec<(UserId, String)>> {
         on_engine!(&self.pool, |db, sql| sql::groups::group_members(
             db, site, group
+        )
+        .await)
+    }
+
+    /// The live groups among `ids`, by name, with their members: what one
+    /// group's read costs, not the site's.
+    pub async fn groups_by_id(&self, site: SiteKey, ids: &[GroupId]) -> Result<Vec<GroupRecord>> {
+        on_engine!(&self.pool, |db, sql| sql::groups::list_groups(
+            db,
+            site,
+            sql::groups::Which::Ids(ids)
         )
         .await)
     }

@@ -210,6 +210,21 @@ async fn groups_are_found_by_name_with_their_members() {
         .await
         .json();
     assert!(lean["Resources"][0].get("members").is_none(), "{lean}");
+
+    // Paged by position over the site's groups, by name.
+    let all = served
+        .scim(Method::GET, "/Groups?excludedAttributes=members", None)
+        .await
+        .json();
+    let total = all["totalResults"].as_u64().unwrap();
+    assert!(total >= 2, "{all}");
+    let second = served
+        .scim(Method::GET, "/Groups?startIndex=2&count=1", None)
+        .await
+        .json();
+    assert_eq!(second["totalResults"], total);
+    assert_eq!(second["itemsPerPage"], 1);
+    assert_eq!(second["Resources"][0]["id"], all["Resources"][1]["id"]);
     let one = served
         .scim(Method::GET, &format!("/Groups/{}", group.id), None)
         .await;

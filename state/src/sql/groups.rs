@@ -14,14 +14,28 @@ use crate::{GroupCursor, GroupRecord, Result, SiteKey};
 /// beyond it, the site's memberships are read.
 const BY_ID: usize = 500;
 
-/// The site's groups (not removed), by name and id, with their members
-/// (one query for the groups, one for the memberships); with `page`, only
-/// those after its cursor, up to its limit, and only their memberships.
+/// Which of a site's live groups [`list_groups`] reads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Which<'a> {
+    All,
+    /// After the cursor, up to the limit.
+    Page(Option<&'a GroupCursor>, u32),
+    /// These ids (those still live).
+    Ids(&'a [GroupId]),
+}
+
+/// The site's groups (not removed) that `which` names, by name and id,
+/// with their members (one query for the groups, one for the
+/// memberships: of the groups read, unless there are too many to name).
 pub(crate) async fn list_groups(
     pool: &Pool,
     site: SiteKey,
-    page: Option<(Option<&GroupCursor>, u32)>,
+    which: Which<'_>,
 ) -> Result<Vec<GroupRecord>> {
+    let page = match which {
+        Which::Page(after, limit) => Some((after, limit)),
+        _ => None,
+    };
     let mut qb: QueryBuilder<Engine> = QueryBuilder::new(
         "SELECT s.content_url, g.id, g.name, g.domain, g.minimum_site_role, \
          g.grant_license_mode FROM groups g JOIN sites s ON s.id = g.site_id \
@@ -34,6 +48,17 @@ pub(crate) async fn list_groups(
             .push(", ")
             .push_bind(after.id.clone())
             .push(")");
+    }
+    if let Which::Ids(ids) = which {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        qb.push(" AND g.id IN (");
+        let mut list = qb.separated(", ");
+        for id in ids {
+            list.push_bind(id.as_str().to_owned());
+        }
+        qb.push(")");
     }
     qb.push(" ORDER BY g.name, g.id");
     if let Some((_, limit)) = page {
@@ -56,7 +81,7 @@ pub(crate) async fn list_groups(
     );
     qb.push_bind(site);
     // A page's groups by id, unless there are too many to name.
-    if page.is_some() && groups.len() <= BY_ID {
+    if !matches!(which, Which::All) && groups.len() <= BY_ID {
         qb.push(" AND g.site_id = ")
             .push_bind(site)
             .push(" AND g.id IN (");

@@ -131,6 +131,12 @@ async fn group_pages_give_every_group_once_with_its_members(t: TestStore) {
     let names: Vec<_> = members.iter().map(|(_, n)| n.clone()).collect();
     assert_eq!(names, sales.members, "the members' names, with their ids");
     assert!(members.iter().any(|(id, _)| id.as_str() == "u-carol"));
+    // By id: the same records, members included, unknown ids left out.
+    let ids = vec![unpaged[3].id.clone(), sales.id.clone(), "g-none".into()];
+    let mut want: Vec<_> = vec![unpaged[3].clone(), sales.clone()];
+    want.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    assert_eq!(store.groups_by_id(s, &ids).await.unwrap(), want);
+    assert!(store.groups_by_id(s, &[]).await.unwrap().is_empty());
     let mut pages = Vec::new();
     loop {
         let after = pages.last().map(GroupCursor::after);

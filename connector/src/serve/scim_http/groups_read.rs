@@ -1,10 +1,12 @@
 //! `GET /Groups` and `GET /Groups/{id}`: the site's live groups from the
 //! store as SCIM Groups, with their members unless the caller excludes
 //! them (`excludedAttributes=members`, as Okta and Entra ID do when they
-//! look a group up).
+//! look a group up). A listing reads only its page's groups, chosen from
+//! the site's index of names, unless a filter needs every group rendered.
 
 use axum::extract::{Path, RawQuery, State};
 use serde_json::Value;
+use tabgov_mapping::GroupId;
 use tabgov_state::{GroupRecord, ScimKind};
 
 use crate::serve::scim::filter_eval::{default_case_exact, matches, simple_equality};
@@ -23,34 +25,45 @@ pub async fn list(
 ) -> Result<ScimJson<ListResponse>, ScimError> {
     let pairs = query_pairs(query.as_deref());
     let q = ListQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
-    let groups = candidates(&state, &site, q.filter.as_ref()).await?;
-    // Members are rendered for the filter only when it looks at them, and
-    // for the page only when the caller did not exclude them.
-    let filter_members = q.filter.as_ref().is_some_and(names_members);
-    let mut found = Vec::new();
-    for group in &groups {
-        let rendered = render(&state, &site, group, filter_members).await?;
-        let keep = match &q.filter {
-            Some(filter) => matches(filter, &rendered, &default_case_exact)?,
-            None => true,
-        };
-        if keep {
-            found.push((group, rendered));
-        }
-    }
     let probe = serde_json::json!({"id": "", "members": [{"value": ""}]});
-    let page_members = q.attributes.apply(probe).get("members").is_some();
-    let mut resources = Vec::new();
-    for (group, rendered) in q.page(&found) {
-        let rendered = if page_members && !filter_members {
-            render(&state, &site, group, true).await?
-        } else {
-            rendered.clone()
-        };
-        resources.push(q.attributes.apply(rendered));
-    }
+    let with_members = q.attributes.apply(probe).get("members").is_some();
+    let (total, page) = match indexed(&state, &site, q.filter.as_ref()).await? {
+        // No filter, or one naming a group: the page is chosen from the
+        // index of names, and only its groups are read.
+        Some(ids) => {
+            let page: Vec<GroupId> = q.page(&ids).to_vec();
+            let groups = state
+                .store
+                .groups_by_id(site.key, &page)
+                .await
+                .map_err(store_error)?;
+            let mut rendered = Vec::with_capacity(groups.len());
+            for group in &groups {
+                rendered.push(render(&state, &site, group, with_members).await?);
+            }
+            (ids.len(), rendered)
+        }
+        // Any other filter is evaluated over every group, rendered.
+        None => {
+            let filter = q.filter.as_ref().expect("only a filter is not indexed");
+            let groups = state
+                .store
+                .list_groups(site.key)
+                .await
+                .map_err(store_error)?;
+            let mut found = Vec::new();
+            for group in &groups {
+                let rendered = render(&state, &site, group, true).await?;
+                if matches(filter, &rendered, &default_case_exact)? {
+                    found.push(rendered);
+                }
+            }
+            (found.len(), q.page(&found).to_vec())
+        }
+    };
+    let resources = page.into_iter().map(|g| q.attributes.apply(g)).collect();
     Ok(ScimJson::ok(ListResponse {
-        total_results: found.len(),
+        total_results: total,
         start_index: q.start_index,
         resources,
     }))
@@ -77,11 +90,10 @@ pub async fn live_group(
 ) -> Result<GroupRecord, ScimError> {
     state
         .store
-        .list_groups(site.key)
+        .groups_by_id(site.key, &[GroupId::from(id)])
         .await
         .map_err(store_error)?
-        .into_iter()
-        .find(|g| g.id.as_str() == id)
+        .pop()
         .ok_or_else(|| ScimError::not_found(format!("no group {id:?} on this site")))
 }
 
@@ -113,40 +125,36 @@ pub async fn render(
     Ok(rendered)
 }
 
-/// The groups a filter can match: by name or id when it asks for one.
-async fn candidates(
+/// The ids of the groups a filter (or none) selects, in the listing's
+/// order, when the index of names answers it: no filter, `displayName eq`
+/// or `id eq`. `None` for any other filter.
+async fn indexed(
     state: &AppState,
     site: &ScimSite,
     filter: Option<&Filter>,
-) -> Result<Vec<GroupRecord>, ScimError> {
-    let all = state
+) -> Result<Option<Vec<GroupId>>, ScimError> {
+    let wanted: Box<dyn Fn(&GroupId, &str) -> bool + Send> = match filter.map(simple_equality) {
+        None => Box::new(|_, _| true),
+        Some(Some((path, value))) if path.is_attr("displayName") => {
+            let value = value.to_owned();
+            Box::new(move |_, name| name.eq_ignore_ascii_case(&value))
+        }
+        Some(Some((path, value))) if path.is_attr("id") => {
+            let value = value.to_owned();
+            Box::new(move |id, _| id.as_str() == value)
+        }
+        Some(_) => return Ok(None),
+    };
+    let index = state
         .store
-        .list_groups(site.key)
+        .group_index(site.key)
         .await
         .map_err(store_error)?;
-    let Some((path, value)) = filter.and_then(simple_equality) else {
-        return Ok(all);
-    };
-    if path.is_attr("displayName") {
-        return Ok(all
+    Ok(Some(
+        index
             .into_iter()
-            .filter(|g| g.name.eq_ignore_ascii_case(value))
-            .collect());
-    }
-    if path.is_attr("id") {
-        return Ok(all.into_iter().filter(|g| g.id.as_str() == value).collect());
-    }
-    Ok(all)
-}
-
-/// True when the filter looks at members (they must then be rendered).
-fn names_members(filter: &Filter) -> bool {
-    match filter {
-        Filter::Compare { path, .. } | Filter::Present(path) => {
-            path.name.eq_ignore_ascii_case("members")
-        }
-        Filter::ValuePath { path, .. } => path.name.eq_ignore_ascii_case("members"),
-        Filter::And(a, b) | Filter::Or(a, b) => names_members(a) || names_members(b),
-        Filter::Not(f) => names_members(f),
-    }
+            .filter(|(id, name)| wanted(id, name))
+            .map(|(id, _)| id)
+            .collect(),
+    ))
 }
