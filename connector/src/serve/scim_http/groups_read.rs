@@ -133,16 +133,16 @@ async fn indexed(
     site: &ScimSite,
     filter: Option<&Filter>,
 ) -> Result<Option<Vec<GroupId>>, ScimError> {
-    let wanted: Box<dyn Fn(&GroupId, &str) -> bool + Send> = match filter.map(simple_equality) {
-        None => Box::new(|_, _| true),
-        Some(Some((path, value))) if path.is_attr("displayName") => {
-            let value = value.to_owned();
-            Box::new(move |_, name| name.eq_ignore_ascii_case(&value))
-        }
-        Some(Some((path, value))) if path.is_attr("id") => {
-            let value = value.to_owned();
-            Box::new(move |id, _| id.as_str() == value)
-        }
+    /// What the index answers.
+    enum Wanted<'a> {
+        All,
+        Name(&'a str),
+        Id(&'a str),
+    }
+    let wanted = match filter.map(simple_equality) {
+        None => Wanted::All,
+        Some(Some((path, value))) if path.is_attr("displayName") => Wanted::Name(value),
+        Some(Some((path, value))) if path.is_attr("id") => Wanted::Id(value),
         Some(_) => return Ok(None),
     };
     let index = state
@@ -153,7 +153,11 @@ async fn indexed(
     Ok(Some(
         index
             .into_iter()
-            .filter(|(id, name)| wanted(id, name))
+            .filter(|(id, name)| match wanted {
+                Wanted::All => true,
+                Wanted::Name(value) => name.eq_ignore_ascii_case(value),
+                Wanted::Id(value) => id.as_str() == value,
+            })
             .map(|(id, _)| id)
             .collect(),
     ))
