@@ -77,7 +77,7 @@ max_removals = 1000
 listen = "127.0.0.1:0"
 tokens_file = "$work/tokens.txt"
 TOML
-(cd "$work" && "$bin/tabgov" --db "$db" serve 2> "$work/serve.log") &
+(cd "$work" && exec "$bin/tabgov" --db "$db" serve 2> "$work/serve.log") &
 pids+=($!)
 base=$(wait_for_address "$work/serve.log")
 
