@@ -36,29 +36,8 @@ cargo build --quiet "${flag[@]}" -p tabgov --bin tabgov --example serve_load
 cargo build --quiet "${flag[@]}" -p tableau-sim
 bin="$target/$profile"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# The address a process prints on its first "listening on" line.
-wait_for_address() {
-    local file="$1"
-    for _ in $(seq 1 600); do
-        if grep -q "listening on http://" "$file" 2>/dev/null; then
-            grep -o "listening on http://[^ ]*" "$file" | head -1 | sed 's/listening on //'
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "no address in $file:" >&2
-    cat "$file" >&2
-    return 1
-}
+# shellcheck source=../processes.sh
+source "$root/tests/processes.sh"
 
 rss_mb() {
     awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"

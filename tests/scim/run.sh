@@ -24,29 +24,8 @@ cargo build --quiet -p tabgov --bin tabgov
 cargo build --quiet -p tableau-sim
 bin="$target/debug"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# The address a process prints on its first "listening on" line.
-wait_for_address() {
-    local file="$1"
-    for _ in $(seq 1 300); do
-        if grep -q "listening on http://" "$file" 2>/dev/null; then
-            grep -o "listening on http://[^ ]*" "$file" | head -1 | sed 's/listening on //'
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "no address in $file:" >&2
-    cat "$file" >&2
-    return 1
-}
+# shellcheck source=../processes.sh
+source "$root/tests/processes.sh"
 
 "$bin/tableau-sim" --users 40 --groups 6 --memberships-per-user 2 --owners-fraction 0.2 \
     --seed 11 > "$work/sim.out" &

@@ -11,20 +11,19 @@ use tabgov_state::{GroupRecord, ScimKind};
 
 use crate::serve::scim::filter_eval::{default_case_exact, matches, simple_equality};
 use crate::serve::scim::group_resource::render_group;
-use crate::serve::scim::list::{ListQuery, ListResponse};
+use crate::serve::scim::list::ListResponse;
 use crate::serve::scim::{Filter, ScimError, ScimJson};
 use crate::serve::scim_session::ScimSite;
 use crate::serve::AppState;
 
-use super::request::{query_pairs, store_error};
+use super::request::{list_query, store_error};
 
 pub async fn list(
     State(state): State<AppState>,
     site: ScimSite,
     RawQuery(query): RawQuery,
 ) -> Result<ScimJson<ListResponse>, ScimError> {
-    let pairs = query_pairs(query.as_deref());
-    let q = ListQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let q = list_query(query.as_deref())?;
     let probe = serde_json::json!({"id": "", "members": [{"value": ""}]});
     let with_members = q.attributes.apply(probe).get("members").is_some();
     let (total, page) = match indexed(&state, &site, q.filter.as_ref()).await? {
@@ -75,8 +74,7 @@ pub async fn get(
     Path((_, id)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<ScimJson<Value>, ScimError> {
-    let pairs = query_pairs(query.as_deref());
-    let q = ListQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let q = list_query(query.as_deref())?;
     let group = live_group(&state, &site, &id).await?;
     let rendered = render(&state, &site, &group, true).await?;
     Ok(ScimJson::ok(q.attributes.apply(rendered)))

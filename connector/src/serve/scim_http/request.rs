@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use serde_json::Value;
 
 use crate::serve::auth::Caller;
+use crate::serve::scim::list::ListQuery;
 use crate::serve::scim::ScimError;
 use crate::serve::scim_session::{ScimSite, SiteProblem};
 use crate::serve::AppState;
@@ -114,11 +115,13 @@ pub fn from_library(e: crate::Error) -> ScimError {
     }
 }
 
-/// The query string's (name, value) pairs, percent-decoded.
-pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+/// The list parameters of a query string (filter, window, attributes),
+/// percent-decoded.
+pub fn list_query(query: Option<&str>) -> Result<ListQuery, ScimError> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+        .collect();
+    ListQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// The store failed: 500, saying so (the detail names no secret).

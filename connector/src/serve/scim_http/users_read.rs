@@ -11,21 +11,20 @@ use tabgov_mapping::{AccountStatus, GroupId, UserId, ALL_USERS};
 use tabgov_state::{AccountFilter, AccountRecord, ScimKind};
 
 use crate::serve::scim::filter_eval::{default_case_exact, matches, simple_equality};
-use crate::serve::scim::list::{ListQuery, ListResponse};
+use crate::serve::scim::list::ListResponse;
 use crate::serve::scim::user_resource::render_user;
 use crate::serve::scim::{Filter, ScimError, ScimJson};
 use crate::serve::scim_session::ScimSite;
 use crate::serve::AppState;
 
-use super::request::{query_pairs, store_error};
+use super::request::{list_query, store_error};
 
 pub async fn list(
     State(state): State<AppState>,
     site: ScimSite,
     RawQuery(query): RawQuery,
 ) -> Result<ScimJson<ListResponse>, ScimError> {
-    let pairs = query_pairs(query.as_deref());
-    let q = ListQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let q = list_query(query.as_deref())?;
     let (total, page) = match &q.filter {
         None => {
             let total = state
@@ -72,8 +71,7 @@ pub async fn get(
     Path((_, id)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<ScimJson<Value>, ScimError> {
-    let pairs = query_pairs(query.as_deref());
-    let q = ListQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let q = list_query(query.as_deref())?;
     let record = live_account(&state, &site, &id).await?;
     let user = render_one(&state, &site, &record).await?;
     Ok(ScimJson::ok(q.attributes.apply(user)))
