@@ -205,13 +205,17 @@ async fn entra_sends_strings_for_active_and_paths_for_everything() {
     assert_eq!(in_sim.full_name.as_deref(), Some("Ada Lovelace"));
     assert_eq!(in_sim.email.as_deref(), Some("ada.l@example.com"));
 
+    // Entra's default mappings send attributes Tableau cannot hold along
+    // with the deactivation: left out, the deactivation goes ahead.
     let off = served
         .scim(
             Method::PATCH,
             &format!("/Users/{id}"),
-            Some(ops(
-                json!([{"op": "Replace", "path": "active", "value": "False"}]),
-            )),
+            Some(ops(json!([
+                {"op": "Replace", "path": "title", "value": "Analyst"},
+                {"op": "Replace", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "value": "Finance"},
+                {"op": "Replace", "path": "active", "value": "False"}
+            ]))),
         )
         .await;
     assert_eq!(off.status, 200, "{}", off.body);
@@ -423,7 +427,7 @@ async fn bad_writes_change_nothing() {
         (
             Method::PATCH,
             format!("/Users/{}", alice.id),
-            json!({"schemas": [PATCH_OP], "Operations": [{"op": "replace", "path": "nickName", "value": "x"}]}),
+            json!({"schemas": [PATCH_OP], "Operations": [{"op": "replace", "path": "favouriteColour", "value": "x"}]}),
             "invalidPath",
         ),
         (

@@ -11,7 +11,7 @@ use super::filter::{AttrPath, PatchPath};
 use super::patch::{apply_operations, read_only, Op};
 use super::user_resource::{full_name_of, primary_email};
 use super::values::{assignable_site_role, require_bool, require_string};
-use super::{ScimError, TABLEAU_USER_SCHEMA};
+use super::{ScimError, ENTERPRISE_USER_SCHEMA, TABLEAU_USER_SCHEMA};
 
 /// What a PATCH of a user asks to change; `None` leaves an attribute as
 /// it is.
@@ -54,6 +54,60 @@ fn unsupported(attr: &AttrPath) -> ScimError {
     ))
 }
 
+/// Attributes of RFC 7643's User schema that Tableau has no field for.
+const LEFT_OUT: &[&str] = &[
+    "nickname",
+    "profileurl",
+    "title",
+    "usertype",
+    "preferredlanguage",
+    "locale",
+    "timezone",
+    "password",
+    "phonenumbers",
+    "ims",
+    "photos",
+    "addresses",
+    "entitlements",
+    "roles",
+    "x509certificates",
+];
+
+/// Parts of `name` other than `formatted`: the full name comes from
+/// `displayName` or `name.formatted`; a part alone cannot change it.
+const NAME_PARTS: &[&str] = &[
+    "givenname",
+    "familyname",
+    "middlename",
+    "honorificprefix",
+    "honorificsuffix",
+];
+
+/// True for a standard attribute Tableau cannot hold (the core User's
+/// listed above, any of the enterprise extension's): identity providers
+/// map several by default (Entra ID: title, phone numbers, addresses,
+/// department, manager), and an update that also deactivates must not be
+/// refused for them, so they are accepted and left out.
+fn left_out(attr: &AttrPath) -> bool {
+    if attr
+        .schema
+        .as_deref()
+        .is_some_and(|s| s.eq_ignore_ascii_case(ENTERPRISE_USER_SCHEMA))
+    {
+        return true;
+    }
+    if !attr.is_core() {
+        return false;
+    }
+    let name = attr.name.to_ascii_lowercase();
+    LEFT_OUT.contains(&name.as_str())
+        || (name == "name"
+            && attr
+                .sub
+                .as_deref()
+                .is_some_and(|sub| NAME_PARTS.contains(&sub.to_ascii_lowercase().as_str())))
+}
+
 /// The string a path's value must be; `None` for a removal.
 fn string_or_removed(value: Option<&Value>, attr: &AttrPath) -> Result<Option<String>, ScimError> {
     value
@@ -74,6 +128,9 @@ fn set_user(
     } else {
         value.filter(|v| !v.is_null())
     };
+    if left_out(attr) {
+        return Ok(());
+    }
     let tableau = attr
         .schema
         .as_deref()
