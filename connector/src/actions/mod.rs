@@ -15,6 +15,7 @@
 //! an action always ends in the right state with one completed entry.
 //! `dry_run` stops after planning: nothing changes in Tableau or the store.
 
+mod add_member;
 mod batch;
 mod batch_check;
 mod context;
