@@ -21,12 +21,14 @@ use super::report::price_table;
 /// Flags of `tabgov serve`; `[serve]` in tabgov.toml sets the rest.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  tabgov token new --name okta --scope act >> tokens.txt   # prints the token on stderr
-  tabgov serve --tokens-file tokens.txt                    # every site of tabgov.toml
+  tabgov token new --name hr-feed --scope act >> tokens.txt   # prints the token on stderr
+  tabgov token new --name okta --scope scim >> tokens.txt     # for an identity provider
+  tabgov serve --tokens-file tokens.txt                       # every site of tabgov.toml
   tabgov serve --listen 0.0.0.0:8080 --every 30m --log-format json
   curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/v1/sites
+  curl -H \"Authorization: Bearer $SCIM_TOKEN\" http://127.0.0.1:8080/scim/v2/finance/Users
 
-See docs/serve.md for the API, docs/openapi.yaml for its schema.")]
+See docs/serve.md for the API, docs/openapi.yaml for its schema, docs/scim.md for SCIM.")]
 pub struct ServeArgs {
     #[command(flatten)]
     connection: ConnectionArgs,
