@@ -466,3 +466,34 @@ async fn bad_writes_change_nothing() {
     assert_eq!(env.sim.request_count(), requests, "Tableau was not called");
     assert_eq!(env.sim.user("", &alice.id).unwrap().site_role, "Viewer");
 }
+
+#[tokio::test]
+async fn groups_synchronised_from_a_directory_are_read_only() {
+    let env = Env::start(empty_site()).await;
+    let alice = env.sim.add_user("", "alice", "Viewer");
+    let group = env.sim.add_group("", "Finance (AD)", None, None);
+    env.sim
+        .set_group_grant("", &group.id, None, None, "corp.example.com");
+    let served = started(&env, "").await;
+    let requests = env.sim.request_count();
+    let path = format!("/Groups/{}", group.id);
+    let add = json!({"schemas": [PATCH_OP], "Operations": [
+        {"op": "add", "path": "members", "value": [{"value": alice.id}]}
+    ]});
+    for (method, body) in [(Method::PATCH, Some(add)), (Method::DELETE, None)] {
+        let answer = served.scim(method.clone(), &path, body).await;
+        assert_eq!(answer.status, 400, "{method}: {}", answer.body);
+        let error = answer.json();
+        assert_eq!(error["scimType"], "mutability");
+        assert!(
+            error["detail"]
+                .as_str()
+                .unwrap()
+                .contains("corp.example.com"),
+            "{error}"
+        );
+    }
+    assert_eq!(env.sim.request_count(), requests, "Tableau was not called");
+    assert!(env.sim.groups("").iter().any(|g| g.id == group.id));
+    assert!(env.sim.group_members("", &group.id).is_empty());
+}
