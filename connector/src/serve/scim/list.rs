@@ -8,6 +8,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use super::filter::{parse_filter, Filter};
+use super::filter_eval::{default_case_exact, matches};
 use super::{AttributeSelection, ScimError, LIST_RESPONSE};
 
 /// The most resources one page holds (`count` above it is lowered to it);
@@ -87,6 +88,32 @@ impl ListQuery {
         let end = start.saturating_add(self.count).min(items.len());
         &items[start..end]
     }
+
+    /// The answer for a page already chosen (from an index), of `total`
+    /// matches: each resource with its attributes selected.
+    pub fn answer(&self, total: usize, page: Vec<Value>) -> ListResponse {
+        ListResponse {
+            total_results: total,
+            start_index: self.start_index,
+            resources: page.into_iter().map(|r| self.attributes.apply(r)).collect(),
+        }
+    }
+
+    /// The answer for every candidate rendered: those the filter keeps
+    /// (all without one), the window of them, attributes selected.
+    pub fn answer_filtered(&self, rendered: Vec<Value>) -> Result<ListResponse, ScimError> {
+        let mut found = Vec::with_capacity(rendered.len());
+        for resource in rendered {
+            let keep = match &self.filter {
+                Some(filter) => matches(filter, &resource, &default_case_exact)?,
+                None => true,
+            };
+            if keep {
+                found.push(resource);
+            }
+        }
+        Ok(self.answer(found.len(), self.page(&found).to_vec()))
+    }
 }
 
 /// A ListResponse: `totalResults` counts every match, `Resources` holds
@@ -130,6 +157,37 @@ mod tests {
 
     /// A query string's pairs.
     type Params = &'static [(&'static str, &'static str)];
+
+    #[test]
+    fn answers_keep_what_the_filter_keeps_then_window_and_select() {
+        let users: Vec<Value> = (1..=5)
+            .map(|i| json!({"id": format!("u{i}"), "userName": format!("user{i}"), "active": i % 2 == 1}))
+            .collect();
+        let q = ListQuery::parse([
+            ("filter", "active eq true"),
+            ("startIndex", "2"),
+            ("count", "1"),
+            ("attributes", "userName"),
+        ])
+        .unwrap();
+        let answer = q.answer_filtered(users.clone()).unwrap();
+        assert_eq!(answer.total_results, 3, "u1, u3, u5");
+        assert_eq!(answer.start_index, 2);
+        assert_eq!(answer.resources, [json!({"id": "u3", "userName": "user3"})]);
+
+        let all = ListQuery::parse([("count", "2")]).unwrap();
+        let answer = all.answer_filtered(users.clone()).unwrap();
+        assert_eq!(answer.total_results, 5);
+        assert_eq!(answer.resources, users[..2].to_vec());
+        // A page chosen elsewhere keeps the total it is given.
+        assert_eq!(all.answer(40, users[..2].to_vec()).total_results, 40);
+
+        let bad = ListQuery::parse([("filter", "active gt true")]).unwrap();
+        assert_eq!(
+            bad.answer_filtered(users).unwrap_err().scim_type,
+            Some(ScimType::InvalidFilter)
+        );
+    }
 
     fn parse(params: &[(&str, &str)]) -> Result<ListQuery, ScimError> {
         ListQuery::parse(params.iter().copied())

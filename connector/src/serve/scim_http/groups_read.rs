@@ -9,7 +9,7 @@ use serde_json::Value;
 use tabgov_mapping::GroupId;
 use tabgov_state::{GroupRecord, ScimKind};
 
-use crate::serve::scim::filter_eval::{default_case_exact, matches, simple_equality};
+use crate::serve::scim::filter_eval::simple_equality;
 use crate::serve::scim::group_resource::render_group;
 use crate::serve::scim::list::ListResponse;
 use crate::serve::scim::{Filter, ScimError, ScimJson};
@@ -26,46 +26,32 @@ pub async fn list(
     let q = list_query(query.as_deref())?;
     let probe = serde_json::json!({"id": "", "members": [{"value": ""}]});
     let with_members = q.attributes.apply(probe).get("members").is_some();
-    let (total, page) = match indexed(&state, &site, q.filter.as_ref()).await? {
-        // No filter, or one naming a group: the page is chosen from the
-        // index of names, and only its groups are read.
-        Some(ids) => {
-            let page: Vec<GroupId> = q.page(&ids).to_vec();
-            let groups = state
-                .store
-                .groups_by_id(site.key, &page)
-                .await
-                .map_err(store_error)?;
-            let mut rendered = Vec::with_capacity(groups.len());
-            for group in &groups {
-                rendered.push(render(&state, &site, group, with_members).await?);
-            }
-            (ids.len(), rendered)
+    // No filter, or one naming a group: the page is chosen from the index
+    // of names, and only its groups are read.
+    if let Some(ids) = indexed(&state, &site, q.filter.as_ref()).await? {
+        let page: Vec<GroupId> = q.page(&ids).to_vec();
+        let groups = state
+            .store
+            .groups_by_id(site.key, &page)
+            .await
+            .map_err(store_error)?;
+        let mut rendered = Vec::with_capacity(groups.len());
+        for group in &groups {
+            rendered.push(render(&state, &site, group, with_members).await?);
         }
-        // Any other filter is evaluated over every group, rendered.
-        None => {
-            let filter = q.filter.as_ref().expect("only a filter is not indexed");
-            let groups = state
-                .store
-                .list_groups(site.key)
-                .await
-                .map_err(store_error)?;
-            let mut found = Vec::new();
-            for group in &groups {
-                let rendered = render(&state, &site, group, true).await?;
-                if matches(filter, &rendered, &default_case_exact)? {
-                    found.push(rendered);
-                }
-            }
-            (found.len(), q.page(&found).to_vec())
-        }
-    };
-    let resources = page.into_iter().map(|g| q.attributes.apply(g)).collect();
-    Ok(ScimJson::ok(ListResponse {
-        total_results: total,
-        start_index: q.start_index,
-        resources,
-    }))
+        return Ok(ScimJson::ok(q.answer(ids.len(), rendered)));
+    }
+    // Any other filter is evaluated over every group, rendered.
+    let groups = state
+        .store
+        .list_groups(site.key)
+        .await
+        .map_err(store_error)?;
+    let mut rendered = Vec::with_capacity(groups.len());
+    for group in &groups {
+        rendered.push(render(&state, &site, group, true).await?);
+    }
+    Ok(ScimJson::ok(q.answer_filtered(rendered)?))
 }
 
 pub async fn get(

@@ -10,7 +10,7 @@ use serde_json::Value;
 use tabgov_mapping::{AccountStatus, GroupId, UserId, ALL_USERS};
 use tabgov_state::{AccountFilter, AccountRecord, ScimKind};
 
-use crate::serve::scim::filter_eval::{default_case_exact, matches, simple_equality};
+use crate::serve::scim::filter_eval::simple_equality;
 use crate::serve::scim::list::ListResponse;
 use crate::serve::scim::user_resource::render_user;
 use crate::serve::scim::{Filter, ScimError, ScimJson};
@@ -25,44 +25,30 @@ pub async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<ScimJson<ListResponse>, ScimError> {
     let q = list_query(query.as_deref())?;
-    let (total, page) = match &q.filter {
-        None => {
-            let total = state
-                .store
-                .count_site_accounts(site.key)
-                .await
-                .map_err(store_error)? as usize;
-            let filter = AccountFilter {
-                site: Some(site.key),
-                group: Some(ALL_USERS.to_owned()),
-                offset: Some(u32::try_from(q.offset()).unwrap_or(u32::MAX)),
-                limit: Some(q.count as u32),
-                ..AccountFilter::default()
-            };
-            let records = state
-                .store
-                .list_accounts(&filter)
-                .await
-                .map_err(store_error)?;
-            (total, render_all(&state, &site, &records).await?)
-        }
-        Some(filter) => {
-            let candidates = candidates(&state, &site, filter).await?;
-            let mut found = Vec::new();
-            for user in render_all(&state, &site, &candidates).await? {
-                if matches(filter, &user, &default_case_exact)? {
-                    found.push(user);
-                }
-            }
-            (found.len(), q.page(&found).to_vec())
-        }
+    let Some(filter) = &q.filter else {
+        let total = state
+            .store
+            .count_site_accounts(site.key)
+            .await
+            .map_err(store_error)? as usize;
+        let filter = AccountFilter {
+            site: Some(site.key),
+            group: Some(ALL_USERS.to_owned()),
+            offset: Some(u32::try_from(q.offset()).unwrap_or(u32::MAX)),
+            limit: Some(q.count as u32),
+            ..AccountFilter::default()
+        };
+        let records = state
+            .store
+            .list_accounts(&filter)
+            .await
+            .map_err(store_error)?;
+        let page = render_all(&state, &site, &records).await?;
+        return Ok(ScimJson::ok(q.answer(total, page)));
     };
-    let resources = page.into_iter().map(|u| q.attributes.apply(u)).collect();
-    Ok(ScimJson::ok(ListResponse {
-        total_results: total,
-        start_index: q.start_index,
-        resources,
-    }))
+    let candidates = candidates(&state, &site, filter).await?;
+    let rendered = render_all(&state, &site, &candidates).await?;
+    Ok(ScimJson::ok(q.answer_filtered(rendered)?))
 }
 
 pub async fn get(
