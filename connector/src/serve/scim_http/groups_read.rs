@@ -35,10 +35,7 @@ pub async fn list(
             .groups_by_id(site.key, &page)
             .await
             .map_err(store_error)?;
-        let mut rendered = Vec::with_capacity(groups.len());
-        for group in &groups {
-            rendered.push(render(&state, &site, group, with_members).await?);
-        }
+        let rendered = render_all(&state, &site, &groups, with_members).await?;
         return Ok(ScimJson::ok(q.answer(ids.len(), rendered)));
     }
     // Any other filter is evaluated over every group, rendered.
@@ -47,10 +44,7 @@ pub async fn list(
         .list_groups(site.key)
         .await
         .map_err(store_error)?;
-    let mut rendered = Vec::with_capacity(groups.len());
-    for group in &groups {
-        rendered.push(render(&state, &site, group, true).await?);
-    }
+    let rendered = render_all(&state, &site, &groups, true).await?;
     Ok(ScimJson::ok(q.answer_filtered(rendered)?))
 }
 
@@ -88,23 +82,42 @@ pub async fn render(
     group: &GroupRecord,
     with_members: bool,
 ) -> Result<Value, ScimError> {
-    let members = if with_members {
-        state
-            .store
-            .group_members(site.key, &group.id)
-            .await
-            .map_err(store_error)?
-    } else {
-        Vec::new()
-    };
-    let mut rendered = render_group(group, &members, &site.base_url);
+    let mut rendered = render_all(state, site, std::slice::from_ref(group), with_members).await?;
+    Ok(rendered.pop().expect("one group renders one resource"))
+}
+
+/// Groups as SCIM Groups, their external ids read in one query (members,
+/// when listed, one query a group).
+async fn render_all(
+    state: &AppState,
+    site: &ScimSite,
+    groups: &[GroupRecord],
+    with_members: bool,
+) -> Result<Vec<Value>, ScimError> {
+    let ids: Vec<String> = groups.iter().map(|g| g.id.as_str().to_owned()).collect();
     let external = state
         .store
-        .external_id(site.key, ScimKind::Group, group.id.as_str())
+        .external_ids(site.key, ScimKind::Group, &ids)
         .await
         .map_err(store_error)?;
-    if let (Some(external), Value::Object(map)) = (external, &mut rendered) {
-        map.insert("externalId".into(), external.into());
+    let mut rendered = Vec::with_capacity(groups.len());
+    for group in groups {
+        let members = if with_members {
+            state
+                .store
+                .group_members(site.key, &group.id)
+                .await
+                .map_err(store_error)?
+        } else {
+            Vec::new()
+        };
+        let mut resource = render_group(group, &members, &site.base_url);
+        if let (Some(external), Value::Object(map)) =
+            (external.get(group.id.as_str()), &mut resource)
+        {
+            map.insert("externalId".into(), external.as_str().into());
+        }
+        rendered.push(resource);
     }
     Ok(rendered)
 }
